@@ -1,0 +1,38 @@
+# Two commands do all set-up on a fresh machine: `make run` (the app) and `make test` (the tests).
+# Both are idempotent: they create .venv, install the pinned requirements, build the pose model
+# (once), then run.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup model browser run test lint bench clean
+
+setup: $(STAMP) model
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e .
+	touch $@
+
+model: $(STAMP)
+	$(PY) -m posture_check model
+
+# Debian's Chromium for the end-to-end browser test (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: setup
+	$(VENV)/bin/streamlit run app.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: setup browser lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) models/*.task models/*.sha256 .pytest_cache

@@ -1,0 +1,1 @@
+"""Benchmarks (``posture-check bench ...``): they print figures; tests assert correctness."""

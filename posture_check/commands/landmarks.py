@@ -1,0 +1,30 @@
+"""Extract body landmarks from an image or a video into a .npz PoseSeries."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import NoPersonError
+from ..estimator import EstimatorOptions, estimate_file
+from .progress import progress_bar
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", type=Path, help="image or video file")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="output .npz path")
+    parser.add_argument("--model", type=Path, default=None,
+                        help="pose landmarker .task (default: the bundled full model)")
+
+
+def run(args: argparse.Namespace) -> int:
+    with progress_bar(f"landmarks {args.input.name}") as progress:
+        series = estimate_file(args.input, EstimatorOptions(model_path=args.model), progress)
+    found = int(series.detected.sum())
+    if found == 0:
+        raise NoPersonError(f"{args.input}: no person detected in {len(series)} frame(s); "
+                            "nothing written")
+    out = series.save(args.output)
+    print(f"{out}: {len(series)} frame(s), person found in {found} "
+          f"({100.0 * found / len(series):.0f}%), {series.frame_size[0]}x{series.frame_size[1]}")
+    return 0

@@ -1,0 +1,269 @@
+"""Pose estimation with MediaPipe's pose landmarker (Tasks API); the only module using mediapipe.
+
+:class:`PoseEstimator` follows the Tasks API's shape: an options dataclass, an explicit running
+mode and ``close()`` / a context manager (mediapipe 1.2's landmarker raises at interpreter exit
+if it was never closed). It turns images, video files and live frames into :class:`PoseSeries`.
+
+Running modes:
+
+* ``"image"``: each image on its own (the detector runs every time).
+* ``"video"``: a decoded file, timestamps from the container, tracking between frames.
+* ``"live"``: camera frames fed one at a time with their arrival times. It uses the landmarker's
+  synchronous VIDEO mode (so the caller gets the result for the frame it passed, and can drop
+  frames it has no time for); non-increasing timestamps are nudged forward by 1 ms.
+
+Several people in view: the landmarker is asked for up to ``num_poses`` people and the estimator
+follows one of them: at the start (and after the person was lost) the most prominent, i.e. the
+largest landmark bounding box weighted by how central it is; after that, whichever candidate is
+nearest to the person followed in the previous frame. The number of people seen in each frame is
+kept in ``PoseSeries.meta["people_per_frame"]`` (capped at ``num_poses``), for quality warnings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from .errors import InputError, ModelError
+from .landmarks import N_LANDMARKS
+from .model import ensure_model
+from .series import PoseSeries
+from .video_io import downscale_for_inference, is_image_path, iter_frames, read_image_rgb
+
+RunningMode = Literal["image", "video", "live"]
+ProgressCallback = Callable[[int, int], None]  # (frames done, frames expected or 0)
+
+_MAX_TRACK_JUMP = 0.6  # candidate farther than this x previous body size is a different person
+
+
+@dataclass(frozen=True)
+class EstimatorOptions:
+    """Options of :class:`PoseEstimator`.
+
+    Attributes:
+        model_path: a pose landmarker ``.task``; None builds/uses the default full model.
+        running_mode: ``"image"``, ``"video"`` or ``"live"`` (see module docstring).
+        num_poses: people the landmarker may return; the estimator follows one of them.
+        min_pose_detection_confidence: detector score needed to start on a person (0..1).
+        min_pose_presence_confidence: landmark-model presence needed to keep a person (0..1).
+        min_tracking_confidence: below this, video/live modes re-run the detector (0..1).
+        max_side_px: frames larger than this are downscaled before inference (0 = never).
+    """
+
+    model_path: str | os.PathLike[str] | None = None
+    running_mode: RunningMode = "video"
+    num_poses: int = 3
+    min_pose_detection_confidence: float = 0.5
+    min_pose_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+    max_side_px: int = 1280
+
+    def __post_init__(self) -> None:
+        if self.running_mode not in ("image", "video", "live"):
+            raise ValueError(
+                f"running_mode must be image, video or live, got {self.running_mode!r}")
+        if self.num_poses < 1:
+            raise ValueError(f"num_poses must be >= 1, got {self.num_poses}")
+
+
+def prominence(xy_px: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
+    """Score ``(K,)`` of how prominent each of ``K`` candidates ``(K, 33, 2)`` (pixels) is.
+
+    Bounding-box area as a fraction of the frame (clipped to the frame), times a centrality
+    weight falling linearly from 1 at the centre to 0.5 at a corner.
+    """
+    w, h = frame_size
+    lo = np.clip(np.nanmin(xy_px, axis=1), 0, [w, h])
+    hi = np.clip(np.nanmax(xy_px, axis=1), 0, [w, h])
+    area = np.prod(hi - lo, axis=1) / float(w * h)
+    centre = (lo + hi) / 2.0
+    off = np.hypot((centre[:, 0] - w / 2) / (w / 2), (centre[:, 1] - h / 2) / (h / 2)) / np.sqrt(2)
+    return area * (1.0 - 0.5 * np.clip(off, 0.0, 1.0))
+
+
+def choose_person(
+    xy_px: np.ndarray, frame_size: tuple[int, int], previous_px: np.ndarray | None
+) -> int:
+    """Index of the candidate to follow among ``(K, 33, 2)`` pixel landmarks.
+
+    Continue with the candidate nearest ``previous_px`` (``(33, 2)``) if it is within
+    ``_MAX_TRACK_JUMP`` body sizes; otherwise take the most prominent candidate.
+    """
+    if previous_px is not None and np.isfinite(previous_px).all():
+        size = float(np.linalg.norm(np.ptp(previous_px, axis=0))) or 1.0
+        dist = np.nanmean(np.linalg.norm(xy_px - previous_px[None], axis=2), axis=1) / size
+        best = int(np.argmin(dist))
+        if dist[best] < _MAX_TRACK_JUMP:
+            return best
+    return int(np.argmax(prominence(xy_px, frame_size)))
+
+
+class PoseEstimator:
+    """MediaPipe pose landmarker over images, video files and live frames.
+
+    Use as a context manager, or call :meth:`close`::
+
+        with PoseEstimator(EstimatorOptions(running_mode="video")) as est:
+            series = est.process_video("clip.mp4")
+    """
+
+    def __init__(self, options: EstimatorOptions | None = None) -> None:
+        self.options = options or EstimatorOptions()
+        self.model_path = ensure_model(self.options.model_path)
+        self._landmarker = self._create_landmarker()
+        self._last_ms = -1
+        self._previous_px: np.ndarray | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def _create_landmarker(self):
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        mode = (vision.RunningMode.IMAGE if self.options.running_mode == "image"
+                else vision.RunningMode.VIDEO)
+        opts = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(self.model_path)),
+            running_mode=mode,
+            num_poses=self.options.num_poses,
+            min_pose_detection_confidence=self.options.min_pose_detection_confidence,
+            min_pose_presence_confidence=self.options.min_pose_presence_confidence,
+            min_tracking_confidence=self.options.min_tracking_confidence,
+        )
+        try:
+            return vision.PoseLandmarker.create_from_options(opts)
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"could not load pose model {self.model_path}: {exc}") from exc
+
+    def close(self) -> None:
+        """Release the landmarker; the estimator cannot be used afterwards."""
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
+
+    def __enter__(self) -> PoseEstimator:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ core
+    def _detect(self, rgb: np.ndarray, t_s: float | None):
+        import mediapipe as mp
+
+        if self._landmarker is None:
+            raise RuntimeError("PoseEstimator is closed")
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+            raise ValueError(f"expected an RGB uint8 (H, W, 3) frame, got {rgb.dtype} {rgb.shape}")
+        small = downscale_for_inference(rgb, self.options.max_side_px)
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(small))
+        if self.options.running_mode == "image":
+            return self._landmarker.detect(image)
+        ms = max(round((t_s or 0.0) * 1000.0), self._last_ms + 1)
+        self._last_ms = ms
+        return self._landmarker.detect_for_video(image, ms)
+
+    def _frame_arrays(self, result, frame_size: tuple[int, int]):
+        """Pick the person to follow; return (image, world, visibility, presence, n_people)."""
+        n_people = len(result.pose_landmarks)
+        if n_people == 0:
+            self._previous_px = None
+            return None, 0
+        cands = np.array(
+            [[(lm.x, lm.y, lm.z, lm.visibility or 0.0, lm.presence or 0.0) for lm in pose]
+             for pose in result.pose_landmarks], dtype=np.float64)
+        xy_px = cands[:, :, :2] * np.asarray(frame_size, dtype=np.float64)
+        k = choose_person(xy_px, frame_size, self._previous_px)
+        self._previous_px = xy_px[k]
+        world = np.array([(lm.x, lm.y, lm.z) for lm in result.pose_world_landmarks[k]])
+        return (cands[k, :, :3], world, cands[k, :, 3], cands[k, :, 4]), n_people
+
+    def process_frames(
+        self,
+        frames: Iterable[tuple[float, np.ndarray]],
+        *,
+        source: str = "",
+        progress: ProgressCallback | None = None,
+        expected_frames: int = 0,
+    ) -> PoseSeries:
+        """Landmarks for ``(t_s, rgb)`` frames in time order (video or live mode)."""
+        if self.options.running_mode == "image":
+            raise ValueError("process_frames needs running_mode 'video' or 'live'")
+        rows_img, rows_world, rows_vis, rows_pres, times, people = [], [], [], [], [], []
+        frame_size: tuple[int, int] | None = None
+        nan3 = np.full((N_LANDMARKS, 3), np.nan)
+        nan1 = np.full(N_LANDMARKS, np.nan)
+        for t_s, rgb in frames:
+            size = (int(rgb.shape[1]), int(rgb.shape[0]))
+            if frame_size is None:
+                frame_size = size
+            elif size != frame_size:
+                raise InputError(f"{source}: frame size changed from {frame_size} to {size}")
+            arrays, n = self._frame_arrays(self._detect(rgb, t_s), size)
+            img, world, vis, pres = arrays if arrays is not None else (nan3, nan3, nan1, nan1)
+            rows_img.append(img)
+            rows_world.append(world)
+            rows_vis.append(vis)
+            rows_pres.append(pres)
+            times.append(float(t_s))
+            people.append(n)
+            if progress is not None:
+                progress(len(times), expected_frames)
+        if frame_size is None:
+            raise InputError(f"{source or 'input'}: no frames could be decoded")
+        return PoseSeries(
+            np.array(rows_img), np.array(rows_world), np.array(rows_vis), np.array(rows_pres),
+            np.array(times), frame_size, source,
+            {"model": Path(self.model_path).name, "running_mode": self.options.running_mode,
+             "people_per_frame": people},
+        )
+
+    def process_frame(self, rgb: np.ndarray, t_s: float) -> PoseSeries:
+        """One live/video frame -> a 1-frame PoseSeries (NaN if nobody is in view)."""
+        return self.process_frames([(t_s, rgb)], source="live")
+
+    def process_image(self, image: np.ndarray | str | os.PathLike[str]) -> PoseSeries:
+        """A still image (RGB array or path) -> a 1-frame PoseSeries at t = 0."""
+        source = ""
+        if not isinstance(image, np.ndarray):
+            source = str(image)
+            image = read_image_rgb(image)
+        size = (int(image.shape[1]), int(image.shape[0]))
+        arrays, n = self._frame_arrays(self._detect(image, 0.0), size)
+        self._previous_px = None  # images are independent
+        series = PoseSeries.empty(np.zeros(1), size, source)
+        if arrays is not None:
+            img, world, vis, pres = arrays
+            series = PoseSeries(img[None], world[None], vis[None], pres[None], np.zeros(1), size,
+                                source)
+        series.meta.update(model=Path(self.model_path).name, running_mode="image",
+                           people_per_frame=[n])
+        return series
+
+    def process_video(
+        self, path: str | os.PathLike[str], *, progress: ProgressCallback | None = None
+    ) -> PoseSeries:
+        """Every decodable frame of a video file, timestamps from the container."""
+        from .video_io import probe_video
+
+        info = probe_video(path)
+        return self.process_frames(iter_frames(path), source=str(path), progress=progress,
+                                   expected_frames=info.n_frames)
+
+
+def estimate_file(
+    path: str | os.PathLike[str],
+    options: EstimatorOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> PoseSeries:
+    """Landmarks of an image or a video file, choosing the running mode from the file."""
+    options = options or EstimatorOptions()
+    image = is_image_path(path)
+    mode: RunningMode = "image" if image else "video"
+    from dataclasses import replace
+
+    with PoseEstimator(replace(options, running_mode=mode)) as est:
+        return est.process_image(path) if image else est.process_video(path, progress=progress)

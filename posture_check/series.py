@@ -1,0 +1,175 @@
+"""`PoseSeries`: the one data type for a pose time series.
+
+It flows from extraction (:mod:`posture_check.estimator`) through measures, stretch checks and
+reports. Every array is indexed ``[frame, landmark, axis]``; a frame where no person was found is
+all-NaN, never dropped, so ``t_s`` always lists every analysed frame.
+
+Coordinates follow MediaPipe:
+
+* ``image``: x and y normalized to the frame width and height (0..1, origin top-left, y down);
+  z is depth relative to the hips, on roughly the scale of x (smaller = nearer the camera).
+  Because x and y are normalized separately, angles must be computed in pixels: use
+  :meth:`PoseSeries.image_px`.
+* ``world``: metres, origin between the hips, x toward the image right, y down, z away from the
+  camera (MediaPipe's "world landmarks").
+
+Landmark order is :class:`posture_check.landmarks.Landmark`; left/right are the subject's own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .atomic import atomic_path
+from .errors import InputError
+from .landmarks import MIRROR_PERMUTATION, N_LANDMARKS
+
+NPZ_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, eq=False)
+class PoseSeries:
+    """Landmarks of one person over ``T`` frames.
+
+    Attributes:
+        image: ``(T, 33, 3)`` normalized image landmarks (see module docstring).
+        world: ``(T, 33, 3)`` world landmarks in metres.
+        visibility: ``(T, 33)`` probability (0..1) that each landmark is visible (not occluded).
+        presence: ``(T, 33)`` probability (0..1) that each landmark is inside the frame.
+        t_s: ``(T,)`` timestamps in seconds, non-decreasing, from the container (not frame counts).
+        frame_size: ``(width, height)`` of the analysed frames in pixels.
+        source: where the series came from (file name, ``"camera"``, ...).
+        meta: free-form JSON-serializable metadata (model, running mode, rotation, ...).
+    """
+
+    image: np.ndarray
+    world: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+    t_s: np.ndarray
+    frame_size: tuple[int, int]
+    source: str = ""
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        t = np.asarray(self.t_s, dtype=np.float64)
+        n = t.shape[0] if t.ndim == 1 else -1
+        if t.ndim != 1:
+            raise ValueError(f"t_s must have shape (T,), got {t.shape}")
+        checks = {
+            "image": (self.image, (n, N_LANDMARKS, 3)),
+            "world": (self.world, (n, N_LANDMARKS, 3)),
+            "visibility": (self.visibility, (n, N_LANDMARKS)),
+            "presence": (self.presence, (n, N_LANDMARKS)),
+        }
+        for name, (arr, shape) in checks.items():
+            arr = np.asarray(arr, dtype=np.float32)
+            if arr.shape != shape:
+                raise ValueError(f"{name} must have shape {shape}, got {arr.shape}")
+            object.__setattr__(self, name, arr)
+        if n > 1 and np.any(np.diff(t) < 0):
+            raise ValueError("t_s must be non-decreasing")
+        object.__setattr__(self, "t_s", t)
+        w, h = (int(v) for v in self.frame_size)
+        if w <= 0 or h <= 0:
+            raise ValueError(f"frame_size must be positive (width, height), got {self.frame_size}")
+        object.__setattr__(self, "frame_size", (w, h))
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def empty(
+        cls,
+        t_s: np.ndarray,
+        frame_size: tuple[int, int],
+        source: str = "",
+        meta: dict | None = None,
+    ) -> PoseSeries:
+        """A series of ``len(t_s)`` frames with no person detected (all NaN)."""
+        n = len(t_s)
+        nan3 = np.full((n, N_LANDMARKS, 3), np.nan, np.float32)
+        nan2 = np.full((n, N_LANDMARKS), np.nan, np.float32)
+        return cls(nan3, nan3.copy(), nan2, nan2.copy(), np.asarray(t_s, float), frame_size,
+                   source, dict(meta or {}))
+
+    @classmethod
+    def concatenate(cls, parts: list[PoseSeries]) -> PoseSeries:
+        """Join series of the same source and frame size in time order."""
+        if not parts:
+            raise ValueError("need at least one PoseSeries to concatenate")
+        first = parts[0]
+        if any(p.frame_size != first.frame_size for p in parts):
+            raise ValueError("cannot concatenate series with different frame sizes")
+        return cls(
+            *(np.concatenate([getattr(p, k) for p in parts]) for k in
+              ("image", "world", "visibility", "presence", "t_s")),
+            frame_size=first.frame_size, source=first.source, meta=dict(first.meta),
+        )
+
+    # ------------------------------------------------------------------ views
+    def __len__(self) -> int:
+        return int(self.t_s.shape[0])
+
+    @property
+    def n_frames(self) -> int:
+        return len(self)
+
+    @property
+    def detected(self) -> np.ndarray:
+        """``(T,)`` bool: a person was found in the frame."""
+        return ~np.isnan(self.image[:, :, 0]).all(axis=1)
+
+    def image_px(self) -> np.ndarray:
+        """``(T, 33, 2)`` image x, y in pixels (float64), so angles are not distorted."""
+        w, h = self.frame_size
+        return self.image[:, :, :2].astype(np.float64) * np.array([w, h], dtype=np.float64)
+
+    def __getitem__(self, index: slice | np.ndarray) -> PoseSeries:
+        """Frames selected by a slice, index array or boolean mask."""
+        if isinstance(index, int | np.integer):
+            index = slice(int(index), int(index) + 1 if index != -1 else None)
+        return PoseSeries(self.image[index], self.world[index], self.visibility[index],
+                          self.presence[index], self.t_s[index], self.frame_size, self.source,
+                          dict(self.meta))
+
+    def mirrored(self) -> PoseSeries:
+        """The series of the mirror image (flip x, swap the subject's left and right)."""
+        perm = list(MIRROR_PERMUTATION)
+        image = self.image[:, perm].copy()
+        image[..., 0] = 1.0 - image[..., 0]
+        world = self.world[:, perm].copy()
+        world[..., 0] = -world[..., 0]
+        return PoseSeries(image, world, self.visibility[:, perm], self.presence[:, perm],
+                          self.t_s, self.frame_size, self.source, dict(self.meta))
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Save to a compressed ``.npz`` atomically; returns the path written."""
+        path = Path(path)
+        with atomic_path(path, suffix=".npz") as tmp:
+            np.savez_compressed(
+                tmp, image=self.image, world=self.world, visibility=self.visibility,
+                presence=self.presence, t_s=self.t_s,
+                frame_size=np.asarray(self.frame_size, np.int64),
+                source=np.asarray(self.source), meta=np.asarray(json.dumps(self.meta)),
+                format_version=np.asarray(NPZ_FORMAT_VERSION),
+            )
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> PoseSeries:
+        """Load a series written by :meth:`save`."""
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                return cls(z["image"], z["world"], z["visibility"], z["presence"], z["t_s"],
+                           tuple(int(v) for v in z["frame_size"]), str(z["source"]),
+                           json.loads(str(z["meta"])))
+        except (OSError, KeyError, ValueError) as exc:
+            raise InputError(f"{path}: not a posture-check landmark file ({exc})") from exc

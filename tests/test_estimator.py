@@ -1,0 +1,62 @@
+"""Landmark extraction with the real model on real photos and video."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from posture_check.estimator import EstimatorOptions, PoseEstimator, choose_person, prominence
+from posture_check.landmarks import Landmark
+
+
+def test_follows_the_most_prominent_person_in_a_group_photo(image_estimator, real_media):
+    series = image_estimator.process_image(real_media / "COCO_val2014_000000000241.jpg")
+    assert series.meta["people_per_frame"] == [3]
+    hips_x = series.image[0, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 0].mean()
+    head_y = series.image[0, Landmark.NOSE, 1]
+    # The standing man in the middle: hips near the centre, head high in the frame.
+    assert 0.4 < hips_x < 0.65
+    assert head_y < 0.2
+
+
+def test_small_distant_person_is_found(image_estimator, real_media):
+    series = image_estimator.process_image(real_media / "COCO_val2014_000000000536.jpg")
+    assert series.detected.all()
+
+
+def test_prominence_prefers_large_and_central():
+    def box(cx: float, cy: float, half: float) -> np.ndarray:
+        pts = np.array([[cx - half, cy - half], [cx + half, cy + half]])
+        return np.resize(pts, (33, 2))
+
+    cands = np.stack([box(50, 50, 40), box(320, 240, 40), box(320, 240, 100)])
+    scores = prominence(cands, (640, 480))
+    assert scores[1] > scores[0]  # same size, more central
+    assert np.argmax(scores) == 2  # largest
+    # Once following someone, stay with them even if another person is bigger.
+    assert choose_person(cands, (640, 480), previous_px=cands[1] + 3.0) == 1
+    assert choose_person(cands, (640, 480), previous_px=None) == 2
+
+
+def test_real_street_video(model_path, real_media):
+    with PoseEstimator(EstimatorOptions(model_path=model_path, running_mode="video")) as est:
+        series = est.process_video(real_media / "video.avi")
+    assert len(series) == 205  # every decoded frame has a row, found or not
+    assert series.frame_size == (1280, 720)
+    assert np.all(np.diff(series.t_s) > 0)
+    np.testing.assert_allclose(np.diff(series.t_s), 0.02, atol=1e-3)  # 50 fps container
+    assert series.detected.mean() > 0.8
+    missing = ~series.detected
+    assert np.isnan(series.world[missing]).all() and np.isnan(series.visibility[missing]).all()
+    assert np.isfinite(series.image[series.detected]).all()
+    assert max(series.meta["people_per_frame"]) >= 2
+
+
+def test_live_frames_tolerate_repeated_timestamps(model_path, real_media):
+    from itertools import islice
+
+    from posture_check.video_io import iter_frames
+
+    frames = list(islice(iter_frames(real_media / "standing_front.mp4"), 3))
+    with PoseEstimator(EstimatorOptions(model_path=model_path, running_mode="live")) as est:
+        results = [est.process_frame(rgb, 1.0) for _, rgb in frames]  # same arrival time
+    assert all(r.detected[0] for r in results)

@@ -1,0 +1,80 @@
+"""PoseSeries: validation, NaN frames, pixels, mirroring and .npz round trip (synthetic data)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from posture_check import InputError, Landmark, PoseSeries
+
+
+def make_series(n: int = 4, seed: int = 0) -> PoseSeries:
+    rng = np.random.default_rng(seed)
+    image = rng.uniform(0.2, 0.8, (n, 33, 3))
+    world = rng.normal(0, 0.3, (n, 33, 3))
+    vis = rng.uniform(0.5, 1, (n, 33))
+    return PoseSeries(image, world, vis, vis.copy(), np.arange(n) / 30.0, (640, 480), "synthetic")
+
+
+def test_shapes_are_checked_with_a_clear_message():
+    s = make_series()
+    with pytest.raises(ValueError, match=r"image must have shape \(4, 33, 3\)"):
+        PoseSeries(s.image[:, :10], s.world, s.visibility, s.presence, s.t_s, (640, 480))
+    with pytest.raises(ValueError, match="non-decreasing"):
+        PoseSeries(s.image, s.world, s.visibility, s.presence, s.t_s[::-1], (640, 480))
+    with pytest.raises(ValueError, match="frame_size"):
+        PoseSeries(s.image, s.world, s.visibility, s.presence, s.t_s, (0, 480))
+
+
+def test_empty_series_is_all_nan_and_not_detected():
+    s = PoseSeries.empty(np.arange(3) / 10, (100, 200))
+    assert len(s) == 3
+    assert not s.detected.any()
+    assert np.isnan(s.image_px()).all()
+
+
+def test_image_px_scales_x_and_y_separately():
+    s = make_series()
+    px = s.image_px()
+    np.testing.assert_allclose(px[..., 0], s.image[..., 0] * 640, rtol=1e-6)
+    np.testing.assert_allclose(px[..., 1], s.image[..., 1] * 480, rtol=1e-6)
+
+
+def test_mirror_swaps_sides_and_is_an_involution():
+    s = make_series()
+    m = s.mirrored()
+    np.testing.assert_allclose(m.image[:, Landmark.LEFT_HIP, 0],
+                               1 - s.image[:, Landmark.RIGHT_HIP, 0], rtol=1e-6)
+    np.testing.assert_allclose(m.world[:, Landmark.LEFT_HEEL, 0],
+                               -s.world[:, Landmark.RIGHT_HEEL, 0], rtol=1e-6)
+    mm = m.mirrored()
+    np.testing.assert_allclose(mm.image, s.image, atol=1e-6)
+
+
+def test_npz_round_trip_keeps_nan_frames_and_metadata(tmp_path):
+    s = make_series()
+    s.image[1] = np.nan
+    s.meta["people_per_frame"] = [1, 0, 1, 2]
+    path = s.save(tmp_path / "out.npz")
+    loaded = PoseSeries.load(path)
+    np.testing.assert_array_equal(loaded.detected, [True, False, True, True])
+    np.testing.assert_allclose(loaded.world, s.world)
+    assert loaded.meta == s.meta and loaded.frame_size == (640, 480)
+    assert loaded.source == "synthetic"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.npz"]  # no temporary file left
+
+
+def test_load_rejects_missing_and_foreign_files(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        PoseSeries.load(tmp_path / "missing.npz")
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(InputError, match="not a posture-check landmark file"):
+        PoseSeries.load(bad)
+
+
+def test_slicing_and_concatenation():
+    s = make_series(6)
+    joined = PoseSeries.concatenate([s[:2], s[2:]])
+    np.testing.assert_allclose(joined.image, s.image)
+    assert len(s[np.array([True, False] * 3)]) == 3
