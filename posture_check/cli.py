@@ -19,7 +19,9 @@ from .errors import PostureCheckError
 COMMANDS: dict[str, str] = {
     "landmarks": "posture_check.commands.landmarks",
     "model": "posture_check.commands.model",
+    "synth": "posture_check.synth.cli",
     "bench model": "posture_check.bench.model_speed",
+    "bench render": "posture_check.bench.render",
 }
 
 
