@@ -17,11 +17,16 @@ from .errors import PostureCheckError
 
 # command -> module; "bench <name>" entries become subcommands of "bench".
 COMMANDS: dict[str, str] = {
+    "analyze": "posture_check.commands.analyze",
     "landmarks": "posture_check.commands.landmarks",
     "model": "posture_check.commands.model",
     "synth": "posture_check.synth.cli",
+    "bench accuracy": "posture_check.bench.accuracy",
+    "bench measures": "posture_check.bench.measures_speed",
     "bench model": "posture_check.bench.model_speed",
+    "bench pipeline": "posture_check.bench.pipeline",
     "bench render": "posture_check.bench.render",
+    "bench stretch": "posture_check.bench.stretch",
 }
 
 

@@ -78,3 +78,15 @@ def test_slicing_and_concatenation():
     joined = PoseSeries.concatenate([s[:2], s[2:]])
     np.testing.assert_allclose(joined.image, s.image)
     assert len(s[np.array([True, False] * 3)]) == 3
+
+
+def test_atomic_writes_get_the_usual_permissions(tmp_path):
+    import os
+
+    from posture_check.atomic import write_text_atomic
+
+    path = tmp_path / "report.json"
+    write_text_atomic(path, "{}")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask

@@ -125,9 +125,10 @@ def sample_specs() -> dict[str, SampleSpec]:
                             sway_amplitude=0.004, sway_hz=0.2)
     specs.append(SampleSpec(
         "hip_flexor_opener_right_good_side",
-        "Standing hip-flexor opener, right leg back, seen from the subject's left side: slow "
-        "4 s entry, 25 s hold (verdict good; angle hip_flexion_right, negative = extension).",
-        plan.timeline, replace(side, yaw_deg=-90.0), fps=15.0, stretch=plan.label))
+        "Standing hip-flexor opener, right leg back, seen from the subject's right side (the "
+        "stretched leg nearest the camera): slow 4 s entry, 25 s hold (verdict good; angle "
+        "hip_flexion_right, negative = extension).",
+        plan.timeline, replace(side, yaw_deg=90.0), fps=15.0, stretch=plan.label))
     return {s.name: s for s in specs}
 
 

@@ -1,0 +1,225 @@
+"""Stretch-form accuracy: verdicts and hold times on rendered clips through the real pose model.
+
+``posture-check bench stretch`` renders stretch clips with the synth API (varied entry speed,
+bounce amplitude and frequency, hold length, both side views), runs them in memory through the
+MediaPipe estimator (VIDEO mode), analyses them with :func:`posture_check.stretch.analyze_series`
+and prints per clip the expected and found verdict and the hold-time error, then the verdict
+accuracy and hold-time error over all clips. It also runs a larger grid of synthetic angle series
+with MediaPipe-like jitter (no rendering), printed separately and labelled as synthetic.
+
+``--quick`` renders 4 short clips (about a minute on 2 cores); the default set takes a few minutes.
+``--synthetic-only`` skips rendering and the model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..stretch import analyze_series, analyze_stretch, get_stretch
+from ..stretch.catalogue import HOLD_GRACE_S
+from ..stretch.form import SEVERITY
+from ..stretch.synthetic import NoiseSpec, RepSpec, make_series
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quick", action="store_true", help="4 short rendered clips")
+    parser.add_argument("--synthetic-only", action="store_true",
+                        help="only the synthetic angle-series grid (no rendering, no model)")
+    parser.add_argument("--fps", type=float, default=15.0, help="rendered clip frame rate")
+    parser.add_argument("--size", default="360x480", help="rendered frame WIDTHxHEIGHT")
+    parser.add_argument("--model", default=None, help="pose landmarker .task (default: built)")
+
+
+# ---------------------------------------------------------------- expected verdicts
+def expected_verdict(stretch: str, depth_deg: float, peak_speed: float, hold_s: float,
+                     bounce_amp: float) -> str:
+    """The verdict the catalogue's rules give for a clip's true parameters."""
+    st = get_stretch(stretch)
+    faults = []
+    if depth_deg < st.target_deg[0]:
+        faults.append("not_reached")
+    if bounce_amp >= 4.0:
+        faults.append("bouncing")
+    if peak_speed > st.max_speed_deg_s:
+        faults.append("too_fast")
+    if hold_s < st.min_hold_s - HOLD_GRACE_S:
+        faults.append("too_short")
+    return max(faults, key=SEVERITY.__getitem__) if faults else "good"
+
+
+def _summary(rows: list[dict], title: str) -> None:
+    ok = [r["found"] == r["expected"] for r in rows]
+    err = np.array([r["hold_err"] for r in rows if np.isfinite(r["hold_err"])])
+    print(f"{title}: verdict accuracy {np.mean(ok) * 100:.1f} % ({sum(ok)}/{len(ok)})")
+    if err.size:
+        print(f"{title}: hold-time error mean {err.mean():+.2f} s, mean |err| "
+              f"{np.abs(err).mean():.2f} s, p95 |err| {np.percentile(np.abs(err), 95):.2f} s, "
+              f"max |err| {np.abs(err).max():.2f} s, "
+              f"within 1 s {np.mean(np.abs(err) <= 1) * 100:.0f} %")
+    verdicts = sorted({r["expected"] for r in rows} | {r["found"] for r in rows})
+    head = " ".join(f"{v[:9]:>9}" for v in verdicts)
+    print(f"  confusion (rows expected, columns found): {head}")
+    for e in verdicts:
+        counts = [sum(r["expected"] == e and r["found"] == f for r in rows) for f in verdicts]
+        if any(counts):
+            print(f"  {e:>40}: " + " ".join(f"{c:>9}" for c in counts))
+
+
+# ---------------------------------------------------------------- synthetic grid
+def synthetic_grid(quick: bool) -> list[dict]:
+    rows = []
+    speeds = (20.0, 35.0, 100.0, 160.0, 240.0)  # peak deg/s; limit 60
+    bounces = ((0.0, 0.0), (2.0, 2.0), (5.0, 1.0), (8.0, 2.0), (6.0, 3.0))
+    holds = (8.0, 12.0, 25.0, 35.0)  # min 20 s
+    noises = {"1.5 deg": NoiseSpec(1.2, 1.0), "2 deg": NoiseSpec(1.5, 1.3, spike_prob=0.005),
+              "2 deg+drops": NoiseSpec(1.5, 1.3, spike_prob=0.005, drop_prob=0.2,
+                                       timestamp_jitter_s=0.01)}
+    seeds = range(1 if quick else 2)
+    for (speed, (amp, hz), hold, (nname, noise), seed) in itertools.product(
+            speeds, bounces, holds, noises.items(), seeds):
+        depth = 50.0
+        entry = np.pi / 2 * depth / speed
+        s = make_series([RepSpec(depth_deg=depth, entry_s=entry, hold_s=hold, exit_s=3.0,
+                                 bounce_amp_deg=amp, bounce_hz=hz)], noise=noise, seed=seed)
+        a = analyze_stretch(s.t_s, s.angle_deg, "standing_hamstring")
+        rep = a.repetitions[0] if a.repetitions else None
+        rows.append({
+            "expected": expected_verdict("standing_hamstring", depth, speed, hold, amp),
+            "found": a.verdict, "noise": nname,
+            "hold_err": rep.hold_s - hold if rep is not None and len(a.repetitions) == 1
+            else float("nan"),
+        })
+    return rows
+
+
+# ---------------------------------------------------------------- rendered clips
+@dataclass(frozen=True)
+class ClipCase:
+    name: str
+    stretch: str
+    move_in_s: float
+    hold_s: float
+    move_out_s: float = 3.0
+    bounce_amp: float = 0.0
+    bounce_hz: float = 2.0
+    yaw_deg: float = 90.0
+    peak_trunk_deg: float = 70.0  # hamstring hinge depth
+
+
+def clip_cases(quick: bool) -> list[ClipCase]:
+    quick_cases = [
+        ClipCase("ham_good", "standing_hamstring", 4.0, 22.0),
+        ClipCase("ham_bounce8_2hz", "standing_hamstring", 4.0, 15.0, bounce_amp=8.0),
+        ClipCase("ham_short12", "standing_hamstring", 4.0, 12.0, yaw_deg=-90.0),
+        ClipCase("ham_rushed", "standing_hamstring", 0.5, 21.0),
+    ]
+    if quick:
+        return quick_cases
+    return [
+        *quick_cases,
+        ClipCase("ham_good_30_left_view", "standing_hamstring", 5.0, 30.0, yaw_deg=-90.0),
+        ClipCase("ham_bounce5_1hz", "standing_hamstring", 4.0, 20.0, bounce_amp=5.0,
+                 bounce_hz=1.0),
+        ClipCase("ham_fast1s", "standing_hamstring", 1.0, 22.0, yaw_deg=-90.0),
+        ClipCase("ham_shallow50_short16", "standing_hamstring", 3.0, 16.0, peak_trunk_deg=50.0),
+        ClipCase("hipflexor_good", "hip_flexor_opener", 4.0, 25.0, yaw_deg=-90.0),
+        ClipCase("hipflexor_short10", "hip_flexor_opener", 3.0, 10.0, yaw_deg=-90.0),
+    ]
+
+
+def _plan(case: ClipCase):
+    from ..synth import HINGE_PEAK, STANDING, stretch_timeline
+    from ..synth.samples import LUNGE_PEAK, LUNGE_START
+
+    common = dict(rest_s=2.0, rest_after_s=2.0, move_in_s=case.move_in_s, hold_s=case.hold_s,
+                  move_out_s=case.move_out_s)
+    if case.bounce_amp:
+        field = "trunk_flexion_deg" if case.stretch == "standing_hamstring" else "pelvis_forward_m"
+        common.update(bounce_field=field, bounce_amplitude=case.bounce_amp,
+                      bounce_hz=case.bounce_hz)
+    if case.stretch == "standing_hamstring":
+        peak = replace(HINGE_PEAK, trunk_flexion_deg=case.peak_trunk_deg)
+        return stretch_timeline(STANDING, peak, name=case.stretch, angle="trunk_flexion",
+                                side="both", **common), "both"
+    return stretch_timeline(LUNGE_START, LUNGE_PEAK, name=case.stretch, angle="hip_flexion_right",
+                            side="right", **common), "right"
+
+
+def run_clip(case: ClipCase, est, fps: float, size: tuple[int, int]) -> dict:
+    from ..synth import Camera, render_frames
+
+    plan, side = _plan(case)
+    cam = Camera(yaw_deg=case.yaw_deg, height_m=1.0, distance_m=3.2, fov_deg=50.0,
+                 width=size[0], height=size[1])
+    truth_angle = []
+
+    def frames():
+        for t, rgb, truth in render_frames(plan.timeline, cam, fps=fps):
+            truth_angle.append(truth.measures[plan.label["angle"]])
+            yield t, rgb
+
+    series = est.process_frames(frames())
+    a = analyze_series(series, case.stretch, side=side)
+    st = get_stretch(case.stretch)
+    truth = np.asarray(truth_angle)
+    depth_true = float(np.max(st.direction * truth))
+    t = series.t_s[:truth.size]
+    speed = np.abs(np.diff(truth)) / np.diff(t) if truth.size > 1 else np.zeros(1)
+    moving = np.zeros(speed.size, bool)  # true peak speed while moving in or out (no bounce)
+    for ph in plan.label["phases"]:
+        if ph["phase"] in ("moving_in", "moving_out"):
+            moving |= (t[1:] > ph["t0_s"]) & (t[:-1] < ph["t1_s"])
+    speed_true = float(np.max(speed[moving])) if moving.any() else 0.0
+    exp = expected_verdict(case.stretch, depth_true, speed_true, case.hold_s, case.bounce_amp)
+    reps = a.repetitions
+    return {
+        "clip": case.name, "expected": exp, "found": a.verdict,
+        "hold_true": case.hold_s, "reps": len(reps),
+        "hold_err": reps[0].hold_s - case.hold_s if len(reps) == 1 else float("nan"),
+        "angle_true": float(st.direction * depth_true),
+        "angle_found": reps[0].angle_reached_deg if reps else float("nan"),
+        "speed_true": speed_true,
+        "speed_found": reps[0].entry_peak_speed_deg_s if reps else float("nan"),
+        "bounce_found": reps[0].bounce_amplitude_deg if reps else float("nan"),
+        "detected": float(np.mean(series.detected)), "frames": len(series),
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    t0 = time.perf_counter()
+    rows = synthetic_grid(args.quick)
+    print(f"SYNTHETIC angle series (no rendering, MediaPipe-like jitter), {len(rows)} series, "
+          f"standing_hamstring rules:")
+    for nname in sorted({r["noise"] for r in rows}):
+        _summary([r for r in rows if r["noise"] == nname], f"  synthetic {nname}")
+    print(f"  ({time.perf_counter() - t0:.1f} s)")
+    if args.synthetic_only:
+        return 0
+    from ..estimator import EstimatorOptions, PoseEstimator
+
+    w, h = (int(v) for v in args.size.lower().split("x"))
+    cases = clip_cases(args.quick)
+    print(f"\nRENDERED clips through the real pose model ({len(cases)} clips, {w}x{h}, "
+          f"{args.fps:g} fps):")
+    print(f"  {'clip':<24} {'expected':>11} {'found':>11} {'reps':>4} {'hold':>5} {'err s':>6} "
+          f"{'angle true/found':>17} {'peak deg/s true/found':>22} {'bounce':>6} {'det':>4}")
+    out = []
+    for case in cases:
+        t1 = time.perf_counter()
+        with PoseEstimator(EstimatorOptions(model_path=args.model, running_mode="video",
+                                            num_poses=1)) as est:
+            r = run_clip(case, est, args.fps, (w, h))
+        out.append(r)
+        print(f"  {r['clip']:<24} {r['expected']:>11} {r['found']:>11} {r['reps']:>4} "
+              f"{r['hold_true']:>5.0f} {r['hold_err']:>+6.2f} "
+              f"{r['angle_true']:>8.1f}/{r['angle_found']:<8.1f} "
+              f"{r['speed_true']:>10.0f}/{r['speed_found']:<11.0f} {r['bounce_found']:>6.1f} "
+              f"{r['detected']:>4.2f}  ({time.perf_counter() - t1:.0f} s)", flush=True)
+    _summary(out, "  rendered")
+    print(f"total {time.perf_counter() - t0:.0f} s")
+    return 0
