@@ -1,0 +1,324 @@
+"""Findings: what the measures may mean, as a table of data, with the source document cited.
+
+:data:`INDICATORS` is the table: for each measure the thresholds (``watch`` and ``flag``, on the
+magnitude in the measure's own unit), the document it comes from (file name in
+``/work/shared/docs``), the literature reference behind the threshold, and whether the
+threshold is a heuristic. :func:`evaluate_findings` turns a :class:`MeasureSeries` into
+:class:`Finding` objects.
+
+Rules (decided here, documented for reports):
+
+* Sustained only: a severity applies when at least :data:`SUSTAINED_FRACTION` (60%) of the
+  valid frames are beyond its threshold in the same direction; one frame never flags.
+* At least :data:`MIN_VALID_FRAMES` valid frames and :data:`MIN_VALID_S` seconds of them are
+  needed, otherwise the severity is ``"not_measured"`` with the dominant gating reason.
+* ``value`` is the median over valid frames.
+* Personal baseline: pass the summary of a first recording (or its MeasureSeries); each
+  finding then carries ``change_since_baseline`` (median now - median then). The pelvic tilt
+  proxy is judged only by its change since baseline (no population norm exists for it).
+* Pain side: for the lean, doc 000 says people mostly lean *away* from the painful side; the
+  message says whether the observed lean matches that.
+* Messages are plain language, never a diagnosis, and cite the document by number and name.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from .compute import MEASURE_SPECS, MeasureSeries, MeasureSummary
+from .quality import REASONS
+
+__all__ = [
+    "DOCS",
+    "INDICATORS",
+    "MIN_VALID_FRAMES",
+    "MIN_VALID_S",
+    "SUSTAINED_FRACTION",
+    "Finding",
+    "Indicator",
+    "baseline_from",
+    "evaluate_findings",
+]
+
+Severity = Literal["ok", "watch", "flag", "not_measured"]
+Side = Literal["left", "right"]
+
+DOCS = {
+    "000": "000_d6bce9b67209ff87.txt",
+    "003": "003_f1656872b7ed7076.txt",
+    "004": "004_46944711b1f5bc22.txt",
+}
+SUSTAINED_FRACTION = 0.6
+MIN_VALID_FRAMES = 10
+MIN_VALID_S = 1.0
+
+REF_SHIFT = ("Lateral trunk shift > 12 mm is abnormal in young adults; sciatic list with lumbar "
+             "disc herniation averages 26 +/- 18 mm, usually away from the disc side "
+             "(Global Spine J 2024, PMC11192132). Thresholds converted to degrees over a "
+             "~0.29 x height hip-to-shoulder trunk: 1.5 deg ~ 1.2 cm, 3 deg ~ 2.6 cm.")
+REF_OBLIQUITY = ("A 1 cm iliac-crest height difference is the usual radiographic cut-off for "
+                 "pelvic obliquity / leg-length difference (PMC6151938); ~3 deg over a typical "
+                 "hip-joint width. Small asymmetries are normal.")
+REF_TOE_OUT = ("Toe-out in walking averages ~7.5 deg, most people 5-10 deg, > 15 deg rare "
+               "(Morton 1932, in Morton, The Human Foot, 1935). No validated standing norm: "
+               "thresholds are heuristic.")
+REF_TOE_ASYM = ("No validated norm for left-right toe-out difference; heuristic threshold "
+                "(8-10 deg) above typical side-to-side variation.")
+REF_TILT = ("Pelvic tilt needs ASIS/PSIS landmarks that pose models lack; people with disc "
+            "problems tend toward a flatter lumbar curve (PMC6584466). Proxy judged only "
+            "against the person's own baseline; heuristic thresholds.")
+REF_SHOULDER = "Supporting measure; heuristic thresholds (no clinical cut-off used)."
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One row of the findings table."""
+
+    measure: str
+    watch: float
+    flag: float
+    source_doc: str
+    reference: str
+    heuristic: bool
+    what: str
+    hint: str
+    baseline_only: bool = False
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("lateral_lean", 1.5, 3.0, DOCS["000"], REF_SHIFT, False,
+              "your upper body leans to your {side}",
+              "doc 000 says people with sciatic pain often lean to one side, mostly away from "
+              "the painful side, to take pressure off the nerve"),
+    Indicator("pelvic_obliquity", 2.0, 3.0, DOCS["004"], REF_OBLIQUITY, False,
+              "your {side} hip sits higher than the other",
+              "doc 004 describes the gluteus medius keeping the pelvis level, and the lower-back "
+              "QL muscle taking over (and tightening) when the glutes are tight or weak"),
+    Indicator("foot_turnout_left", 15.0, 20.0, DOCS["000"], REF_TOE_OUT, True,
+              "your left foot points outward",
+              "doc 000 says that standing straight with one foot slanted out suggests the "
+              "piriformis muscle is overworking, which can crowd the sciatic nerve"),
+    Indicator("foot_turnout_right", 15.0, 20.0, DOCS["000"], REF_TOE_OUT, True,
+              "your right foot points outward",
+              "doc 000 says that standing straight with one foot slanted out suggests the "
+              "piriformis muscle is overworking, which can crowd the sciatic nerve"),
+    Indicator("foot_turnout_asymmetry", 8.0, 10.0, DOCS["000"], REF_TOE_ASYM, True,
+              "your {side} foot turns out more than the other",
+              "doc 000 points to one foot slanted out (not both) as the sign of an "
+              "overworking piriformis on that side"),
+    Indicator("shoulder_tilt", 2.0, 4.0, DOCS["004"], REF_SHOULDER, True,
+              "your {side} shoulder sits higher than the other",
+              "doc 004 notes that one-sided muscle tightness makes the other side work harder; "
+              "shoulder height often follows a lean or a pelvic tilt"),
+    Indicator("pelvic_tilt", 5.0, 10.0, DOCS["004"], REF_TILT, True,
+              "the angle between your trunk and thighs (side view) has {changed}",
+              "doc 004 links an excessive lumbar curve or a flattened lower back to tight "
+              "lower-back and hip muscles", baseline_only=True),
+)
+_BY_MEASURE = {i.measure: i for i in INDICATORS}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding for one measure.
+
+    ``severity``: ``"ok"``, ``"watch"``, ``"flag"``, or ``"not_measured"`` (too few valid
+    frames; ``message`` says why). ``value`` is the median over valid frames (measure unit),
+    ``fraction_of_valid_frames`` the share of valid frames beyond the threshold of the given
+    severity (for ``ok``: beyond ``watch``), ``direction`` the subject's side the value points
+    to (``"left"``/``"right"``, ``None`` if not sided).
+    """
+
+    measure: str
+    severity: Severity
+    value: float
+    unit: str
+    message: str
+    source_doc: str
+    reference: str
+    fraction_of_valid_frames: float
+    valid_fraction: float
+    n_valid: int
+    direction: str | None = None
+    change_since_baseline: float | None = None
+    heuristic: bool = False
+    thresholds: tuple[float, float] = (math.nan, math.nan)
+    extra: dict = field(default_factory=dict)
+
+
+def baseline_from(baseline: MeasureSeries | dict | None) -> dict[str, float]:
+    """Baseline medians by measure from a MeasureSeries, a summary dict or a name->float dict."""
+    if baseline is None:
+        return {}
+    if isinstance(baseline, MeasureSeries):
+        baseline = baseline.summary()
+    out: dict[str, float] = {}
+    for k, v in baseline.items():
+        med = v.median if isinstance(v, MeasureSummary) else float(v)
+        if np.isfinite(med):
+            out[k] = med
+    return out
+
+
+def _doc_tag(file_name: str) -> str:
+    return f"doc {file_name[:3]} ({file_name})"
+
+
+def _side_of(measure: str, median: float) -> str | None:
+    if measure in ("foot_turnout_left",):
+        return "left"
+    if measure in ("foot_turnout_right",):
+        return "right"
+    if measure == "pelvic_tilt":
+        return None
+    # lean/shift: + = toward the right; obliquity/tilt: + = right higher;
+    # asymmetry: + = right turned out more
+    return "right" if median > 0 else "left"
+
+
+def _severity(v: np.ndarray, signed_dir: float, ind: Indicator) -> tuple[Severity, float]:
+    mag = v * signed_dir
+    frac_flag = float(np.mean(mag >= ind.flag))
+    frac_watch = float(np.mean(mag >= ind.watch))
+    if frac_flag >= SUSTAINED_FRACTION:
+        return "flag", frac_flag
+    if frac_watch >= SUSTAINED_FRACTION:
+        return "watch", frac_watch
+    return "ok", frac_watch
+
+
+def _not_measured(ind: Indicator, ms: MeasureSeries, v: np.ndarray, n_valid: int) -> Finding:
+    codes = ms.reasons[ind.measure]
+    bad = codes[codes != 0]
+    why = REASONS[int(np.bincount(bad).argmax())] if bad.size else "too_short"
+    views = ", ".join(MEASURE_SPECS[ind.measure].views)
+    msg = (f"{ind.measure.replace('_', ' ')}: not measured (only {n_valid} usable frames; "
+           f"main reason: {why.replace('_', ' ')}). It needs a {views} view with the whole "
+           "body visible for at least a few seconds.")
+    return Finding(ind.measure, "not_measured", math.nan, MEASURE_SPECS[ind.measure].unit, msg,
+                   ind.source_doc, ind.reference, 0.0, n_valid / max(len(ms), 1), n_valid,
+                   heuristic=ind.heuristic, thresholds=(ind.watch, ind.flag),
+                   extra={"reason": why})
+
+
+def _fmt(x: float, unit: str) -> str:
+    return f"{abs(x):.1f} {'degrees' if unit == 'deg' else unit}"
+
+
+def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
+                  pain_side: Side | None) -> Finding:
+    v_all = ms.values[ind.measure]
+    ok = np.isfinite(v_all)
+    v = v_all[ok]
+    n_valid = int(v.size)
+    t_valid = ms.t_s[ok]
+    dur = float(t_valid[-1] - t_valid[0]) if n_valid > 1 else 0.0
+    if n_valid < MIN_VALID_FRAMES or dur < MIN_VALID_S:
+        return _not_measured(ind, ms, v_all, n_valid)
+    unit = MEASURE_SPECS[ind.measure].unit
+    median = float(np.median(v))
+    change = median - base[ind.measure] if ind.measure in base else None
+    extra: dict = {}
+    doc = _doc_tag(ind.source_doc)
+
+    if ind.baseline_only:
+        if change is None:
+            msg = (f"Side-view trunk-thigh angle recorded ({median:.1f} degrees). It is only "
+                   "meaningful compared with your own earlier recording in the same stance: "
+                   "save this one as your baseline.")
+            return Finding(ind.measure, "ok", median, unit, msg, ind.source_doc, ind.reference,
+                           0.0, n_valid / len(ms), n_valid, None, None, ind.heuristic,
+                           (ind.watch, ind.flag), {"needs_baseline": True})
+        d = v - base[ind.measure]
+        sev, frac = _severity(d, 1.0 if change >= 0 else -1.0, ind)
+        changed = ("increased (toward a more arched lower back / forward-tipped pelvis)"
+                   if change > 0 else "decreased (toward a flatter lower back / tucked pelvis)")
+        head = ind.what.format(changed=changed) + f" by {_fmt(change, unit)} since your baseline"
+        msg = (f"{head[0].upper()}{head[1:]}. {ind.hint[0].upper()}{ind.hint[1:]} ({doc}). "
+               "This is a rough side-view proxy, not a measurement of your spine."
+               if sev != "ok" else
+               f"Side-view trunk-thigh angle is within {ind.watch:.0f} degrees of your baseline "
+               f"(change {change:+.1f}).")
+        return Finding(ind.measure, sev, median, unit, msg, ind.source_doc, ind.reference, frac,
+                       n_valid / len(ms), n_valid, None, change, ind.heuristic,
+                       (ind.watch, ind.flag), extra)
+
+    one_sided = ind.measure in ("foot_turnout_left", "foot_turnout_right")
+    direction = 1.0 if (one_sided or median >= 0) else -1.0
+    sev, frac = _severity(v, direction, ind)
+    side = _side_of(ind.measure, median)
+    if sev == "ok":
+        name = ind.measure.replace("_", " ").capitalize()
+        u = "degrees" if unit == "deg" else unit
+        msg = (f"{name}: {median:+.1f} {u}, within the usual range (below {ind.watch:g})."
+               if abs(median) < ind.watch else
+               f"{name}: {median:+.1f} {u}, but beyond {ind.watch:g} in only {frac:.0%} of the "
+               f"usable frames (a finding needs {SUSTAINED_FRACTION:.0%}): not sustained.")
+    else:
+        what = ind.what.format(side=side)
+        msg = (f"{what[0].upper()}{what[1:]} by about {_fmt(median, unit)} "
+               f"in {frac:.0%} of the usable frames. {ind.hint[0].upper()}{ind.hint[1:]} ({doc}).")
+        if ind.measure == "lateral_lean":
+            shift = ms.values.get("lateral_shift_cm")
+            if shift is not None and np.isfinite(shift).any():
+                cm = float(np.nanmedian(shift))
+                extra["shift_cm"] = cm
+                msg += f" Your shoulders sit about {abs(cm):.1f} cm to the {side} of your pelvis."
+            if pain_side is not None:
+                away = side != pain_side
+                extra["lean_away_from_pain"] = away
+                msg += (f" You said the pain is on your {pain_side}: leaning away from it is the "
+                        "common pattern doc 000 describes." if away else
+                        f" You said the pain is on your {pain_side}: doc 000 says the lean is "
+                        "mostly away from the painful side, so leaning toward it is less usual "
+                        "and worth mentioning to a clinician.")
+        if ind.measure == "pelvic_obliquity":
+            kl = ms.values.get("knee_flexion_left")
+            kr = ms.values.get("knee_flexion_right")
+            if kl is not None and kr is not None:
+                dk = float(np.nanmedian(kl - kr)) if np.isfinite(kl - kr).any() else math.nan
+                extra["knee_flexion_left_minus_right"] = dk
+                low = "left" if side == "right" else "right"
+                bent_low = (dk > 0) if low == "left" else (dk < 0)
+                if np.isfinite(dk) and abs(dk) >= 8.0 and bent_low:
+                    msg += (f" Your {low} knee is bent about {abs(dk):.0f} degrees more, which "
+                            "lowers that hip by itself: stand with both knees straight and "
+                            "check again.")
+        if ind.heuristic:
+            msg += " (Threshold is a rule of thumb, not a clinical cut-off.)"
+    if change is not None:
+        msg += f" Change since your baseline: {change:+.1f} {'degrees' if unit == 'deg' else unit}."
+    return Finding(ind.measure, sev, median, unit, msg, ind.source_doc, ind.reference, frac,
+                   n_valid / len(ms), n_valid, side, change, ind.heuristic,
+                   (ind.watch, ind.flag), extra)
+
+
+def evaluate_findings(
+    measures: MeasureSeries,
+    *,
+    pain_side: Side | None = None,
+    baseline: MeasureSeries | dict | None = None,
+    indicators: tuple[Indicator, ...] = INDICATORS,
+) -> list[Finding]:
+    """One :class:`Finding` per indicator (table order), judged over the whole series.
+
+    Args:
+        measures: output of :func:`compute_measures` (or a slice of it).
+        pain_side: the side the person feels the pain on, ``"left"``/``"right"``, if known.
+        baseline: an earlier recording (MeasureSeries, its ``summary()``, or name -> median).
+    """
+    if pain_side not in (None, "left", "right"):
+        raise ValueError(f"pain_side must be 'left', 'right' or None, got {pain_side!r}")
+    if len(measures) == 0:
+        raise ValueError("measures is empty (0 frames); expected at least one frame")
+    base = baseline_from(baseline)
+    return [_evaluate_one(ind, measures, base, pain_side) for ind in indicators]
+
+
+def indicator(measure: str) -> Indicator:
+    """The table row for ``measure`` (KeyError if it has none)."""
+    return _BY_MEASURE[measure]

@@ -1,0 +1,140 @@
+"""Incremental measures for live frames: constant work per frame, findings over the last seconds.
+
+:class:`LiveMeasures` runs the same definitions as :func:`compute_measures` on one frame at a
+time, smooths with a causal :class:`~posture_check.measures.filters.OneEuro` filter, keeps the
+last ``window_s`` seconds in fixed-size ring buffers, and re-evaluates the findings over that
+window at most every ``findings_every_s`` seconds. The camera pitch is the running median of the
+per-frame estimates in the window (a fixed camera is assumed, as for recordings).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..series import PoseSeries
+from .body_frame import estimate_pitch_deg, hybrid_block, stature_m, subject_yaw_deg
+from .calibration import foot_sin_elevation
+from .compute import MEASURES, MeasureSeries, Method, _block_flags, gate_block, raw_measures
+from .filters import ONE_EURO_DEFAULTS, OneEuro, OneEuroParams
+from .indicators import Finding, Side, evaluate_findings
+from .quality import REASONS
+from .view import classify_view, view_codes
+
+__all__ = ["LiveMeasures", "LiveResult"]
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    """State after one frame: current smoothed values (NaN if gated), reasons, view, findings."""
+
+    t_s: float
+    values: dict[str, float]
+    reasons: dict[str, str]
+    view: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+class LiveMeasures:
+    """Per-frame measures + findings over a sliding window (see module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        window_s: float = 10.0,
+        max_fps: float = 60.0,
+        height_m: float | None = None,
+        pain_side: Side | None = None,
+        baseline: MeasureSeries | dict | None = None,
+        method: Method = "calibrated",
+        roll_deg: float = 0.0,
+        pitch_deg: float | None = None,
+        one_euro: OneEuroParams = ONE_EURO_DEFAULTS,
+        findings_every_s: float = 0.5,
+    ) -> None:
+        if window_s <= 0 or max_fps <= 0:
+            raise ValueError(f"window_s and max_fps must be > 0, got {window_s}, {max_fps}")
+        self.window_s = float(window_s)
+        self.height_m = height_m
+        self.pain_side = pain_side
+        self.baseline = baseline
+        self.method = method
+        self.roll_deg = roll_deg
+        self.pitch_deg = pitch_deg
+        self.findings_every_s = findings_every_s
+        self._cap = math.ceil(window_s * max_fps) + 1
+        self._filter = OneEuro(len(MEASURES), one_euro)
+        self._t = np.full(self._cap, np.nan)
+        self._vals = np.full((self._cap, len(MEASURES)), np.nan)
+        self._codes = np.zeros((self._cap, len(MEASURES)), np.int8)
+        self._view = np.full(self._cap, "none", dtype="<U10")
+        self._yaw = np.full(self._cap, np.nan)
+        self._pitch = np.full(self._cap, np.nan)
+        self._stature = np.full(self._cap, np.nan)
+        self._sin_e = np.full(self._cap, np.nan)
+        self._n = 0
+        self._last_findings_t = -math.inf
+        self._findings: list[Finding] = []
+
+    def _window(self) -> MeasureSeries:
+        n = min(self._n, self._cap)
+        order = (np.arange(self._n - n, self._n)) % self._cap
+        t = self._t[order]
+        keep = t >= t[-1] - self.window_s
+        order = order[keep]
+        return MeasureSeries(self._t[order],
+                             {k: self._vals[order, i] for i, k in enumerate(MEASURES)},
+                             {k: self._codes[order, i] for i, k in enumerate(MEASURES)},
+                             self._view[order], self._yaw[order], {"method": self.method,
+                                                                   "smoothing": "one_euro"})
+
+    def update(self, frames: PoseSeries) -> LiveResult:
+        """Add one frame (or a few, in order); return the state after the last one."""
+        if len(frames) == 0:
+            raise ValueError("update() needs a PoseSeries with at least one frame, got 0")
+        result: LiveResult | None = None
+        for i in range(len(frames)):
+            result = self._update_one(frames[i])
+        assert result is not None
+        return result
+
+    def _update_one(self, f: PoseSeries) -> LiveResult:
+        blk = hybrid_block(f.image, f.world, f.frame_size, self.roll_deg)
+        slot = self._n % self._cap
+        self._pitch[slot] = estimate_pitch_deg(blk.world)[0]
+        self._stature[slot] = stature_m(blk.world)[0]
+        self._sin_e[slot] = foot_sin_elevation(blk.px)[0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if self.pitch_deg is not None:
+                pitch = self.pitch_deg
+            else:
+                pitch = float(np.nanmedian(self._pitch)) if np.isfinite(self._pitch).any() else 0.0
+            stature = float(np.nanmedian(self._stature))
+            sin_e = float(np.nanmedian(self._sin_e))
+        cm_scale = self.height_m / stature if (self.height_m and np.isfinite(stature)) else 1.0
+        vals = raw_measures(blk, f.frame_size, method=self.method, pitch_deg=pitch,
+                            cm_scale=cm_scale, sin_elevation=sin_e if np.isfinite(sin_e) else None)
+        yaw = subject_yaw_deg(blk.world)
+        view = classify_view(yaw)
+        flags = _block_flags(blk, f.frame_size, f.visibility, f.presence)
+        vals, codes = gate_block(vals, view_codes(yaw), *flags)
+        t = float(f.t_s[0])
+        row = np.array([vals[k][0] for k in MEASURES])
+        smooth = self._filter(row, t)
+        self._t[slot] = t
+        self._vals[slot] = smooth
+        self._codes[slot] = [codes[k][0] for k in MEASURES]
+        self._view[slot] = view[0]
+        self._yaw[slot] = yaw[0]
+        self._n += 1
+        if t - self._last_findings_t >= self.findings_every_s:
+            self._findings = evaluate_findings(self._window(), pain_side=self.pain_side,
+                                               baseline=self.baseline)
+            self._last_findings_t = t
+        return LiveResult(t, {k: float(smooth[i]) for i, k in enumerate(MEASURES)},
+                          {k: REASONS[int(codes[k][0])] for k in MEASURES}, str(view[0]),
+                          list(self._findings))

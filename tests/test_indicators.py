@@ -1,0 +1,146 @@
+"""Findings table, sustained rule, pain side, baseline and red flags."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from posture_check.measures import (
+    INDICATORS,
+    MEASURES,
+    NOT_A_DIAGNOSIS,
+    RED_FLAGS,
+    MeasureSeries,
+    compute_measures,
+    evaluate_findings,
+    red_flags_text,
+)
+from posture_check.measures.synthetic import StickPose, SyntheticCamera, synthetic_series
+
+DOCS_DIR = "/work/shared/docs"
+
+
+def measure_series(values: dict[str, np.ndarray], fps: float = 30.0) -> MeasureSeries:
+    n = len(next(iter(values.values())))
+    full = {k: values.get(k, np.full(n, np.nan)) for k in MEASURES}
+    reasons = {k: np.where(np.isfinite(v), 0, 4).astype(np.int8) for k, v in full.items()}
+    return MeasureSeries(np.arange(n) / fps, full, reasons, np.full(n, "front"), np.zeros(n))
+
+
+def by_measure(findings):
+    return {f.measure: f for f in findings}
+
+
+def test_table_cites_existing_docs_and_references():
+    import os
+    names = set(os.listdir(DOCS_DIR)) if os.path.isdir(DOCS_DIR) else None
+    for ind in INDICATORS:
+        assert ind.measure in MEASURES
+        assert 0 < ind.watch < ind.flag
+        assert ind.reference
+        if names is not None:
+            assert ind.source_doc in names
+
+
+def test_sustained_fraction_rule():
+    n = 100
+    lean = np.zeros(n)
+    lean[:50] = -4.0                 # 50% of frames leaning left: not sustained
+    f = by_measure(evaluate_findings(measure_series({"lateral_lean": lean})))["lateral_lean"]
+    assert f.severity == "ok"
+    lean[:70] = -4.0                 # 70%: sustained, beyond the flag threshold (3 deg)
+    f = by_measure(evaluate_findings(measure_series({"lateral_lean": lean})))["lateral_lean"]
+    assert f.severity == "flag" and f.direction == "left"
+    assert f.fraction_of_valid_frames == pytest.approx(0.7)
+    assert "doc 000" in f.message and "lean" in f.message
+
+
+def test_watch_between_thresholds_and_one_frame_never_flags():
+    lean = np.full(60, 2.0)          # between watch 1.5 and flag 3
+    assert by_measure(evaluate_findings(measure_series({"lateral_lean": lean})))[
+        "lateral_lean"].severity == "watch"
+    spike = np.zeros(60)
+    spike[30] = 40.0
+    assert by_measure(evaluate_findings(measure_series({"lateral_lean": spike})))[
+        "lateral_lean"].severity == "ok"
+
+
+def test_pain_side_relation_for_lean():
+    lean = np.full(60, -4.0)  # leaning to the left
+    away = by_measure(evaluate_findings(measure_series({"lateral_lean": lean}),
+                                        pain_side="right"))["lateral_lean"]
+    toward = by_measure(evaluate_findings(measure_series({"lateral_lean": lean}),
+                                          pain_side="left"))["lateral_lean"]
+    assert away.extra["lean_away_from_pain"] is True
+    assert toward.extra["lean_away_from_pain"] is False
+    assert "less usual" in toward.message
+    with pytest.raises(ValueError, match="pain_side"):
+        evaluate_findings(measure_series({"lateral_lean": lean}), pain_side="both")
+
+
+def test_not_measured_when_too_few_valid_frames():
+    lean = np.full(60, np.nan)
+    lean[:5] = 5.0
+    f = by_measure(evaluate_findings(measure_series({"lateral_lean": lean})))["lateral_lean"]
+    assert f.severity == "not_measured" and np.isnan(f.value)
+    assert f.extra["reason"] == "wrong_view"
+
+
+def test_obliquity_mentions_bent_knee_on_low_side():
+    n = 60
+    ms = measure_series({"pelvic_obliquity": np.full(n, 4.0),       # right hip higher
+                         "knee_flexion_left": np.full(n, 15.0),     # left (low) knee bent
+                         "knee_flexion_right": np.full(n, 2.0)})
+    f = by_measure(evaluate_findings(ms))["pelvic_obliquity"]
+    assert f.severity == "flag" and f.direction == "right"
+    assert "left knee is bent" in f.message and "doc 004" in f.message
+
+
+def test_turnout_one_sided_and_asymmetry():
+    n = 60
+    ms = measure_series({"foot_turnout_left": np.full(n, 8.0),
+                         "foot_turnout_right": np.full(n, 24.0),
+                         "foot_turnout_asymmetry": np.full(n, 16.0)})
+    f = by_measure(evaluate_findings(ms))
+    assert f["foot_turnout_left"].severity == "ok"
+    assert f["foot_turnout_right"].severity == "flag"
+    assert f["foot_turnout_asymmetry"].severity == "flag"
+    assert f["foot_turnout_asymmetry"].direction == "right"
+    assert "piriformis" in f["foot_turnout_right"].message
+    assert f["foot_turnout_right"].heuristic
+
+
+def test_baseline_change_and_pelvic_tilt_baseline_only():
+    n = 60
+    now = measure_series({"pelvic_tilt": np.full(n, 18.0), "lateral_lean": np.full(n, 2.0)})
+    first = measure_series({"pelvic_tilt": np.full(n, 10.0), "lateral_lean": np.full(n, 0.5)})
+    f0 = by_measure(evaluate_findings(now))["pelvic_tilt"]
+    assert f0.severity == "ok" and f0.extra.get("needs_baseline")
+    f = by_measure(evaluate_findings(now, baseline=first))
+    assert f["pelvic_tilt"].change_since_baseline == pytest.approx(8.0)
+    assert f["pelvic_tilt"].severity == "watch"
+    assert f["lateral_lean"].change_since_baseline == pytest.approx(1.5)
+    # a plain dict of medians works as a baseline too
+    f2 = by_measure(evaluate_findings(now, baseline={"pelvic_tilt": 20.0}))
+    assert f2["pelvic_tilt"].change_since_baseline == pytest.approx(-2.0)
+
+
+def test_end_to_end_synthetic_person_flags_what_was_built():
+    pose = StickPose(lateral_lean=-5.0, foot_turnout_right=28.0, foot_turnout_left=5.0)
+    s = synthetic_series(pose, SyntheticCamera(height_m=1.0), n_frames=60, noise_px=0.5)
+    f = by_measure(evaluate_findings(compute_measures(s, method="hybrid", pitch_deg=1.5)))
+    assert f["lateral_lean"].severity == "flag" and f["lateral_lean"].direction == "left"
+    assert f["foot_turnout_right"].severity == "flag"
+    assert f["foot_turnout_left"].severity == "ok"
+    assert f["pelvic_obliquity"].severity == "ok"
+
+
+def test_red_flags_complete_and_referenced():
+    text = red_flags_text().lower()
+    for must in ("both legs", "bladder", "bowel", "numb", "weakness", "foot drop", "saddle",
+                 "severe"):
+        assert must in text, must
+    assert all(f.reference for f in RED_FLAGS)
+    assert "003_f1656872b7ed7076.txt" in red_flags_text()
+    assert "nice" in text and "nhs" in text
+    assert "diagnos" in NOT_A_DIAGNOSIS

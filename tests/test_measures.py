@@ -1,0 +1,183 @@
+"""Measures on hand-computable synthetic landmarks (pure numpy, no model)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from posture_check.landmarks import Landmark as L
+from posture_check.measures import MEASURES, REASONS, compute_measures
+from posture_check.measures.body_frame import subject_yaw_deg
+from posture_check.measures.geometry import angle_between_deg, atan2_deg, normalize, rotate2d
+from posture_check.measures.synthetic import StickPose, SyntheticCamera, synthetic_series
+from posture_check.measures.view import classify_view
+from posture_check.series import PoseSeries
+
+FAR = SyntheticCamera(distance_m=40.0, fov_deg=5.0, height_m=0.92)  # ~orthographic, level
+POSE = StickPose(lateral_lean=5.0, pelvic_obliquity=-3.0, shoulder_tilt=2.0,
+                 foot_turnout_left=10.0, foot_turnout_right=30.0)
+
+
+def one(ms, name):
+    return float(ms.values[name][0])
+
+
+# ------------------------------------------------------------------ geometry helpers
+def test_geometry_helpers_hand_values():
+    assert atan2_deg(np.array(1.0), np.array(1.0)) == pytest.approx(45.0)
+    assert np.isnan(atan2_deg(np.array(0.0), np.array(0.0)))
+    assert angle_between_deg(np.array([1.0, 0, 0]), np.array([0, 2.0, 0])) == pytest.approx(90.0)
+    assert np.isnan(normalize(np.zeros(3))).all()
+    # screen-counter-clockwise 90 deg with y down: image right (1, 0) -> image up (0, -1)
+    np.testing.assert_allclose(rotate2d(np.array([1.0, 0.0]), 90.0), [0.0, -1.0], atol=1e-12)
+
+
+# ------------------------------------------------------------------ exact recovery
+@pytest.mark.parametrize("method", ["naive", "hybrid"])
+def test_orthographic_front_view_recovers_truth(method):
+    ms = compute_measures(synthetic_series(POSE, FAR, n_frames=2), smoothing=None, method=method,
+                          pitch_deg=0.0)
+    assert ms.view[0] == "front"
+    tol = 0.05
+    assert one(ms, "lateral_lean") == pytest.approx(5.0, abs=tol)
+    assert one(ms, "pelvic_obliquity") == pytest.approx(-3.0, abs=tol)
+    assert one(ms, "shoulder_tilt") == pytest.approx(2.0, abs=tol)
+    if method == "naive":  # world-landmark turn-out is exact with exact world landmarks
+        assert one(ms, "foot_turnout_left") == pytest.approx(10.0, abs=0.1)
+        assert one(ms, "foot_turnout_right") == pytest.approx(30.0, abs=0.1)
+    assert one(ms, "foot_turnout_asymmetry") == pytest.approx(
+        one(ms, "foot_turnout_right") - one(ms, "foot_turnout_left"))
+    assert one(ms, "knee_flexion_left") == pytest.approx(0.0, abs=0.1)
+
+
+def test_lateral_shift_cm_matches_geometry():
+    # trunk 0.50 m at 5 deg -> 0.5 sin(5) = 4.36 cm; world scale is exact here
+    ms = compute_measures(synthetic_series(POSE, FAR), smoothing=None, method="hybrid",
+                          pitch_deg=0.0)
+    assert one(ms, "lateral_shift_cm") == pytest.approx(50 * np.sin(np.radians(5.0)), abs=0.05)
+    # a stated height rescales cm measures
+    ms2 = compute_measures(synthetic_series(POSE, FAR), smoothing=None, method="hybrid",
+                           pitch_deg=0.0, height_m=1.2 * ms.meta["stature_m_mediapipe"])
+    assert one(ms2, "lateral_shift_cm") == pytest.approx(1.2 * one(ms, "lateral_shift_cm"),
+                                                         rel=1e-5)
+
+
+def test_knee_and_sagittal_measures_in_side_view():
+    pose = StickPose(trunk_flexion=30.0, knee_flexion_left=20.0, knee_flexion_right=20.0)
+    cam = SyntheticCamera(yaw_deg=90.0, distance_m=40.0, fov_deg=5.0, height_m=0.92)
+    ms = compute_measures(synthetic_series(pose, cam), smoothing=None, method="hybrid",
+                          pitch_deg=0.0)
+    assert ms.view[0] == "right_side"
+    assert one(ms, "trunk_flexion") == pytest.approx(30.0, abs=0.1)
+    assert one(ms, "knee_flexion_right") == pytest.approx(20.0, abs=0.1)
+    # frontal measures are gated in a side view, with the reason
+    assert np.isnan(one(ms, "lateral_lean"))
+    assert ms.reason_names("lateral_lean")[0] == "wrong_view"
+
+
+# ------------------------------------------------------------------ invariances
+def test_mirror_swaps_left_and_right():
+    s = synthetic_series(POSE, SyntheticCamera(), n_frames=3)
+    a = compute_measures(s, smoothing=None, method="hybrid", pitch_deg=1.0)
+    b = compute_measures(s.mirrored(), smoothing=None, method="hybrid", pitch_deg=1.0)
+    for k in ("lateral_lean", "pelvic_obliquity", "shoulder_tilt", "foot_turnout_asymmetry"):
+        assert one(b, k) == pytest.approx(-one(a, k), abs=1e-4), k
+    assert one(b, "foot_turnout_left") == pytest.approx(one(a, "foot_turnout_right"), abs=1e-4)
+
+
+def test_scale_and_translation_invariance():
+    s = synthetic_series(POSE, SyntheticCamera(height_m=1.3), n_frames=2)
+    a = compute_measures(s, smoothing=None, method="hybrid", pitch_deg=5.0)
+    img = s.image.copy()
+    img[..., 0] = img[..., 0] * 0.7 + 0.1  # shrink and move the person in the frame
+    img[..., 1] = img[..., 1] * 0.7 + 0.05
+    moved = PoseSeries(img, s.world, s.visibility, s.presence, s.t_s, s.frame_size)
+    b = compute_measures(moved, smoothing=None, method="hybrid", pitch_deg=5.0)
+    for k in ("lateral_lean", "pelvic_obliquity", "foot_turnout_left", "foot_turnout_right"):
+        assert one(b, k) == pytest.approx(one(a, k), abs=1e-4), k
+
+
+def test_pixel_aspect_handled_in_pixels():
+    """Normalized x and y scale separately: a wide frame must not change the angles."""
+    wide = SyntheticCamera(size=(1920, 1080), distance_m=40, fov_deg=5.0, height_m=0.92)
+    ms = compute_measures(synthetic_series(POSE, wide), smoothing=None, method="hybrid",
+                          pitch_deg=0.0)
+    assert one(ms, "lateral_lean") == pytest.approx(5.0, abs=0.05)
+    assert one(ms, "pelvic_obliquity") == pytest.approx(-3.0, abs=0.05)
+
+
+def test_camera_roll_is_removed_when_given():
+    cam = SyntheticCamera(distance_m=40, fov_deg=5.0, height_m=0.92, roll_deg=7.0)
+    s = synthetic_series(POSE, cam)
+    rolled = compute_measures(s, smoothing=None, method="hybrid", pitch_deg=0.0)
+    fixed = compute_measures(s, smoothing=None, method="hybrid", pitch_deg=0.0, roll_deg=7.0)
+    # front view: a counter-clockwise roll tips the trunk toward image-left = the subject's right
+    assert one(rolled, "lateral_lean") == pytest.approx(5.0 + 7.0, abs=0.3)
+    assert one(fixed, "lateral_lean") == pytest.approx(5.0, abs=0.05)
+
+
+# ------------------------------------------------------------------ views and gating
+def test_view_bins_and_yaw():
+    yaws = np.array([0.0, 25.0, 45.0, 90.0, -90.0, 170.0, np.nan])
+    assert list(classify_view(yaws)) == ["front", "front", "oblique", "right_side", "left_side",
+                                         "back", "none"]
+    for yaw in (-90.0, -40.0, 0.0, 40.0, 90.0, 180.0):
+        s = synthetic_series(StickPose(), SyntheticCamera(yaw_deg=yaw))
+        got = float(subject_yaw_deg(s.world)[0])
+        assert abs((got - yaw + 180) % 360 - 180) < 1.0, (yaw, got)
+
+
+def test_gating_reasons_and_nan():
+    s = synthetic_series(POSE, SyntheticCamera(), n_frames=4)
+    img, vis = s.image.copy(), s.visibility.copy()
+    img[0] = np.nan                                  # frame 0: nobody
+    vis[1, L.LEFT_HEEL] = 0.1                         # frame 1: left heel hidden
+    img[2, L.RIGHT_FOOT_INDEX, 1] = 1.2               # frame 2: right toes below the frame
+    bad = PoseSeries(img, np.where(np.isnan(img), np.nan, s.world), vis, s.presence, s.t_s,
+                     s.frame_size)
+    ms = compute_measures(bad, smoothing=None, method="hybrid", pitch_deg=0.0)
+    r = ms.reason_names("foot_turnout_left")
+    assert list(r) == ["no_person", "low_visibility", "ok", "ok"]
+    assert list(ms.reason_names("foot_turnout_right")) == ["no_person", "ok", "out_of_frame", "ok"]
+    assert np.isnan(ms.values["foot_turnout_left"][:2]).all()
+    assert np.isfinite(ms.values["lateral_lean"][1:]).all()
+    assert set(REASONS) >= {"ok", "no_person", "low_visibility", "out_of_frame", "wrong_view"}
+
+
+def test_measure_series_helpers():
+    s = synthetic_series(POSE, SyntheticCamera(), n_frames=20, noise_px=0.5, seed=1)
+    ms = compute_measures(s, smoothing="zero_phase")
+    summ = ms.summary()
+    assert set(summ) == set(MEASURES)
+    assert summ["lateral_lean"].valid_fraction == 1.0
+    assert summ["lateral_lean"].p10 <= summ["lateral_lean"].median <= summ["lateral_lean"].p90
+    cols = ms.to_columns()
+    assert len(cols["t_s"]) == 20 and cols["lateral_lean_reason"][0] == "ok"
+    assert len(ms[5:10]) == 5
+
+
+def test_bad_arguments_raise_value_error():
+    s = synthetic_series(POSE, SyntheticCamera())
+    with pytest.raises(ValueError, match="smoothing"):
+        compute_measures(s, smoothing="kalman")
+    with pytest.raises(ValueError, match="height_m"):
+        compute_measures(s, height_m=175)
+    with pytest.raises(ValueError, match="method"):
+        compute_measures(s, method="magic")
+
+
+def test_calibrated_estimator_is_mirror_antisymmetric_and_turns_with_the_image():
+    """The fitted models keep the symmetries of the geometry (no side bias, roll-equivariant)."""
+    s = synthetic_series(POSE, SyntheticCamera(height_m=1.2), n_frames=2)
+    a = compute_measures(s, smoothing=None)
+    b = compute_measures(s.mirrored(), smoothing=None)
+    for k in ("lateral_lean", "pelvic_obliquity", "foot_turnout_asymmetry"):
+        assert one(b, k) == pytest.approx(-one(a, k), abs=1e-3), k
+    assert one(b, "foot_turnout_left") == pytest.approx(one(a, "foot_turnout_right"), abs=1e-3)
+    rolled = synthetic_series(POSE, SyntheticCamera(height_m=1.2, roll_deg=6.0), n_frames=2)
+    r = compute_measures(rolled, smoothing=None)
+    # a counter-clockwise roll adds to the lean toward the subject's right, lowers the right hip
+    assert one(r, "lateral_lean") - one(a, "lateral_lean") == pytest.approx(6.0, abs=0.3)
+    assert one(r, "pelvic_obliquity") - one(a, "pelvic_obliquity") == pytest.approx(-6.0, abs=0.3)
+    fixed = compute_measures(rolled, smoothing=None, roll_deg=6.0)
+    assert one(fixed, "lateral_lean") == pytest.approx(one(a, "lateral_lean"), abs=0.3)
