@@ -1,0 +1,84 @@
+"""End-to-end analysis throughput vs the bare pose model on the same frames (goal >= 0.9x).
+
+Side by side in one run, alternating, best of ``--repeats``:
+
+* **bare model**: the frames are decoded into memory first (not timed); the timed part creates
+  a :class:`~posture_check.estimator.PoseEstimator` (same options as the pipeline) and runs it
+  over the in-memory frames.
+* **pipeline**: :func:`posture_check.analysis.analyze` on the file, limited to the same frames:
+  probing, decoding (on its own thread), downscaling, landmarks, measures, findings, quality
+  warnings, key frames (and the stretch check with ``--stretch``).
+
+Ratio = pipeline frames/s / bare frames/s. Reports are not part of either (they are exports).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import time
+from pathlib import Path
+
+from ..analysis import AnalysisOptions, analyze
+from ..estimator import EstimatorOptions, PoseEstimator
+from ..video_io import iter_frames
+
+_REPO = Path(__file__).resolve().parents[2]
+DEFAULT_VIDEO = _REPO.parent / "shared" / "real_media" / "video.avi"
+GOAL = 0.9
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("video", type=Path, nargs="?", default=DEFAULT_VIDEO,
+                        help=f"video to analyse (default: {DEFAULT_VIDEO.name} of shared media)")
+    parser.add_argument("--frames", type=int, default=200, help="frames to use (default 200)")
+    parser.add_argument("--repeats", type=int, default=2, help="alternating runs (best kept)")
+    parser.add_argument("--stretch", default=None, help="also run this stretch check")
+    parser.add_argument("--model", type=Path, default=None)
+
+
+def time_bare(frames: list, options: EstimatorOptions) -> float:
+    """Seconds for a fresh estimator over in-memory ``(t_s, rgb)`` frames."""
+    start = time.perf_counter()
+    with PoseEstimator(options) as est:
+        est.process_frames(frames)
+    return time.perf_counter() - start
+
+
+def time_pipeline(video: Path, options: AnalysisOptions) -> tuple[float, dict, int]:
+    start = time.perf_counter()
+    result = analyze(video, options)
+    return time.perf_counter() - start, result.timings_s, result.n_frames
+
+
+def run(args: argparse.Namespace) -> int:
+    frames = list(itertools.islice(iter_frames(args.video, allow_truncated=True), args.frames))
+    n = len(frames)
+    h, w = frames[0][1].shape[:2]
+    a_opts = AnalysisOptions(model_path=args.model, max_frames=n, stretch=args.stretch)
+    e_opts = EstimatorOptions(model_path=args.model, num_poses=a_opts.num_poses,
+                              max_side_px=a_opts.max_side_px)
+    print(f"video {args.video.name}: {n} frames {w}x{h}; estimator num_poses="
+          f"{e_opts.num_poses}, max_side_px={e_opts.max_side_px}")
+    # warm-up (model file cache, XNNPACK init), not timed
+    time_bare(frames[:5], e_opts)
+    bare, pipe, timings = [], [], {}
+    for _ in range(max(args.repeats, 1)):
+        bare.append(time_bare(frames, e_opts))
+        t, timings_k, n_pipe = time_pipeline(args.video, a_opts)
+        if n_pipe != n:
+            raise RuntimeError(f"pipeline analysed {n_pipe} frames, expected {n}")
+        pipe.append(t)
+        if t <= min(pipe):
+            timings = timings_k
+    bare_fps, pipe_fps = n / min(bare), n / min(pipe)
+    ratio = pipe_fps / bare_fps
+    print(f"bare model : {bare_fps:6.1f} frames/s  ({1000 * min(bare) / n:.1f} ms/frame, "
+          f"runs {', '.join(f'{x:.2f}' for x in bare)} s)")
+    print(f"pipeline   : {pipe_fps:6.1f} frames/s  ({1000 * min(pipe) / n:.1f} ms/frame, "
+          f"runs {', '.join(f'{x:.2f}' for x in pipe)} s)")
+    print("pipeline breakdown (s): " + ", ".join(f"{k.removesuffix('_s')} {v:.3f}"
+                                                for k, v in timings.items() if k.endswith("_s")))
+    print(f"ratio pipeline / bare model: {ratio:.2f}x (goal >= {GOAL}x): "
+          f"{'met' if ratio >= GOAL else 'MISSED'}")
+    return 0

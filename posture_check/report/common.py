@@ -1,0 +1,139 @@
+"""Content shared by the HTML and PDF reports: ordering, headlines, annotated key frames."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ..draw import AngleAnnotator, FindingsBanner, SkeletonAnnotator
+from ..measures import MEASURE_SPECS
+
+__all__ = [
+    "SEVERITY_ORDER",
+    "annotated_key_frames",
+    "fmt_value",
+    "headline",
+    "measure_rows",
+    "not_measured_text",
+    "png_of",
+    "sorted_findings",
+    "stretch_rows",
+]
+
+SEVERITY_ORDER = {"flag": 0, "watch": 1, "ok": 2, "not_measured": 3}
+SEVERITY_LABEL = {"flag": "FLAG", "watch": "WATCH", "ok": "OK", "not_measured": "NOT MEASURED"}
+MEASURE_LABEL = {
+    "lateral_lean": "Lateral lean", "lateral_shift_cm": "Shoulder shift over pelvis",
+    "pelvic_obliquity": "Hip height (pelvic obliquity)", "shoulder_tilt": "Shoulder height",
+    "head_shift_cm": "Head shift over pelvis", "foot_turnout_left": "Left foot turn-out",
+    "foot_turnout_right": "Right foot turn-out",
+    "foot_turnout_asymmetry": "Turn-out difference (R - L)",
+    "knee_flexion_left": "Left knee bend", "knee_flexion_right": "Right knee bend",
+    "hip_flexion_left": "Left hip flexion", "hip_flexion_right": "Right hip flexion",
+    "trunk_flexion": "Trunk forward bend", "pelvic_tilt": "Pelvic tilt proxy (side view)",
+}
+
+
+def sorted_findings(result) -> list:
+    return sorted(result.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
+
+
+def not_measured_text(result) -> str:
+    """One paragraph naming the measures that could not be taken, and why ("" if none)."""
+    items = []
+    for f in result.findings:
+        if f.severity == "not_measured":
+            why = str(f.extra.get("reason", "")).replace("_", " ")
+            items.append(f"{MEASURE_LABEL.get(f.measure, f.measure).lower()}"
+                         + (f" ({why})" if why else ""))
+    if not items:
+        return ""
+    return ("Not measured in this recording: " + "; ".join(items) + ". Lean, hip height and "
+            "foot turn-out need a front view with the whole body in the picture; the pelvic "
+            "tilt proxy needs a side view.")
+
+
+def headline(result) -> str:
+    """One sentence: how many findings to flag / watch, and a stretch verdict."""
+    n_flag = sum(f.severity == "flag" for f in result.findings)
+    n_watch = sum(f.severity == "watch" for f in result.findings)
+    if n_flag or n_watch:
+        parts = []
+        if n_flag:
+            parts.append(f"{n_flag} sign{'s' if n_flag > 1 else ''} to raise with a clinician")
+        if n_watch:
+            parts.append(f"{n_watch} to watch")
+        text = "Posture: " + " and ".join(parts) + "."
+    else:
+        text = "Posture: no sustained sign among the measures that could be taken."
+    sa = result.stretch
+    if sa is not None:
+        text += f" Stretch ({sa.stretch.replace('_', ' ')}): {sa.verdict.replace('_', ' ')}."
+    return text
+
+
+def fmt_value(v: float, unit: str, signed: bool = True) -> str:
+    if v is None or not np.isfinite(v):
+        return "-"
+    u = "°" if unit == "deg" else f" {unit}"
+    return f"{v:+.1f}{u}" if signed else f"{v:.1f}{u}"
+
+
+def measure_rows(result) -> list[tuple[str, str, str, str, str]]:
+    """(label, median, p10 to p90, valid share, positive means) for measures with data."""
+    rows = []
+    for name, s in result.measures.summary().items():
+        if s.n_valid == 0:
+            continue
+        spec = MEASURE_SPECS.get(name)
+        rows.append((MEASURE_LABEL.get(name, name), fmt_value(s.median, s.unit),
+                     f"{fmt_value(s.p10, s.unit)} to {fmt_value(s.p90, s.unit)}",
+                     f"{100 * s.valid_fraction:.0f}%", spec.positive if spec else ""))
+    return rows
+
+
+def stretch_rows(result) -> list[tuple[str, ...]]:
+    """(rep, side, verdict, hold, reached, peak speed in/out, bounce) per repetition."""
+    sa = result.stretch
+    if sa is None:
+        return []
+    out = []
+    for r in sa.repetitions:
+        bounce = (f"±{r.bounce_amplitude_deg:.0f}° at {r.bounce_frequency_hz:.1f} Hz"
+                  if "bouncing" in r.faults else "none")
+        out.append((str(r.index + 1), r.side, r.verdict.replace("_", " "), f"{r.hold_s:.0f} s",
+                    f"{r.angle_reached_deg:.0f}°",
+                    f"{r.entry_peak_speed_deg_s:.0f} / {r.exit_peak_speed_deg_s:.0f} °/s", bounce))
+    return out
+
+
+def annotated_key_frames(result, max_side: int = 720) -> list[tuple[object, np.ndarray]]:
+    """(KeyFrame, annotated RGB) pairs: skeleton, the angles of that frame, findings banner."""
+    skeleton = SkeletonAnnotator()
+    sa = result.stretch
+    show = None
+    if sa is not None:
+        show = ["trunk_flexion", "lateral_lean", "pelvic_obliquity", "foot_turnout_left",
+                "foot_turnout_right", "knee_flexion_left", "knee_flexion_right", "pelvic_tilt"]
+    angles = AngleAnnotator(show=show)
+    banner = FindingsBanner()
+    out = []
+    for kf in result.key_frames:
+        img = kf.image.copy()
+        h, w = img.shape[:2]
+        if max(h, w) > max_side:
+            k = max_side / max(h, w)
+            img = cv2.resize(img, (round(w * k), round(h * k)), interpolation=cv2.INTER_AREA)
+        skeleton.annotate(img, result.series, kf.index)
+        angles.annotate(img, result.series, result.frame_values(kf.index), kf.index)
+        banner.annotate(img, result.findings,
+                        title=f"{kf.t_s:.1f} s" if result.input.kind == "video" else None)
+        out.append((kf, img))
+    return out
+
+
+def png_of(rgb: np.ndarray) -> bytes:
+    ok, buf = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise ValueError("could not encode image as PNG")
+    return buf.tobytes()

@@ -1,0 +1,155 @@
+"""The HTML report: one self-contained file (CSS inline, images as base64 data URIs, no
+scripts, no external requests), the twin of the PDF."""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from pathlib import Path
+
+import cv2
+
+from ..atomic import write_text_atomic
+from ..measures import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
+from .common import (
+    MEASURE_LABEL,
+    SEVERITY_LABEL,
+    annotated_key_frames,
+    fmt_value,
+    headline,
+    measure_rows,
+    not_measured_text,
+    sorted_findings,
+    stretch_rows,
+)
+from .json_report import DOC_TITLES
+from .plots import measures_figure, png_bytes, stretch_figure, summary_figure
+
+__all__ = ["html_text", "write_html"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:60rem;margin:1.5rem
+auto;padding:0 1rem;color:#222;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.2rem;border-bottom:1px solid #ddd;
+padding-bottom:.2rem;margin-top:2rem} .meta{color:#666;font-size:.9rem}
+.notice{background:#eef4fb;border-left:4px solid #1e88e5;padding:.6rem .9rem;margin:1rem 0}
+.redflags{background:#fdecea;border-left:4px solid #c62828;padding:.6rem .9rem;margin:1rem 0}
+.headline{font-size:1.1rem;font-weight:600}
+.finding{border:1px solid #e0e0e0;border-radius:6px;padding:.5rem .8rem;margin:.5rem 0}
+.sev{display:inline-block;font-size:.75rem;font-weight:700;padding:.1rem .45rem;border-radius:4px;
+color:#fff;margin-right:.5rem} .flag{background:#c62828} .watch{background:#c98a00}
+.ok{background:#2e7d32} .not_measured{background:#888}
+.cite{color:#555;font-size:.85rem} table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .4rem;text-align:left} th{background:#fafafa}
+.frames{display:flex;flex-wrap:wrap;gap:.8rem} figure{margin:0;flex:1 1 16rem}
+figure img,.plot{max-width:100%;border:1px solid #ddd;border-radius:4px}
+figcaption{font-size:.85rem;color:#555} .warn{color:#8a5a00}
+"""
+
+
+def _img(data: bytes, mime: str, alt: str, cls: str = "") -> str:
+    b64 = base64.b64encode(data).decode("ascii")
+    c = f' class="{cls}"' if cls else ""
+    return f'<img{c} alt="{html.escape(alt)}" src="data:{mime};base64,{b64}">'
+
+
+def _jpeg(rgb) -> bytes:
+    ok, buf = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR),
+                           [cv2.IMWRITE_JPEG_QUALITY, 88])
+    if not ok:
+        raise ValueError("could not encode a key frame as JPEG")
+    return buf.tobytes()
+
+
+def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>"
+                   for r in rows)
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def html_text(result) -> str:
+    """The HTML report as text."""
+    e = html.escape
+    info = result.input
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+        f"<title>Posture report: {e(info.file_name)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>Posture report</h1><p class='meta'>{e(info.file_name)} · {e(info.kind)} · "
+        f"{info.width}x{info.height} px · "
+        + (f"{result.series.t_s[-1] - result.series.t_s[0]:.1f} s, {result.n_frames} frames · "
+           if info.kind == "video" else "")
+        + f"person found in {result.n_detected} of {result.n_frames} frame(s) · "
+        f"main view: {e(result.main_view.replace('_', ' '))} · {e(result.created_utc)}</p>",
+        f"<div class='notice'><b>Not a diagnosis.</b> {e(NOT_A_DIAGNOSIS)}</div>",
+        f"<h2>Summary</h2><p class='headline'>{e(headline(result))}</p>",
+    ]
+    if result.options.pain_side:
+        parts.append(f"<p>You said the pain is on your {e(result.options.pain_side)} side.</p>")
+    for f in sorted_findings(result):
+        if f.severity == "not_measured":
+            continue
+        parts.append(
+            f"<div class='finding'><span class='sev {e(f.severity)}'>"
+            f"{SEVERITY_LABEL.get(f.severity, f.severity)}</span>"
+            f"<b>{e(MEASURE_LABEL.get(f.measure, f.measure))}</b> "
+            f"{e(fmt_value(f.value, f.unit))}<br>{e(f.message)}"
+            f"<div class='cite'>Source: {e(f.source_doc)}"
+            f"{' · ' + e(f.reference) if f.severity in ('watch', 'flag') else ''}</div></div>")
+    if not_measured_text(result):
+        parts.append(f"<p class='cite'>{e(not_measured_text(result))}</p>")
+    if result.warnings:
+        parts.append("<h2>Recording quality</h2><ul>")
+        parts += [f"<li class='warn'>{e(w.message)}</li>" for w in result.warnings]
+        parts.append("</ul>")
+    parts.append(f"<div class='redflags'><b>{e(RED_FLAGS_HEADING)}</b><ul>")
+    parts += [f"<li>{e(r.text)} <span class='cite'>({e(r.source_doc or r.reference)})</span>"
+              "</li>" for r in RED_FLAGS]
+    parts.append("</ul></div>")
+    sa = result.stretch
+    if sa is not None:
+        parts.append(f"<h2>Stretch: {e(sa.stretch.replace('_', ' '))}</h2>"
+                     f"<p class='headline'>Verdict: {e(sa.verdict.replace('_', ' '))}</p><ul>")
+        parts += [f"<li>{e(m)}</li>" for m in sa.messages]
+        parts.append("</ul>")
+        rows = stretch_rows(result)
+        if rows:
+            parts.append(_table(("#", "side", "verdict", "hold", "reached",
+                                 "peak speed in / out", "bouncing"), rows))
+        fig = stretch_figure(result)
+        if fig is not None:
+            parts.append("<p>" + _img(png_bytes(fig), "image/png", "stretch timeline", "plot")
+                         + "</p>")
+    frames = annotated_key_frames(result)
+    if frames:
+        parts.append("<h2>Key frames</h2><div class='frames'>")
+        for kf, img in frames:
+            cap = (f"{kf.t_s:.1f} s, {kf.label}" if info.kind == "video" else kf.label)
+            parts.append(f"<figure>{_img(_jpeg(img), 'image/jpeg', cap)}"
+                         f"<figcaption>{e(cap)}</figcaption></figure>")
+        parts.append("</div><p class='cite'>Orange = your left side, blue = your right side. "
+                     "Angles are those of the frame shown; findings use the whole recording."
+                     "</p>")
+    parts.append("<h2>Measures</h2>")
+    parts.append(_table(("measure", "median", "10th to 90th percentile", "valid frames",
+                         "positive means"), measure_rows(result)))
+    for fig_fn, alt in ((summary_figure, "measures against their thresholds"),
+                        (measures_figure, "measures over time")):
+        fig = fig_fn(result)
+        if fig is not None:
+            parts.append("<p>" + _img(png_bytes(fig), "image/png", alt, "plot") + "</p>")
+    docs = sorted({f.source_doc for f in result.findings})
+    parts.append("<h2>Sources</h2><ul>")
+    parts += [f"<li>{e(d)}: {e(DOC_TITLES.get(d, ''))}</li>" for d in docs]
+    parts.append("</ul><p class='cite'>Thresholds marked as rules of thumb are heuristic, not "
+                 "clinical cut-offs. Generated by posture-check on this computer; nothing was "
+                 "sent anywhere.</p></body></html>")
+    return "\n".join(parts)
+
+
+def write_html(result, path: str | os.PathLike[str]) -> Path:
+    """Write the HTML report atomically; return the path."""
+    write_text_atomic(path, html_text(result))
+    return Path(path)

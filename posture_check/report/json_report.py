@@ -1,0 +1,151 @@
+"""The JSON report: :func:`build_report` (a dict following :mod:`.schema`) and writers."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import asdict
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from ..atomic import write_text_atomic
+from ..measures import MEASURE_SPECS, NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
+from .schema import SCHEMA_ID
+
+__all__ = ["DOC_TITLES", "build_report", "dumps", "jsonable", "write_json"]
+
+DOC_TITLES = {
+    "000_d6bce9b67209ff87.txt": "Talk by a restorative therapist on sciatic pain (foot slanted "
+                                "out, leaning away from the pain, slow fluid stretching)",
+    "001_c8b2c726125be855.txt": "Blog post on the deep piriformis stretch",
+    "002_adb4381a1cdd5920.txt": "Neuromuscular therapist on restoring muscle and joint balance",
+    "003_f1656872b7ed7076.txt": "Self-massage guide for sciatica (hold times, no pulsing, "
+                                "red flags)",
+    "004_46944711b1f5bc22.txt": "Sports-massage therapist on sciatica and lower back pain "
+                                "(hips not level, lumbar curve)",
+}
+
+
+def jsonable(x):
+    """Convert numpy scalars/arrays, tuples and non-finite floats (-> None) for JSON."""
+    if isinstance(x, dict):
+        return {str(k): jsonable(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [jsonable(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return jsonable(x.tolist())
+    if isinstance(x, np.bool_ | bool):
+        return bool(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, float | np.floating):
+        return float(x) if math.isfinite(float(x)) else None
+    return x
+
+
+def _version() -> str:
+    try:
+        return metadata.version("posture-check")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _finding(f) -> dict:
+    return {
+        "measure": f.measure, "severity": f.severity, "value": f.value, "unit": f.unit,
+        "message": f.message, "source_doc": f.source_doc, "reference": f.reference,
+        "fraction_of_valid_frames": f.fraction_of_valid_frames,
+        "valid_fraction": f.valid_fraction, "n_valid_frames": int(f.n_valid),
+        "direction": f.direction, "change_since_baseline": f.change_since_baseline,
+        "heuristic_threshold": bool(f.heuristic), "threshold_watch": f.thresholds[0],
+        "threshold_flag": f.thresholds[1], "extra": dict(f.extra),
+    }
+
+
+def _stretch(result) -> dict | None:
+    sa = result.stretch
+    if sa is None:
+        return None
+    from ..stretch import get_stretch
+
+    st = get_stretch(sa.stretch)
+    d = sa.to_dict()
+    d["name"] = d.pop("stretch")
+    d.update(title=st.title, instructions=st.instructions,
+             target_hold_s=list(st.hold_s), target_angle_deg=list(st.target_deg),
+             max_speed_deg_s=st.max_speed_deg_s, views=list(st.views), sources=list(st.sources))
+    return d
+
+
+def build_report(result) -> dict:
+    """The report of an :class:`~posture_check.analysis.AnalysisResult` as a JSON-ready dict."""
+    info = result.input
+    series = result.series
+    summary = result.measures.summary()
+    measures = {}
+    for name, s in summary.items():
+        spec = MEASURE_SPECS.get(name)
+        measures[name] = {
+            "unit": s.unit, "median": s.median, "p10": s.p10, "p90": s.p90,
+            "valid_fraction": s.valid_fraction, "n_valid_frames": s.n_valid,
+            "positive_means": spec.positive if spec else "",
+            "valid_views": list(spec.views) if spec else [],
+            "description": spec.description if spec else "",
+        }
+    docs = {f.source_doc for f in result.findings} | {
+        r.source_doc for r in RED_FLAGS if r.source_doc}
+    if result.stretch is not None:
+        docs |= {"000_d6bce9b67209ff87.txt", "003_f1656872b7ed7076.txt"}
+    aw, ah = info.analysed_size
+    report = {
+        "schema": SCHEMA_ID,
+        "generator": {"name": "posture-check", "version": _version()},
+        "created_utc": result.created_utc,
+        "input": {
+            "file_name": info.file_name, "kind": info.kind, "size_bytes": info.size_bytes,
+            "width_px": info.width, "height_px": info.height,
+            "fps_container": info.fps if info.fps > 0 else None,
+            "n_frames_container": info.n_frames_container, "duration_s": info.duration_s,
+            "rotation_deg": info.rotation_deg,
+        },
+        "analysis": {
+            "n_frames_analysed": len(series), "n_frames_with_person": result.n_detected,
+            "n_frames_valid": result.n_valid, "analysed_width_px": aw, "analysed_height_px": ah,
+            "t_first_s": float(series.t_s[0]), "t_last_s": float(series.t_s[-1]),
+            "model": str(series.meta.get("model", "")),
+            "measures_method": result.measures.meta.get("method"),
+            "smoothing": result.measures.meta.get("smoothing"),
+            "pain_side": result.options.pain_side, "height_m": result.options.height_m,
+            "stretch_requested": result.options.stretch,
+            "frames_with_several_people_fraction": float(np.mean(result.people_per_frame > 1)),
+        },
+        "views": result.view_fractions(),
+        "main_view": result.main_view,
+        "measures": measures,
+        "findings": [_finding(f) for f in result.findings],
+        "stretch": _stretch(result),
+        "quality_warnings": [asdict(w) for w in result.warnings],
+        "red_flags": {"heading": RED_FLAGS_HEADING,
+                      "items": [{"text": r.text, "source_doc": r.source_doc,
+                                 "reference": r.reference} for r in RED_FLAGS]},
+        "not_a_diagnosis": NOT_A_DIAGNOSIS,
+        "sources": {d: DOC_TITLES.get(d, d) for d in sorted(docs)},
+        "timings_s": {k: v for k, v in result.timings_s.items() if k.endswith("_s")},
+    }
+    return jsonable(report)
+
+
+def dumps(result_or_report, indent: int | None = 2) -> str:
+    """JSON text of a result (or of an already built report dict)."""
+    report = result_or_report if isinstance(result_or_report, dict) \
+        else build_report(result_or_report)
+    return json.dumps(report, indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_json(result, path: str | os.PathLike[str]) -> Path:
+    """Write the JSON report atomically; return the path."""
+    write_text_atomic(path, dumps(result))
+    return Path(path)

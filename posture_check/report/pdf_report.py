@@ -1,0 +1,269 @@
+"""The PDF report (matplotlib's PdfPages, A4 portrait).
+
+Order: summary and findings (source documents cited), recording-quality warnings, the red flags
+and the not-a-diagnosis notice; then the stretch (verdict, repetitions, timeline), the key frames
+with skeleton and angles, the measures table and plots, and the sources. Text flows over as many
+pages as it needs (:class:`_Flow`).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import textwrap
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+import numpy as np
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from ..atomic import write_bytes_atomic
+from ..measures import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
+from .common import (
+    MEASURE_LABEL,
+    SEVERITY_LABEL,
+    annotated_key_frames,
+    fmt_value,
+    headline,
+    measure_rows,
+    not_measured_text,
+    sorted_findings,
+    stretch_rows,
+)
+from .json_report import DOC_TITLES
+from .plots import measures_figure, stretch_figure, summary_figure
+
+__all__ = ["pdf_bytes", "write_pdf"]
+
+PAGE_W, PAGE_H = 8.27, 11.69  # A4, inches
+MARGIN = 0.6
+SEV_COLOR = {"flag": "#c62828", "watch": "#c98a00", "ok": "#2e7d32", "not_measured": "#777777"}
+
+
+class _Flow:
+    """Top-to-bottom layout of text blocks and images over A4 pages."""
+
+    def __init__(self, pdf: PdfPages, footer: str) -> None:
+        self.pdf, self.footer = pdf, footer
+        self.fig: Figure | None = None
+        self.y = 0.0
+        self.page = 0
+
+    def _new_page(self) -> None:
+        self.close_page()
+        self.fig = Figure(figsize=(PAGE_W, PAGE_H))
+        self.page += 1
+        self.y = PAGE_H - MARGIN
+        self.fig.text(0.5, 0.3 / PAGE_H, f"{self.footer}   ·   page {self.page}", ha="center",
+                      fontsize=7, color="#777777")
+
+    def close_page(self) -> None:
+        if self.fig is not None:
+            self.pdf.savefig(self.fig)
+            self.fig = None
+
+    def need(self, h_in: float) -> None:
+        if self.fig is None or self.y - h_in < MARGIN:
+            self._new_page()
+
+    def space(self, h_in: float) -> None:
+        self.y -= h_in
+
+    def text(self, s: str, size: float = 9.5, color: str = "#222222", weight: str = "normal",
+             indent: float = 0.0, bg: str | None = None, gap: float = 0.06) -> None:
+        width_pt = (PAGE_W - 2 * MARGIN - indent) * 72
+        factor = 0.58 if weight == "bold" else 0.5
+        chars = max(int(width_pt / (factor * size)), 20)
+        lines = []
+        for para in s.split("\n"):
+            lines += textwrap.wrap(para, chars) or [""]
+        line_h = size * 1.35 / 72
+        for k in range(0, len(lines), 40):
+            chunk = lines[k:k + 40]
+            h = line_h * len(chunk)
+            self.need(h + gap)
+            assert self.fig is not None
+            self.fig.text((MARGIN + indent) / PAGE_W, self.y / PAGE_H, "\n".join(chunk),
+                          va="top", ha="left", fontsize=size, color=color, weight=weight,
+                          linespacing=1.35,
+                          bbox={"facecolor": bg, "edgecolor": "none", "pad": 4} if bg else None)
+            self.y -= h + gap
+
+    def heading(self, s: str) -> None:
+        self.need(0.9)
+        if self.y > PAGE_H - MARGIN - 0.01:
+            self.y += 0.12  # top of a page: no extra space above the heading
+        self.space(0.12)
+        self.text(s, size=13, weight="bold", color="#1a237e", gap=0.1)
+
+    def image(self, rgb_or_fig, max_h: float | None = None, width: float | None = None,
+              x: float | None = None, advance: bool = True) -> float:
+        """Place an RGB array or a Figure (rasterised); return the height used (inches)."""
+        if isinstance(rgb_or_fig, Figure):
+            import matplotlib.image as mpimg
+
+            from .plots import png_bytes
+
+            rgb = mpimg.imread(io.BytesIO(png_bytes(rgb_or_fig, dpi=150)), format="png")
+        else:
+            rgb = rgb_or_fig
+        h_px, w_px = rgb.shape[:2]
+        w = width or (PAGE_W - 2 * MARGIN)
+        h = w * h_px / w_px
+        limit = max_h or (PAGE_H - 2 * MARGIN - 0.4)
+        if h > limit:
+            h, w = limit, limit * w_px / h_px
+        self.need(h + 0.1)
+        assert self.fig is not None
+        left = x if x is not None else MARGIN + (PAGE_W - 2 * MARGIN - w) / 2
+        ax = self.fig.add_axes((left / PAGE_W, (self.y - h) / PAGE_H, w / PAGE_W, h / PAGE_H))
+        ax.imshow(rgb, interpolation="antialiased")
+        ax.set_axis_off()
+        if advance:
+            self.y -= h + 0.1
+        return h
+
+    def table(self, head: tuple[str, ...], rows: list[tuple[str, ...]],
+              widths: tuple[float, ...], size: float = 8.0) -> None:
+        line_h = size * 1.5 / 72
+        whole = line_h * (len(rows) + 1)
+        if whole < PAGE_H - 2 * MARGIN - 1.0:
+            self.need(whole)  # keep a table on one page when it fits on one
+        total = PAGE_W - 2 * MARGIN
+        xs = np.concatenate([[0.0], np.cumsum(widths)[:-1]]) / sum(widths) * total + MARGIN
+        for k, row in enumerate([head, *rows]):
+            self.need(line_h)
+            assert self.fig is not None
+            for x, cell in zip(xs, row, strict=True):
+                self.fig.text(x / PAGE_W, self.y / PAGE_H, cell, va="top", fontsize=size,
+                              weight="bold" if k == 0 else "normal")
+            self.y -= line_h
+
+
+def _render(result, pdf: PdfPages) -> None:
+    info = result.input
+    flow = _Flow(pdf, f"posture-check report · {info.file_name} · not a diagnosis")
+    flow.need(1.0)
+    flow.text("Posture report", size=20, weight="bold", color="#1a237e")
+    dur = (f"{result.series.t_s[-1] - result.series.t_s[0]:.1f} s, {result.n_frames} frames, "
+           if info.kind == "video" else "photo, ")
+    flow.text(f"{info.file_name}  ·  {info.width}x{info.height} px  ·  {dur}person found in "
+              f"{result.n_detected} of {result.n_frames}  ·  main view: "
+              f"{result.main_view.replace('_', ' ')}  ·  {result.created_utc}", size=8.5,
+              color="#555555")
+    flow.space(0.08)
+    flow.text("Not a diagnosis. " + NOT_A_DIAGNOSIS, size=9, bg="#eef4fb")
+    flow.space(0.1)
+    flow.heading("Summary")
+    flow.text(headline(result), size=11.5, weight="bold")
+    if result.options.pain_side:
+        flow.text(f"You said the pain is on your {result.options.pain_side} side.", size=9.5)
+    measured = [f for f in sorted_findings(result) if f.severity != "not_measured"]
+    for f in measured:
+        flow.space(0.04)
+        if f.severity == "ok":
+            flow.text(f"OK   {MEASURE_LABEL.get(f.measure, f.measure)}  "
+                      f"{fmt_value(f.value, f.unit)}: within the usual range (below "
+                      f"{f.thresholds[0]:g}{'°' if f.unit == 'deg' else ' ' + f.unit}).  "
+                      f"Source: {f.source_doc}", size=9, color=SEV_COLOR["ok"], gap=0.02)
+            continue
+        flow.text(f"{SEVERITY_LABEL.get(f.severity, f.severity)}   "
+                  f"{MEASURE_LABEL.get(f.measure, f.measure)}  {fmt_value(f.value, f.unit)}",
+                  size=10, weight="bold", color=SEV_COLOR.get(f.severity, "#222222"), gap=0.02)
+        flow.text(f.message, size=8.8, indent=0.15, gap=0.02)
+        flow.text(f"Source: {f.source_doc}" + (f"; {f.reference}" if f.severity in
+                                               ("watch", "flag") else ""),
+                  size=7.5, color="#666666", indent=0.15)
+    missing = not_measured_text(result)
+    if missing:
+        flow.space(0.04)
+        flow.text(missing, size=8.8, color="#555555")
+    if result.warnings:
+        flow.heading("Recording quality")
+        for w in result.warnings:
+            flow.text("• " + w.message, size=9, color="#8a5a00")
+    flow.need(0.5 + 0.3 * len(RED_FLAGS))
+    flow.heading("Red flags: see a clinician now")
+    block = RED_FLAGS_HEADING + "\n" + "\n".join(
+        f"•  {r.text}  ({r.source_doc or r.reference.split(' (')[0]})" for r in RED_FLAGS)
+    flow.text(block, size=9, bg="#fdecea")
+
+    sa = result.stretch
+    if sa is not None:
+        flow.close_page()
+        flow.heading(f"Stretch: {sa.stretch.replace('_', ' ')}  —  verdict: "
+                     f"{sa.verdict.replace('_', ' ')}")
+        for m in sa.messages:
+            flow.text("• " + m, size=9)
+        rows = stretch_rows(result)
+        if rows:
+            flow.space(0.05)
+            flow.table(("#", "side", "verdict", "hold", "reached", "peak speed in / out",
+                        "bouncing"), rows, (0.4, 0.8, 1.2, 0.8, 0.9, 1.7, 1.7))
+        fig = stretch_figure(result)
+        if fig is not None:
+            flow.space(0.1)
+            flow.image(fig, max_h=6.0)
+
+    frames = annotated_key_frames(result)
+    if frames:
+        cols = 2 if len(frames) > 1 else 1
+        col_w = (PAGE_W - 2 * MARGIN - 0.2 * (cols - 1)) / cols
+        first_h = min(max(col_w * img.shape[0] / img.shape[1] for _, img in frames[:cols]), 4.1)
+        flow.need(first_h + 1.4)  # keep the heading with the first row
+        flow.heading("Key frames: skeleton and measured angles")
+        flow.text("Orange = your left side, blue = your right side. Angles are those of the frame "
+                  "shown; the findings use the whole recording.", size=8.5, color="#555555")
+        for k in range(0, len(frames), cols):
+            row = frames[k:k + cols]
+            hs = [col_w * img.shape[0] / img.shape[1] for _, img in row]
+            h = min(max(hs), 4.1)
+            flow.need(h + 0.35)
+            for j, (kf, img) in enumerate(row):
+                x = MARGIN + j * (col_w + 0.2)
+                flow.image(img, max_h=h, width=col_w, x=x, advance=False)
+                cap = f"{kf.t_s:.1f} s, {kf.label}" if info.kind == "video" else kf.label
+                assert flow.fig is not None
+                flow.fig.text((x + col_w / 2) / PAGE_W, (flow.y - h - 0.05) / PAGE_H, cap,
+                              ha="center", va="top", fontsize=8, color="#555555")
+            flow.y -= h + 0.35
+
+    flow.heading("Measures")
+    flow.table(("measure", "median", "10th to 90th percentile", "valid", "positive means"),
+               [(a, b, c, d, textwrap.shorten(e, 42)) for a, b, c, d, e in measure_rows(result)],
+               (2.2, 0.8, 1.7, 0.6, 2.6))
+    fig = summary_figure(result)
+    if fig is not None:
+        flow.space(0.15)
+        flow.image(fig, max_h=4.5)
+    fig = measures_figure(result)
+    if fig is not None:
+        w_in, h_in = fig.get_size_inches()
+        flow.need(min(h_in * (PAGE_W - 2 * MARGIN) / w_in, PAGE_H - 2 * MARGIN - 0.4) + 0.6)
+        flow.heading("Measures over time, with the findings' thresholds")
+        flow.image(fig)
+    flow.heading("Sources")
+    for d in sorted({f.source_doc for f in result.findings}):
+        flow.text(f"{d}: {DOC_TITLES.get(d, '')}", size=8.5)
+    flow.text("Thresholds marked as rules of thumb are heuristic, not clinical cut-offs. "
+              "Generated by posture-check on this computer; nothing was sent anywhere.",
+              size=8, color="#666666")
+    flow.close_page()
+
+
+def pdf_bytes(result) -> bytes:
+    """The PDF report as bytes."""
+    buf = io.BytesIO()
+    with PdfPages(buf, metadata={"Title": f"Posture report: {result.input.file_name}",
+                                 "Creator": "posture-check"}) as pdf:
+        _render(result, pdf)
+    return buf.getvalue()
+
+
+def write_pdf(result, path: str | os.PathLike[str]) -> Path:
+    """Write the PDF report atomically; return the path."""
+    write_bytes_atomic(path, pdf_bytes(result))
+    return Path(path)

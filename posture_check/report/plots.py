@@ -1,0 +1,234 @@
+"""Report figures (matplotlib, object-oriented API on the Agg canvas: no pyplot global state,
+safe in threads): the measures over time with the findings' threshold bands, a summary chart of
+every measure against its bands, and the stretch timeline (phases, hold timer, bounces).
+
+Each function returns a :class:`matplotlib.figure.Figure` (or None when there is nothing to
+plot); :func:`png_bytes` renders one. Left/right are the subject's own sides.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from ..measures import MEASURE_SPECS
+from ..measures.indicators import INDICATORS
+
+__all__ = ["BAND_COLORS", "PLOT_MEASURES", "measures_figure", "png_bytes", "stretch_figure",
+           "summary_figure"]
+
+BAND_COLORS = {"ok": "#d8f0dc", "watch": "#fde8b0", "flag": "#f8c9c4"}
+LINE_COLORS = {"ok": "#1f8a3b", "watch": "#c98a00", "flag": "#c62828"}
+PHASE_COLORS = {"moving_in": "#cfe3f7", "holding": "#d8f0dc", "moving_out": "#fde2c4"}
+PLOT_MEASURES: tuple[str, ...] = (
+    "lateral_lean", "pelvic_obliquity", "shoulder_tilt", "foot_turnout_left",
+    "foot_turnout_right", "foot_turnout_asymmetry", "trunk_flexion", "pelvic_tilt",
+)
+TITLES = {
+    "lateral_lean": "Lateral lean (+ = toward your right)",
+    "pelvic_obliquity": "Hip height (+ = right hip higher)",
+    "shoulder_tilt": "Shoulder height (+ = right shoulder higher)",
+    "foot_turnout_left": "Left foot turn-out (+ = toes outward)",
+    "foot_turnout_right": "Right foot turn-out (+ = toes outward)",
+    "foot_turnout_asymmetry": "Turn-out difference, right - left",
+    "trunk_flexion": "Trunk forward bend (side view)",
+    "pelvic_tilt": "Pelvic tilt proxy (side view; vs your own baseline only)",
+}
+_IND = {i.measure: i for i in INDICATORS}
+
+
+def png_bytes(fig: Figure, dpi: int = 110) -> bytes:
+    """Render ``fig`` to PNG bytes."""
+    if fig.canvas is None or not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def _bands(ax, measure: str, lo: float, hi: float) -> None:
+    """Shade ok / watch / flag zones of ``measure`` between y = lo and hi (data units)."""
+    ind = _IND.get(measure)
+    if ind is None or ind.baseline_only:
+        return
+    one_sided = measure in ("foot_turnout_left", "foot_turnout_right")
+    edges = [(-ind.watch, ind.watch, "ok"), (ind.watch, ind.flag, "watch"),
+             (ind.flag, max(hi, ind.flag * 2), "flag")]
+    if one_sided:
+        edges[0] = (min(lo, -ind.watch), ind.watch, "ok")
+    else:
+        edges += [(-ind.flag, -ind.watch, "watch"), (min(lo, -ind.flag * 2), -ind.flag, "flag")]
+    for a, b, sev in edges:
+        ax.axhspan(a, b, color=BAND_COLORS[sev], zorder=0, lw=0)
+
+
+def _ylim(measure: str, v: np.ndarray) -> tuple[float, float]:
+    ind = _IND.get(measure)
+    finite = v[np.isfinite(v)]
+    span = ind.flag * 1.6 if ind is not None and not ind.baseline_only else 5.0
+    lo = min(float(finite.min()) if finite.size else -span, -span)
+    hi = max(float(finite.max()) if finite.size else span, span)
+    if measure in ("foot_turnout_left", "foot_turnout_right"):
+        lo = min(lo, -10.0)
+    pad = 0.08 * (hi - lo)
+    return lo - pad, hi + pad
+
+
+def measures_figure(result, measures: tuple[str, ...] = PLOT_MEASURES) -> Figure | None:
+    """Each measure with valid frames over time, its median dashed, its threshold bands."""
+    ms = result.measures
+    names = [m for m in measures if m in ms.values and np.isfinite(ms.values[m]).sum() >= 2]
+    if not names or len(ms) < 2:
+        return None
+    fig = Figure(figsize=(8.0, 1.55 * len(names) + 0.9), layout="constrained")
+    axes = fig.subplots(len(names), 1, sharex=True, squeeze=False)[:, 0]
+    t = ms.t_s
+    for ax, m in zip(axes, names, strict=True):
+        v = ms.values[m]
+        lo, hi = _ylim(m, v)
+        _bands(ax, m, lo, hi)
+        ax.plot(t, v, color="#1a237e", lw=1.3)
+        med = float(np.nanmedian(v))
+        ax.axhline(med, color="#1a237e", lw=0.9, ls="--")
+        ax.axhline(0.0, color="#555555", lw=0.6)
+        ax.set_ylim(lo, hi)
+        unit = MEASURE_SPECS[m].unit if m in MEASURE_SPECS else ""
+        ax.set_ylabel("deg" if unit == "deg" else unit, fontsize=8)
+        ax.set_title(f"{TITLES.get(m, m)}: median {med:+.1f}"
+                     f"{'°' if unit == 'deg' else ' ' + unit}", fontsize=9, loc="left")
+        ax.tick_params(labelsize=7)
+        ax.grid(axis="x", color="#dddddd", lw=0.5)
+    axes[-1].set_xlabel("time (s)", fontsize=8)
+    axes[-1].set_xlim(float(t[0]), float(t[-1]))
+    if any(m in _IND and not _IND[m].baseline_only for m in names):
+        fig.legend(handles=[Patch(color=BAND_COLORS[k], label=lbl) for k, lbl in
+                            (("ok", "usual range"), ("watch", "watch"), ("flag", "flag"))],
+                   loc="outside lower center", ncol=3, fontsize=8, frameon=False)
+    return fig
+
+
+def summary_figure(result, measures: tuple[str, ...] = PLOT_MEASURES) -> Figure | None:
+    """Every measured value (median, 10th-90th percentile whisker) against its bands."""
+    summary = result.measures.summary()
+    names = [m for m in measures if m in summary and np.isfinite(summary[m].median)
+             and m in _IND and not _IND[m].baseline_only]
+    if not names:
+        return None
+    fig = Figure(figsize=(8.0, 0.5 * len(names) + 0.9), layout="constrained")
+    axes = fig.subplots(len(names), 1, squeeze=False)[:, 0]
+    for ax, m in zip(axes, names, strict=True):
+        s = summary[m]
+        ind = _IND[m]
+        lim = max(ind.flag * 2.0, abs(s.p10) * 1.15, abs(s.p90) * 1.15)
+        one_sided = m in ("foot_turnout_left", "foot_turnout_right")
+        spans = [(-ind.watch if not one_sided else -lim, ind.watch, "ok"),
+                 (ind.watch, ind.flag, "watch"), (ind.flag, lim, "flag")]
+        if not one_sided:
+            spans += [(-ind.flag, -ind.watch, "watch"), (-lim, -ind.flag, "flag")]
+        for a, b, sev in spans:
+            ax.axvspan(a, b, color=BAND_COLORS[sev], lw=0)
+        ax.plot([s.p10, s.p90], [0, 0], color="#1a237e", lw=2)
+        ax.plot([s.median], [0], "o", color="#1a237e", ms=7)
+        ax.axvline(0, color="#555555", lw=0.6)
+        ax.set_xlim(-lim, lim)
+        ax.set_yticks([])
+        unit = "°" if s.unit == "deg" else f" {s.unit}"
+        ax.text(0.005, 0.5, f"{TITLES.get(m, m).split(' (')[0]}  {s.median:+.1f}{unit}",
+                transform=ax.transAxes, fontsize=8, va="center", ha="left",
+                bbox={"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 1})
+        ax.tick_params(labelsize=7, length=2)
+    axes[-1].set_xlabel("degrees (negative = toward your left / toes inward)", fontsize=8)
+    return fig
+
+
+def _extremes(t: np.ndarray, x: np.ndarray, min_prominence: float) -> tuple[np.ndarray, ...]:
+    from scipy.signal import find_peaks
+
+    ok = np.isfinite(x)
+    if ok.sum() < 5:
+        return np.array([]), np.array([])
+    xs = np.interp(t, t[ok], x[ok])
+    hi, _ = find_peaks(xs, prominence=min_prominence)
+    lo, _ = find_peaks(-xs, prominence=min_prominence)
+    idx = np.sort(np.concatenate([hi, lo]))
+    return t[idx], xs[idx]
+
+
+def stretch_figure(result) -> Figure | None:
+    """Per side: the stretch angle over time on its phases, the target band, each repetition's
+    hold timer (bar against the target hold) and verdict, bounce reversals marked."""
+    sa = result.stretch
+    if sa is None or not sa.t_s:
+        return None
+    from ..stretch import get_stretch
+    from ..stretch.bounce import MIN_SWING_DEG
+
+    st = get_stretch(sa.stretch)
+    sides = list(sa.t_s)
+    fig = Figure(figsize=(8.0, 3.3 * len(sides) + 0.6), layout="constrained")
+    grid = fig.add_gridspec(2 * len(sides), 1, height_ratios=[3.2, 1.0] * len(sides))
+    lo_t, hi_t = st.hold_s
+    for k, side in enumerate(sides):
+        ax = fig.add_subplot(grid[2 * k])
+        axh = fig.add_subplot(grid[2 * k + 1], sharex=ax)
+        t, ang = sa.t_s[side], sa.angle_deg[side]
+        for ph in sa.phases.get(side, []):
+            c = PHASE_COLORS.get(ph["phase"])
+            if c:
+                ax.axvspan(ph["t0_s"], ph["t1_s"], color=c, lw=0, zorder=0)
+        a, b = (st.direction * v for v in st.target_deg)
+        ax.axhspan(min(a, b), max(a, b), facecolor="none", hatch="///", edgecolor="#9ccc65",
+                   lw=0, zorder=0.5)
+        ax.plot(t, ang, color="#1a237e", lw=1.4, zorder=2)
+        reps = [r for r in sa.repetitions if r.side == side]
+        for r in reps:
+            color = LINE_COLORS["ok"] if r.verdict == "good" else LINE_COLORS["flag"]
+            y = r.angle_reached_deg
+            ax.text((r.t_hold_start_s + r.t_hold_end_s) / 2, 0.97,
+                    f"#{r.index + 1} {r.verdict.replace('_', ' ')}: reached {abs(y):.0f}°, "
+                    f"held {r.hold_s:.0f} s", transform=ax.get_xaxis_transform(), ha="center",
+                    va="top", fontsize=8, color=color,
+                    bbox={"facecolor": "white", "alpha": 0.9, "lw": 0, "pad": 1.5})
+            if r.bounce_reversals and ("bouncing" in r.faults):
+                m = (t >= r.t_hold_start_s) & (t <= r.t_hold_end_s)
+                te, xe = _extremes(t[m], ang[m], MIN_SWING_DEG / 2)
+                ax.plot(te, xe, "x", color=LINE_COLORS["flag"], ms=7, mew=1.8, zorder=3,
+                        label="bounce" if r is reps[0] else None)
+            # hold timer: bar of the hold against the target hold
+            held_ok = r.hold_s >= lo_t - 1.0
+            axh.barh(0, r.hold_s, left=r.t_hold_start_s, height=0.5,
+                     color=LINE_COLORS["ok"] if held_ok else LINE_COLORS["watch"])
+            axh.barh(0, hi_t - lo_t, left=r.t_hold_start_s + lo_t, height=0.8, fill=False,
+                     edgecolor="#333333", hatch="..", lw=0.8)
+            axh.text(r.t_hold_start_s + 0.5, 0, f"held {r.hold_s:.0f} s", va="center",
+                     ha="left", fontsize=7, color="white", fontweight="bold")
+        label = "" if side == "both" else f"{side} side: "
+        ax.set_title(f"{label}{st.title}: {sa.angle_name.get(side, st.angle)} (deg)", fontsize=9,
+                     loc="left")
+        ax.tick_params(labelsize=7)
+        ax.set_ylabel("deg", fontsize=8)
+        axh.set_yticks([])
+        axh.set_ylim(-0.6, 0.6)
+        axh.set_ylabel("hold", fontsize=8)
+        axh.tick_params(labelsize=7)
+        lo_y, hi_y = ax.get_ylim()
+        ax.set_ylim(lo_y, hi_y + 0.18 * (hi_y - lo_y))  # room for the repetition labels
+        if len(t):
+            ax.set_xlim(float(t[0]), float(t[-1]) + 2.0)
+    axh.set_xlabel("time (s)", fontsize=8)
+    handles = [Patch(color=PHASE_COLORS[p], label=p.replace("_", " ")) for p in PHASE_COLORS]
+    handles += [Patch(facecolor="none", hatch="///", edgecolor="#9ccc65", label="target angle"),
+                Patch(facecolor="none", hatch="..", edgecolor="#333333",
+                      label=f"target hold {lo_t:g}-{hi_t:g} s"),
+                Line2D([], [], color=LINE_COLORS["flag"], marker="x", ls="",
+                                        label="bounce reversal")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=6, fontsize=7, frameon=False)
+    return fig

@@ -1,0 +1,96 @@
+"""``posture-check analyze`` through the CLI: formats, --json -, quiet output, exit codes, and
+no folder or partial file on failure."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from test_analysis_shared import SAMPLES, write_audio_only
+
+from posture_check import cli
+
+pytestmark = pytest.mark.slow
+CLIP = SAMPLES / "foot_turnout_right30_left5_front.mp4"
+
+
+@pytest.fixture(autouse=True)
+def _registered(monkeypatch):
+    monkeypatch.setitem(cli.COMMANDS, "analyze", "posture_check.commands.analyze")
+
+
+def test_default_writes_all_formats_into_a_folder_named_after_the_input(tmp_path, monkeypatch,
+                                                                       capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["analyze", str(CLIP), "--pain-side", "left"]) == 0
+    out = tmp_path / f"{CLIP.stem}_report"
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(f"{CLIP.stem}{s}" for s in (".json", ".csv", ".pdf", ".html",
+                                                        "_annotated.mp4"))
+    rep = json.loads((out / f"{CLIP.stem}.json").read_text())
+    assert rep["analysis"]["pain_side"] == "left"
+    captured = capsys.readouterr()
+    assert "flag" in captured.out and "\r" not in captured.err  # no progress bar off a TTY
+
+
+def test_selected_formats_only(tmp_path):
+    assert cli.main(["analyze", str(CLIP), "--out", str(tmp_path / "o"), "--csv",
+                     "--json"]) == 0
+    assert sorted(p.suffix for p in (tmp_path / "o").iterdir()) == [".csv", ".json"]
+
+
+def test_json_to_stdout_writes_no_files(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["analyze", str(CLIP), "--json", "-"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["schema"].startswith("posture-check.report/")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_json_stdout_is_clean_in_a_subprocess(tmp_path):
+    code = ("import sys; from posture_check import cli; "
+            "cli.COMMANDS['analyze'] = 'posture_check.commands.analyze'; "
+            "sys.exit(cli.main(sys.argv[1:]))")
+    p = subprocess.run([sys.executable, "-c", code, "analyze", str(CLIP), "--json", "-"],
+                       capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["input"]["file_name"] == CLIP.name
+
+
+@pytest.mark.parametrize("kind", ["missing", "not_video", "audio_only"])
+def test_bad_input_exit_2_one_line_nothing_written(tmp_path, capsys, kind):
+    src = tmp_path / "in"
+    src.mkdir()
+    path = {"missing": src / "nope.mp4", "not_video": src / "x.mp4",
+            "audio_only": src / "a.m4a"}[kind]
+    if kind == "not_video":
+        path.write_text("hello")
+    if kind == "audio_only":
+        write_audio_only(path)
+    out = tmp_path / "out"
+    assert cli.main(["analyze", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("posture-check: error: ")
+    assert not out.exists()
+
+
+def test_failure_while_writing_leaves_nothing(tmp_path, monkeypatch, capsys):
+    from posture_check.report import video_report
+
+    def broken(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("posture_check.report.write_video", broken)
+    assert video_report is not None
+    out = tmp_path / "out"
+    with pytest.raises(OSError):
+        cli.main(["analyze", str(CLIP), "--out", str(out)])
+    assert not out.exists()
+
+
+def test_unknown_stretch_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.main(["analyze", str(CLIP), "--stretch", "cartwheel"])
+    assert e.value.code == 2
