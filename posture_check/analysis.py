@@ -43,8 +43,6 @@ import datetime as _dt
 import itertools
 import logging
 import os
-import queue
-import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -68,6 +66,7 @@ from .video_io import (
     iter_frames,
     open_video,
     read_image_rgb,
+    run_ahead,
 )
 
 __all__ = [
@@ -276,50 +275,6 @@ class _Thumbnails:
             self._next_t = self.items[-1][1] + self.interval_s
 
 
-def _threaded(items: Iterator, maxsize: int = _PREFETCH) -> Iterator:
-    """Run ``items`` on a worker thread through a bounded queue; re-raise its errors here."""
-    q: queue.Queue = queue.Queue(maxsize=maxsize)
-    stop = threading.Event()
-    done = object()
-
-    def worker() -> None:
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        q.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-        except BaseException as exc:
-            q.put(exc)
-        finally:
-            close = getattr(items, "close", None)
-            if close is not None:
-                close()
-            q.put(done)
-
-    thread = threading.Thread(target=worker, name="posture-check-prepare", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = q.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():
-            try:
-                q.get_nowait()
-            except queue.Empty:
-                thread.join(timeout=0.05)
-
-
 def _prepared_frames(path: Path, max_side: int, thumbs: _Thumbnails, max_frames: int | None
                      ) -> Iterator[tuple[float, np.ndarray]]:
     """Decoded frames, downscaled for inference, thumbnails taken on the way."""
@@ -363,7 +318,8 @@ def _probe(path: Path) -> InputInfo:
 
 def _extract_video(path: Path, est: PoseEstimator, opts: AnalysisOptions, thumbs: _Thumbnails,
                    expected: int, progress: ProgressCallback | None) -> PoseSeries:
-    frames = _threaded(_prepared_frames(path, opts.max_side_px, thumbs, opts.max_frames))
+    frames = run_ahead(_prepared_frames(path, opts.max_side_px, thumbs, opts.max_frames),
+                       _PREFETCH)
     total = min(expected, opts.max_frames) if opts.max_frames else expected
     parts: list[PoseSeries] = []
     people: list[int] = []

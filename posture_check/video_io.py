@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import cv2
 import numpy as np
@@ -25,6 +26,7 @@ from .errors import InputError
 # A video decoding to fewer than this fraction of the frames its container lists is refused as
 # truncated (container counts of variable-frame-rate files can be a little off).
 TRUNCATION_TOLERANCE = 0.95
+T = TypeVar("T")
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 
 
@@ -128,20 +130,34 @@ def iter_frames(
     damaged file is reported rather than silently analysed in part.
     """
     cap, info = open_video(path)
-    if prefetch <= 0:
+
+    def frames() -> Iterator[tuple[float, np.ndarray]]:
         try:
             yield from _decode(cap, info, allow_truncated)
         finally:
             cap.release()
-        return
 
-    q: queue.Queue = queue.Queue(maxsize=prefetch)
+    if prefetch <= 0:
+        yield from frames()
+    else:
+        yield from run_ahead(frames(), prefetch)
+
+
+def run_ahead(items: Iterator[T], maxsize: int) -> Iterator[T]:
+    """Consume ``items`` on a worker thread, at most ``maxsize`` ahead of the caller.
+
+    Exceptions raised by ``items`` are re-raised on the caller's thread, wrapped in
+    :class:`InputError` unless they already are one; closing the returned generator stops
+    the worker and closes ``items``. Used to decode (and prepare) frames while the pose model
+    works on the previous ones.
+    """
+    q: queue.Queue = queue.Queue(maxsize=maxsize)
     stop = threading.Event()
     done = object()
 
     def worker() -> None:
         try:
-            for item in _decode(cap, info, allow_truncated):
+            for item in items:
                 while not stop.is_set():
                     try:
                         q.put(item, timeout=0.1)
@@ -151,10 +167,11 @@ def iter_frames(
                 if stop.is_set():
                     return
         except Exception as exc:  # surfaced on the consumer's thread
-            q.put(exc if isinstance(exc, InputError) else
-                  InputError(f"{info.path}: decoding failed ({exc})"))
+            q.put(exc if isinstance(exc, InputError) else InputError(f"decoding failed ({exc})"))
         finally:
-            cap.release()
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
             q.put(done)
 
     thread = threading.Thread(target=worker, name="posture-check-decode", daemon=True)
