@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench_sub = None
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(module_name)
-        summary = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
+        summary = " ".join((module.__doc__ or "").strip().split("\n\n")[0].split())
         if name.startswith("bench "):
             if bench_sub is None:
                 bench = sub.add_parser("bench", help="benchmarks that print their figures")
