@@ -37,7 +37,7 @@ MeasureSeries), :mod:`indicators` (findings table, evaluate_findings), :mod:`red
 :mod:`live` (LiveMeasures), :mod:`synthetic` (hand-computable stick figures for tests/benches).
 
 Accuracy (``posture-check bench accuracy``, 300 validation renders, calibrated estimator):
-lean MAE 0.65 deg, obliquity 1.58, turn-out 4.35 / 3.97 per foot, asymmetry 7.1 (pelvis yaw
+lean MAE 0.65 deg, obliquity 1.58, turn-out 3.24 / 3.29 per foot, asymmetry 5.8 (pelvis yaw
 limited); see :mod:`calibration` for what these numbers do and do not cover.
 """
 

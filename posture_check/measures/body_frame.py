@@ -82,6 +82,9 @@ def _median_rows(r: np.ndarray) -> np.ndarray:
     """Median over axis 0 of a small ``(k, T)`` array, ignoring NaN (all NaN -> NaN)."""
     bad = np.isnan(r)
     if not bad.any():
+        k = r.shape[0]
+        if k % 2:  # odd count: the middle order statistic (partition is ~3x faster than median)
+            return np.partition(r, k // 2, axis=0)[k // 2]
         return np.median(r, axis=0)
     out = np.full(r.shape[1], np.nan)
     good_cols = ~bad.all(axis=0)

@@ -11,13 +11,25 @@ ankles are good. So:
   elevation at the feet estimated from the feet themselves (foot length prior: heel-to-toe =
   :data:`FOOT_PER_LEG` x the 2D thigh+shank length; ``dy = L cos(a) sin(e)``, pooled over both
   feet, and over the recording for a video), corrected for the horizontal ray angle
-  (:data:`ASSUMED_VFOV_DEG`). That gives each foot's angle to the camera direction; the angle
-  to the *pelvis* direction needs the pelvis yaw, estimated from the ankle, toe and heel lines
-  on the floor and MediaPipe's world hips/shoulders/knees. A linear model combines them,
-  with the rotation-invariant body-line features below (they soak up part of MediaPipe's
-  lean- and obliquity-dependent yaw error). The pelvis yaw is the limit: its error enters the
-  two feet with opposite signs, so the left-right *asymmetry* is about twice as uncertain as
-  either foot.
+  (:data:`ASSUMED_VFOV_DEG`). That gives each foot's angle to the camera direction. Two linear
+  models then give the *sum* (right + left: the splay, which the pelvis yaw cancels out of)
+  and the *difference* (right - left: the asymmetry, which needs the pelvis yaw); each foot is
+  half their sum / difference. The sum model uses mirror-even columns (per-foot sums, an
+  intercept), the difference model mirror-odd ones only (no intercept), so the estimator is
+  exactly mirror-antisymmetric. Columns besides the camera angles (and their squares, which
+  undo the measured saturation at large angles): per-foot 2D offsets over the shank length
+  (toe and heel sideways from the ankle, toe below the ankle, knee sideways from the
+  hip-ankle midpoint), and for the yaw the floor lines of ankles, toes and heels, MediaPipe's
+  world depth of each left/right pair (hips, shoulders, knees, ankles, toes; heel line minus
+  ankle line), and the rotation-invariant body-line features below (they soak up part of
+  MediaPipe's lean- and obliquity-dependent yaw error). The pelvis yaw is the limit: its
+  error enters the two feet with opposite signs, so the asymmetry is about twice as
+  uncertain as either foot. MediaPipe's world depth also has a side bias (a subject squarely
+  facing the camera reads ~3-4 deg "right shoulder nearer", in the original and in the
+  mirrored image alike) that an odd model cannot remove; we keep the mirror symmetry.
+  Head landmarks (nose vs ears: 2.8 deg yaw error on renders, the best single cue) are not
+  used: real people turn the head toward the screen independently of the pelvis, which the
+  renderer never does.
 * ``pelvic_obliquity``: the 2D hip line plus a linear correction from rotation-invariant 2D
   features: angles between body lines (trunk vs hips, shoulders vs hips, knees vs hips, ankles
   vs hips) and left-minus-right image lengths of thigh, shank and flank over the trunk length.
@@ -25,14 +37,24 @@ ankles are good. So:
 * ``lateral_lean``: the 2D trunk angle plus the same kind of correction.
 
 Fit / validation protocol (``posture-check bench accuracy --fit``): coefficients are least
-squares on one random grid of renders (seed 1, 400 renders: turn-out 0-40 per side, lean
--12..12, obliquity -8..8, camera yaw -20..20, height 0.8-1.6 m, distance 2.6-3.6 m, shapes
-"default" and "female", one still frame each, IMAGE mode) and validated on another (seed 2,
-300 renders). The benchmark reports the validation figures. Limits, said plainly: the renderer
-makes obliquity by bending the low side's knee, and the obliquity model uses the knee and
-thigh geometry that this produces; an obliquity from a leg-length difference with straight
-knees is outside its training data. The turn-out model assumes both feet flat on the floor,
-side by side (neither foot stepped forward), as in a "stand straight" check.
+squares fitted on one set of renders and validated on another that shares no render. Turn-out:
+fitted on 2000 renders of ``bench.accuracy.draw_fit_params`` (seed 1: each foot half the time
+-10..14 deg, toe-in included, half the time 0..42 deg, 30% near-symmetric pairs, so the common
+stance with both feet near 0-10 deg is inside the data rather than at a corner of it; camera
+yaw -22..22, height 0.75-1.65 m, distance 2.5-3.7 m; shapes "default" and "female"). Lean and
+obliquity: fitted on the seed-1 uniform grid (400 renders: turn-out 0-40 per side, lean
+-12..12, obliquity -8..8, camera yaw -20..20, height 0.8-1.6 m, distance 2.6-3.6 m); refitting
+them on the 2000-render grid gave the same validation figures, so they were kept. One still
+frame each, IMAGE mode. Validation: the seed-2 uniform grid (300 renders), which the benchmark
+reports. Plain least squares: a Huber loss and ridge shrinkage were tried and validated
+worse (ridge removes the heel-vs-ankle depth column, which carries real signal). Limits, said
+plainly: the renderer makes obliquity by bending the low side's knee, and the obliquity model
+uses the knee and thigh geometry that this produces; an obliquity from a leg-length
+difference with straight knees is outside its training data. The turn-out model assumes both
+feet flat on the floor, side by side (neither foot stepped forward), as in a "stand straight"
+check, and that the knee turns with the foot (the renderer turns the whole leg); its
+asymmetry is noisy: on the validation grid 8 of 39 near-symmetric people (|true asymmetry|
+< 3) read |asymmetry| >= 10 deg from one still frame (6 of 39 before this model).
 """
 
 from __future__ import annotations
@@ -47,12 +69,14 @@ __all__ = [
     "ASSUMED_VFOV_DEG",
     "COEF_LEAN",
     "COEF_OBLIQUITY",
-    "COEF_TURNOUT",
+    "COEF_TURNOUT_DIFF",
+    "COEF_TURNOUT_SUM",
     "FOOT_PER_LEG",
     "apply",
     "features",
     "fit_coefficients",
     "foot_sin_elevation",
+    "turnout",
     "turnout_design",
 ]
 
@@ -66,11 +90,18 @@ COEF_LEAN: dict[str, float] = {"rel_lean_hip": -0.353, "rel_lean_shoulder": -0.1
 COEF_OBLIQUITY: dict[str, float] = {"rel_lean_hip": 0.908, "rel_shoulder_hip": 2.671,
                                     "rel_knee_hip": 0.881, "rel_ankle_hip": -1.455,
                                     "thigh_len": -2.051, "shank_len": -3.217, "side_len": -6.121}
-COEF_TURNOUT: dict[str, float] = {"own": 1.3816, "other": -0.2745, "yaw_world": 0.4052,
-                                  "yaw_ankle": 0.0287, "yaw_toe": 0.8109, "yaw_heel": -0.1774,
-                                  "lean2d": 0.2161, "rel_lean_hip": 0.9532,
-                                  "rel_knee_hip": -0.6764, "rel_ankle_hip": -1.0121,
-                                  "thigh_len": -2.3269, "shank_len": -0.525, "one": -1.1024}
+COEF_TURNOUT_SUM: dict[str, float] = {"cam": 0.4551, "cam_sq": 0.2336, "toe_x": 0.6792,
+                                      "heel_x": 0.0948, "toe_y": -0.1867, "knee_x": -0.2188,
+                                      "one": 11.0501}
+COEF_TURNOUT_DIFF: dict[str, float] = {"cam": 0.1789, "cam_sq": 0.1354, "toe_x": 1.1728,
+                                       "heel_x": -0.374, "toe_y": 1.0854, "knee_x": -0.4396,
+                                       "yaw_ankle": 0.1237, "yaw_toe": 0.2524, "yaw_heel": 0.1865,
+                                       "wyaw_hip": -1.0216, "wyaw_shoulder": 1.891,
+                                       "wyaw_knee": 1.5466, "wyaw_ankle": -0.8326,
+                                       "wyaw_heel_vs_ankle": 16.6514, "wyaw_toe": -0.3289,
+                                       "lean2d": 0.3361, "rel_lean_hip": 1.661,
+                                       "rel_knee_hip": 0.4212, "rel_ankle_hip": 0.8385,
+                                       "thigh_len": 5.448, "shank_len": 6.3118}
 # lean = lean2d + COEF_LEAN . features; obliquity = hip2d + COEF_OBLIQUITY . features: both turn
 # exactly with the image (rotation-equivariant), so a known roll can be removed and rotating a
 # photo by a changes the lean by a.
@@ -114,7 +145,14 @@ def features(
     # image direction of the subject's right: sign of the hips' x difference
     r2 = np.sign(px[L.RIGHT_HIP][0] - px[L.LEFT_HIP][0])
     r2[r2 == 0] = -1.0
-    trunk = _len2(px, L.LEFT_SHOULDER, L.LEFT_HIP) + _len2(px, L.RIGHT_SHOULDER, L.RIGHT_HIP)
+    seg: dict[tuple[int, int], np.ndarray] = {}
+
+    def seglen(a: int, b: int) -> np.ndarray:  # 2D segment lengths, each computed once
+        if (a, b) not in seg:
+            seg[a, b] = _len2(px, a, b)
+        return seg[a, b]
+
+    trunk = seglen(L.LEFT_SHOULDER, L.LEFT_HIP) + seglen(L.RIGHT_SHOULDER, L.RIGHT_HIP)
     inv_tl = np.divide(100.0, trunk, out=np.full_like(trunk, np.nan), where=trunk > 2.0)
 
     def tilt(a: int, b: int) -> np.ndarray:  # left -> right line from horizontal, + = right higher
@@ -122,7 +160,7 @@ def features(
         return atan2_deg(pa[1] - pb[1], (pb[0] - pa[0]) * r2)
 
     def lendiff(la: int, lb: int, ra: int, rb: int) -> np.ndarray:  # right minus left
-        return (_len2(px, ra, rb) - _len2(px, la, lb)) * inv_tl
+        return (seglen(ra, rb) - seglen(la, lb)) * inv_tl
 
     mh = vmid(px[L.LEFT_HIP], px[L.RIGHT_HIP])
     ms = vmid(px[L.LEFT_SHOULDER], px[L.RIGHT_SHOULDER])
@@ -160,26 +198,72 @@ def features(
     F["yaw_ankle"] = floor_yaw(L.LEFT_ANKLE, L.RIGHT_ANKLE)
     F["yaw_toe"] = floor_yaw(L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX)
     F["yaw_heel"] = floor_yaw(L.LEFT_HEEL, L.RIGHT_HEEL)
-    lx = lz = 0.0
-    for lft, rgt in ((L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
-                     (L.LEFT_KNEE, L.RIGHT_KNEE)):
-        lx = lx + world[rgt][0] - world[lft][0]
-        lz = lz + world[rgt][2] - world[lft][2]
-    F["yaw_world"] = atan2_deg(-lz, -lx)
+
+    def world_yaw(a: int, b: int) -> np.ndarray:  # + = the right point is nearer the camera
+        wa, wb = world[a], world[b]
+        return atan2_deg(wa[2] - wb[2], wa[0] - wb[0])
+
+    for name, lft, rgt in (("hip", L.LEFT_HIP, L.RIGHT_HIP),
+                           ("shoulder", L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+                           ("knee", L.LEFT_KNEE, L.RIGHT_KNEE),
+                           ("ankle", L.LEFT_ANKLE, L.RIGHT_ANKLE),
+                           ("heel", L.LEFT_HEEL, L.RIGHT_HEEL),
+                           ("toe", L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX)):
+        F[f"wyaw_{name}"] = world_yaw(lft, rgt)
+    F["wyaw_heel_vs_ankle"] = F.pop("wyaw_heel") - F["wyaw_ankle"]
+    # Per foot, 2D offsets over the 2D shank length (x100), outward / down positive: toe and
+    # heel sideways from the ankle, toe below the ankle, knee sideways from the hip-ankle midpoint.
+    for side, hip, knee, ankle, heel, toe, sg in (
+            ("left", L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX, -1.0),
+            ("right", L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX,
+             1.0)):
+        a = px[ankle]
+        shank = seglen(knee, ankle)
+        inv = np.divide(100.0, shank, out=np.full_like(shank, np.nan), where=shank > 1.0)
+        out = sg * r2 * inv
+        F[f"toe_x_{side}"] = (px[toe][0] - a[0]) * out
+        F[f"heel_x_{side}"] = (px[heel][0] - a[0]) * out
+        F[f"toe_y_{side}"] = (px[toe][1] - a[1]) * inv
+        F[f"knee_x_{side}"] = (px[knee][0] - 0.5 * (px[hip][0] + a[0])) * out
     return F
 
 
-def turnout_design(F: dict[str, np.ndarray], side: str) -> dict[str, np.ndarray]:
-    """Design columns of the turn-out model for ``side``, mirrored so one model fits both."""
-    sg = 1.0 if side == "right" else -1.0
-    other = "left" if side == "right" else "right"
-    return {"own": F[f"cam_{side}"], "other": F[f"cam_{other}"],
-            "yaw_world": sg * F["yaw_world"], "yaw_ankle": sg * F["yaw_ankle"],
-            "yaw_toe": sg * F["yaw_toe"], "yaw_heel": sg * F["yaw_heel"],
-            "lean2d": sg * F["lean2d"], "rel_lean_hip": sg * F["rel_lean_hip"],
-            "rel_knee_hip": sg * F["rel_knee_hip"], "rel_ankle_hip": sg * F["rel_ankle_hip"],
-            "thigh_len": sg * F["thigh_len"], "shank_len": sg * F["shank_len"],
-            "one": np.ones_like(F["lean2d"])}
+_PER_FOOT = ("toe_x", "heel_x", "toe_y", "knee_x")
+
+
+def turnout_design(F: dict[str, np.ndarray], part: str) -> dict[str, np.ndarray]:
+    """Design columns of the turn-out model ``part``: ``"sum"`` (right + left) or ``"diff"``
+    (right - left).
+
+    Mirroring the image swaps the feet and flips the sign of every yaw and left/right feature,
+    so the sum model uses only mirror-even columns (per-foot sums, an intercept) and the
+    difference model only mirror-odd ones (per-foot differences, yaws, tilts; no intercept):
+    the estimator is exactly mirror-antisymmetric.
+    """
+    cl, cr = F["cam_left"], F["cam_right"]
+    if part == "sum":
+        cols = {"cam": cr + cl, "cam_sq": (cr * cr + cl * cl) / 40.0}
+        cols.update({k: F[f"{k}_right"] + F[f"{k}_left"] for k in _PER_FOOT})
+        cols["one"] = np.ones_like(cl)
+        return cols
+    if part != "diff":
+        raise ValueError(f"part must be 'sum' or 'diff', got {part!r}")
+    cols = {"cam": cr - cl, "cam_sq": (cr * cr - cl * cl) / 40.0}
+    cols.update({k: F[f"{k}_right"] - F[f"{k}_left"] for k in _PER_FOOT})
+    cols.update({k: F[k] for k in _DIFF_ODD})
+    return cols
+
+
+_DIFF_ODD = ("yaw_ankle", "yaw_toe", "yaw_heel", "wyaw_hip", "wyaw_shoulder", "wyaw_knee",
+             "wyaw_ankle", "wyaw_heel_vs_ankle", "wyaw_toe", "lean2d", "rel_lean_hip",
+             "rel_knee_hip", "rel_ankle_hip", "thigh_len", "shank_len")
+
+
+def turnout(F: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """``(left, right)`` calibrated foot turn-out from :func:`features` (degrees, + = out)."""
+    s = _linear(turnout_design(F, "sum"), COEF_TURNOUT_SUM)
+    d = _linear(turnout_design(F, "diff"), COEF_TURNOUT_DIFF)
+    return 0.5 * (s - d), 0.5 * (s + d)
 
 
 def _linear(cols: dict[str, np.ndarray], coef: dict[str, float]) -> np.ndarray:
@@ -199,8 +283,7 @@ def apply(values: dict[str, np.ndarray], px: Points, world: Points,
     out["lateral_lean"] = F["lean2d"] + _linear(F, COEF_LEAN)
     out["pelvic_obliquity"] = F["hip2d"] + _linear(F, COEF_OBLIQUITY)
     out["shoulder_tilt"] = F["shoulder2d"]  # the plain 2D line is best (benchmark)
-    for side in ("left", "right"):
-        out[f"foot_turnout_{side}"] = _linear(turnout_design(F, side), COEF_TURNOUT)
+    out["foot_turnout_left"], out["foot_turnout_right"] = turnout(F)
     return out
 
 
@@ -216,7 +299,7 @@ def fit_coefficients(F: dict[str, np.ndarray], truth: dict[str, np.ndarray]
 
     lean = lstsq({k: F[k] for k in COEF_LEAN}, truth["lateral_lean"] - F["lean2d"])
     obl = lstsq({k: F[k] for k in COEF_OBLIQUITY}, truth["pelvic_obliquity"] - F["hip2d"])
-    dl, dr = turnout_design(F, "left"), turnout_design(F, "right")
-    both = {k: np.concatenate([dl[k], dr[k]]) for k in COEF_TURNOUT}
-    turn = lstsq(both, np.concatenate([truth["foot_turnout_left"], truth["foot_turnout_right"]]))
-    return {"COEF_LEAN": lean, "COEF_OBLIQUITY": obl, "COEF_TURNOUT": turn}
+    tl, tr = truth["foot_turnout_left"], truth["foot_turnout_right"]
+    return {"COEF_LEAN": lean, "COEF_OBLIQUITY": obl,
+            "COEF_TURNOUT_SUM": lstsq(turnout_design(F, "sum"), tr + tl),
+            "COEF_TURNOUT_DIFF": lstsq(turnout_design(F, "diff"), tr - tl)}
