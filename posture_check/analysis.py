@@ -545,6 +545,38 @@ def analyze(
         dur = float(series.t_s[-1] - series.t_s[0])
         if not np.isfinite(info.duration_s) or opts.max_frames:
             info = InputInfo(**{**info.__dict__, "duration_s": dur})
+    return analyze_series(series, opts, info=info, thumbnails=thumbs.items, timings=timings,
+                          started=t0)
+
+
+def analyze_series(
+    series: PoseSeries,
+    options: AnalysisOptions | None = None,
+    *,
+    info: InputInfo | None = None,
+    thumbnails: list[tuple[int, float, np.ndarray]] | None = None,
+    timings: dict[str, float] | None = None,
+    started: float | None = None,
+) -> AnalysisResult:
+    """Measures, findings, stretch check and quality warnings of landmarks already extracted.
+
+    :func:`analyze` ends here; the live check uses it directly to export a camera session
+    like a recorded video (``info`` then describes the camera; no key frames without
+    ``thumbnails``).
+
+    Raises:
+        NoPersonError: nobody was found in any frame.
+    """
+    opts = options or AnalysisOptions()
+    t0 = time.perf_counter() if started is None else started
+    timings = dict(timings or {})
+    if info is None:
+        w, h = series.frame_size
+        dur = float(series.t_s[-1] - series.t_s[0]) if len(series) > 1 else 0.0
+        fps = (len(series) - 1) / dur if dur > 0 else 0.0
+        info = InputInfo(series.source or "camera", Path(series.source or "camera").name,
+                         "video", 0, w, h, fps, len(series), dur, 0, (w, h))
+    path = info.path
     n_det = int(series.detected.sum())
     if n_det == 0:
         raise NoPersonError(
@@ -572,11 +604,12 @@ def analyze(
         timings["stretch_s"] = time.perf_counter() - t
 
     warnings = quality_warnings(series, measures, info.kind)
-    keys = _choose_key_frames(thumbs.items, measures, stretch, opts.n_key_frames)
+    keys = _choose_key_frames(thumbnails or [], measures, stretch, opts.n_key_frames)
     timings["total_s"] = time.perf_counter() - t0
     n = len(series)
-    timings["landmarks_fps"] = n / timings["landmarks_s"] if timings["landmarks_s"] > 0 else 0.0
-    log.info("analysed %s: %d frames, person in %d, %.1f s", path.name, n, n_det,
+    landmarks_s = timings.get("landmarks_s", 0.0)
+    timings["landmarks_fps"] = n / landmarks_s if landmarks_s > 0 else 0.0
+    log.info("analysed %s: %d frames, person in %d, %.1f s", info.file_name, n, n_det,
              timings["total_s"])
     return AnalysisResult(
         input=info, options=opts, series=series, measures=measures, findings=tuple(findings),

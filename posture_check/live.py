@@ -1,0 +1,481 @@
+"""The live engine behind the webcam check: frames in, annotated frames and a snapshot out.
+
+One :class:`LiveEngine` per browser session (it owns its own :class:`PoseEstimator`, so several
+sessions never share landmarker or filter state). It is plain Python, testable without
+Streamlit; the app's webrtc frame callback only converts frames and calls it.
+
+Per frame (:meth:`LiveEngine.process`): pose landmarks (MediaPipe, live mode) -> online measures
+(:class:`posture_check.measures.LiveMeasures`: One Euro smoothing, findings over the last
+``window_s`` seconds) -> the online stretch checker when a stretch is chosen
+(:class:`posture_check.stretch.OnlineStretchChecker`) -> guidance when the view is wrong for
+what is asked -> the frame annotated with the skeleton and the angles.
+
+Real time (decided here):
+
+* Frames are never queued without bound. :meth:`LiveEngine.process_newest` takes the frames that
+  arrived while the previous one was being processed, processes only the newest and counts the
+  others as dropped (streamlit-webrtc's ``queued_video_frames_callback`` hands over exactly that
+  list). :class:`LatestFrameSlot` is the same policy as a one-slot mailbox between a producer
+  (a camera, the benchmark's clock) and a consumer thread.
+* The live landmarker follows one person (``num_poses=1`` by default): someone in front of their
+  webcam is the most prominent person, and it saves ~8 ms a frame against 3 candidates.
+* Latency is from a frame's arrival (the caller's ``arrival_s``, ``time.perf_counter`` clock) to
+  its annotated frame being ready; the last 300 values are kept for the snapshot's p50 / p95.
+
+Thread safety: :meth:`process` runs on the media thread, :meth:`snapshot`, :meth:`configure` and
+:meth:`session_series` on the UI thread; shared state is swapped under one lock and snapshots are
+immutable.
+
+Session summary: the landmarks of processed frames (not the video: nothing is stored but
+numbers) are kept for the last ``max_record_s`` seconds, so the end of a session can be analysed
+and exported exactly like a recorded video (:meth:`session_series`).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import cv2
+import numpy as np
+
+from .estimator import EstimatorOptions, PoseEstimator
+from .landmarks import POSE_EDGES
+from .landmarks import Landmark as L
+from .measures import MEASURE_SPECS, Finding, LiveMeasures, LiveResult
+from .series import PoseSeries
+from .stretch import CATALOGUE, LiveFeedback, OnlineStretchChecker, get_stretch, stretch_angle
+
+__all__ = [
+    "FOCUS",
+    "LIVE_MEASURES",
+    "LatestFrameSlot",
+    "LiveConfig",
+    "LiveEngine",
+    "LiveSnapshot",
+    "guidance",
+]
+
+#: What the posture check is looking at -> the views it needs and the measures it shows.
+FOCUS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "front": (("front",), ("lateral_lean", "pelvic_obliquity", "foot_turnout_left",
+                           "foot_turnout_right", "shoulder_tilt")),
+    "side": (("left_side", "right_side"), ("pelvic_tilt", "trunk_flexion")),
+}
+#: Measures the live panel shows, in order.
+LIVE_MEASURES: tuple[str, ...] = ("lateral_lean", "pelvic_obliquity", "foot_turnout_left",
+                                  "foot_turnout_right", "shoulder_tilt", "pelvic_tilt")
+
+_FEET = (L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX, L.LEFT_ANKLE,
+         L.RIGHT_ANKLE)
+_HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+_MARGIN = 0.01
+
+
+@dataclass(frozen=True)
+class LiveConfig:
+    """What the live check does.
+
+    Attributes:
+        focus: ``"front"`` (lean, hip height, foot turn-out) or ``"side"`` (pelvic tilt).
+        stretch: a :data:`posture_check.stretch.CATALOGUE` name, or None for the posture check.
+        side: the side being stretched (``"left"``, ``"right"``, or ``"both"`` for side-free
+            stretches).
+        pain_side: the side the person feels pain on, if they said (findings relate lean to it).
+        height_m: the person's stated height (scales the cm measures), or None.
+        window_s: findings hold over this many last seconds.
+        max_record_s: landmarks of the last this many seconds are kept for the session summary.
+        model_path: pose model (None = the default full model).
+        num_poses: people the live landmarker may return (it follows one).
+        draw: annotate frames (the benchmark can switch it off to time the rest).
+    """
+
+    focus: str = "front"
+    stretch: str | None = None
+    side: str = "left"
+    pain_side: str | None = None
+    height_m: float | None = None
+    window_s: float = 6.0
+    max_record_s: float = 1800.0
+    model_path: str | None = None
+    num_poses: int = 1
+    draw: bool = True
+
+    def __post_init__(self) -> None:
+        if self.focus not in FOCUS:
+            raise ValueError(f"focus must be one of {', '.join(FOCUS)}, got {self.focus!r}")
+        if self.stretch is not None:
+            get_stretch(self.stretch)
+        if self.side not in ("left", "right", "both"):
+            raise ValueError(f"side must be 'left', 'right' or 'both', got {self.side!r}")
+        if self.pain_side not in (None, "left", "right"):
+            raise ValueError(f"pain_side must be 'left', 'right' or None, got {self.pain_side!r}")
+
+    @property
+    def stretch_side(self) -> str:
+        """The side the checker uses: "both" for side-free stretches."""
+        if self.stretch is None or not CATALOGUE[self.stretch].sided:
+            return "both"
+        return self.side if self.side in ("left", "right") else "left"
+
+
+@dataclass(frozen=True)
+class LiveSnapshot:
+    """Everything the UI shows, for the latest processed frame (immutable, thread-safe).
+
+    Attributes:
+        t_s: timestamp of the latest processed frame (s, the camera's clock).
+        frames_processed / frames_dropped: counters since the session (re)started.
+        fps: processed frames per second over the last ~2 s.
+        latency_ms_p50 / latency_ms_p95: arrival -> annotated frame, last 300 frames (ms).
+        person: a person was found in the latest frame.
+        view: detected view ("front", "left_side", ..., "none").
+        values: smoothed measures (degrees / cm; NaN where gated out), subject's own sides.
+        reasons: per measure "ok" or why it is gated out.
+        findings: findings over the last ``window_s`` seconds.
+        stretch: live stretch feedback (None in the posture check).
+        guidance: plain sentences telling the person how to fix the view, most important first.
+        config: the configuration in force.
+    """
+
+    t_s: float = math.nan
+    frames_processed: int = 0
+    frames_dropped: int = 0
+    fps: float = 0.0
+    latency_ms_p50: float = math.nan
+    latency_ms_p95: float = math.nan
+    person: bool = False
+    view: str = "none"
+    values: dict[str, float] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+    stretch: LiveFeedback | None = None
+    guidance: tuple[str, ...] = ()
+    config: LiveConfig = field(default_factory=LiveConfig)
+
+    def value(self, measure: str) -> float:
+        return float(self.values.get(measure, math.nan))
+
+
+def _views_text(views: Sequence[str]) -> str:
+    if set(views) <= {"left_side", "right_side", "oblique"}:
+        return "sideways to the camera"
+    if tuple(views) == ("front",):
+        return "facing the camera"
+    return " or ".join(v.replace("_", " ") for v in views)
+
+
+def guidance(
+    person: bool,
+    view: str,
+    feet_in_frame: bool,
+    head_in_frame: bool,
+    config: LiveConfig,
+    reasons: dict[str, str] | None = None,
+) -> tuple[str, ...]:
+    """Plain instructions when the camera view does not fit what is asked (pure function).
+
+    Args:
+        person: someone was found.
+        view: the detected view of the latest frame.
+        feet_in_frame / head_in_frame: those landmarks lie inside the image.
+        config: what the person is doing (focus or stretch).
+        reasons: per-measure gating reasons of the latest frame (for low visibility).
+    """
+    if not person:
+        return ("I can't see anyone: stand 2-3 m from the camera with your whole body in view.",)
+    out: list[str] = []
+    if not feet_in_frame:
+        out.append("Step back: your feet are out of frame.")
+    if not head_in_frame:
+        out.append("Step back or lower the camera: your head and shoulders are out of frame.")
+    if config.stretch is not None:
+        st = CATALOGUE[config.stretch]
+        if view not in st.views:
+            out.append(f"Turn {_views_text(st.views)} for the {st.title.lower()}.")
+    else:
+        views, _ = FOCUS[config.focus]
+        if view not in views:
+            if config.focus == "side":
+                out.append("Turn sideways for pelvic tilt.")
+            else:
+                out.append("Face the camera for lean, hip height and foot turn-out "
+                           "(turn sideways only for pelvic tilt).")
+    if reasons and view != "none":
+        low = [k for k in FOCUS[config.focus][1] if reasons.get(k) == "low_visibility"]
+        if low and config.stretch is None:
+            out.append("Some joints are hard to see: more light, close-fitting clothes, "
+                       "and a plain background help.")
+    return tuple(out)
+
+
+def _inside(img: np.ndarray, idx: Sequence[int]) -> bool:
+    pts = img[list(idx), :2]
+    return bool(np.isfinite(pts).all() and (pts >= -_MARGIN).all() and (pts <= 1 + _MARGIN).all())
+
+
+def _fmt(v: float, unit: str = "deg") -> str:
+    if not math.isfinite(v):
+        return "--"
+    return f"{v:+.1f} deg" if unit == "deg" else f"{v:+.1f} {unit}"
+
+
+def annotate(rgb: np.ndarray, frame: PoseSeries, result: LiveResult | None,
+             feedback: LiveFeedback | None) -> np.ndarray:
+    """The frame with the skeleton and the live angles drawn on it (a new RGB array)."""
+    out = rgb.copy()
+    h, w = out.shape[:2]
+    scale = max(h, w) / 640.0
+    thick = max(1, round(2 * scale))
+    img = frame.image[0]
+    if np.isfinite(img[:, :2]).any():
+        px = np.nan_to_num(img[:, :2] * np.array([w, h])).astype(np.int32)
+        vis = np.nan_to_num(frame.visibility[0], nan=0.0)
+        for a, b in POSE_EDGES:
+            if vis[a] < 0.3 or vis[b] < 0.3:
+                continue
+            left = "LEFT" in L(a).name or "LEFT" in L(b).name
+            color = (255, 170, 40) if left else (60, 200, 255)  # subject's left orange
+            cv2.line(out, tuple(px[a]), tuple(px[b]), color, thick, cv2.LINE_AA)
+        for i in range(len(px)):
+            if vis[i] >= 0.3:
+                cv2.circle(out, tuple(px[i]), thick + 1, (255, 255, 255), -1, cv2.LINE_AA)
+        if result is not None:
+            labels = []
+            lean = result.values.get("lateral_lean", math.nan)
+            obl = result.values.get("pelvic_obliquity", math.nan)
+            mid_sh = (px[L.LEFT_SHOULDER] + px[L.RIGHT_SHOULDER]) // 2
+            mid_hip = (px[L.LEFT_HIP] + px[L.RIGHT_HIP]) // 2
+            if math.isfinite(lean):
+                cv2.line(out, tuple(mid_hip), tuple(mid_sh), (80, 255, 120), thick, cv2.LINE_AA)
+                labels.append((f"lean {_fmt(lean)}", mid_sh + np.array([8, -8])))
+            if math.isfinite(obl):
+                labels.append((f"hips {_fmt(obl)}", px[L.RIGHT_HIP] + np.array([-int(110 * scale),
+                                                                              0])))
+            for side, heel in (("left", L.LEFT_HEEL), ("right", L.RIGHT_HEEL)):
+                v = result.values.get(f"foot_turnout_{side}", math.nan)
+                if math.isfinite(v):
+                    labels.append((f"{v:+.0f}", px[heel] + np.array([-10, int(22 * scale)])))
+            tilt = result.values.get("pelvic_tilt", math.nan)
+            if math.isfinite(tilt):
+                labels.append((f"tilt {_fmt(tilt)}", mid_hip + np.array([8, 0])))
+            for text, pos in labels:
+                _text(out, text, (int(pos[0]), int(pos[1])), 0.5 * scale)
+    lines = []
+    if result is not None:
+        lines.append(f"view: {result.view.replace('_', ' ')}")
+    if feedback is not None:
+        lines.append(f"{feedback.phase}  hold {feedback.hold_s:4.1f} s  reps {feedback.rep_count}")
+    for i, text in enumerate(lines):
+        _text(out, text, (int(8 * scale), int((22 + 22 * i) * scale)), 0.55 * scale)
+    return out
+
+
+def _text(img: np.ndarray, text: str, org: tuple[int, int], size: float) -> None:
+    thick = max(1, round(size * 2))
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), thick + 2, cv2.LINE_AA)
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, (255, 255, 255), thick,
+                cv2.LINE_AA)
+
+
+class LatestFrameSlot:
+    """A one-frame mailbox: :meth:`put` replaces what is waiting (counted as dropped).
+
+    Memory is bounded by one frame whatever the producer's rate; the consumer always gets the
+    newest frame.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._item: tuple | None = None
+        self._closed = False
+        self.dropped = 0
+
+    def put(self, *item: object) -> None:
+        with self._cond:
+            if self._item is not None:
+                self.dropped += 1
+            self._item = item
+            self._cond.notify()
+
+    def get(self, timeout: float | None = None) -> tuple | None:
+        """The newest item, waiting up to ``timeout`` s; None if closed or timed out."""
+        with self._cond:
+            if self._item is None and not self._closed:
+                self._cond.wait(timeout)
+            item, self._item = self._item, None
+            return item
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+
+class _Recorder:
+    """Landmarks of the last ``max_frames`` processed frames, for the session summary."""
+
+    def __init__(self, max_frames: int) -> None:
+        self.rows: deque[PoseSeries] = deque(maxlen=max(1, max_frames))
+
+    def add(self, frame: PoseSeries) -> None:
+        self.rows.append(frame)
+
+    def series(self) -> PoseSeries | None:
+        rows = list(self.rows)
+        if not rows:
+            return None
+        s = PoseSeries.concatenate(rows)
+        return replace(s, source="live camera", meta={**s.meta, "running_mode": "live",
+                                                      "people_per_frame": None})
+
+
+class LiveEngine:
+    """Live pose -> measures -> stretch feedback -> annotated frame, one per browser session."""
+
+    def __init__(self, config: LiveConfig | None = None,
+                 estimator: PoseEstimator | None = None) -> None:
+        self._lock = threading.Lock()
+        self._proc_lock = threading.Lock()  # one frame at a time through the estimator
+        self.config = config or LiveConfig()
+        self._own_estimator = estimator is None
+        self._estimator = estimator or PoseEstimator(EstimatorOptions(
+            model_path=self.config.model_path, running_mode="live",
+            num_poses=self.config.num_poses))
+        self._pending: LiveConfig | None = None
+        self._force_reset = False
+        self._reset_state(self.config)
+
+    # ------------------------------------------------------------------ state
+    def _reset_state(self, config: LiveConfig) -> None:
+        self.config = config
+        self._measures = LiveMeasures(window_s=config.window_s, height_m=config.height_m,
+                                      pain_side=config.pain_side)  # type: ignore[arg-type]
+        self._checker = (OnlineStretchChecker(config.stretch, config.stretch_side)
+                         if config.stretch else None)
+        self._recorder = _Recorder(int(config.max_record_s * 30))
+        self._latency_ms: deque[float] = deque(maxlen=300)
+        self._done_at: deque[float] = deque(maxlen=90)
+        self._processed = 0
+        self._dropped = 0
+        self._last_t = -math.inf
+        self._snapshot = LiveSnapshot(config=config)
+
+    def configure(self, config: LiveConfig) -> None:
+        """Switch what is checked; takes effect at the next frame and restarts the session
+        counters, filters, findings and recording (unchanged config: no-op)."""
+        with self._lock:
+            if config != self.config:
+                self._pending = config
+
+    def reset(self) -> None:
+        """Start a new session with the same configuration."""
+        with self._lock:
+            self._force_reset = True
+
+    def close(self) -> None:
+        """Release the landmarker (if this engine created it)."""
+        with self._proc_lock:
+            if self._own_estimator:
+                self._estimator.close()
+
+    def __enter__(self) -> LiveEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ frames
+    def process_newest(self, frames: Sequence[tuple[float, np.ndarray]],
+                       arrival_s: float | None = None) -> np.ndarray:
+        """Process only the newest of ``frames`` (those that piled up while busy); the others
+        count as dropped. Returns the newest frame annotated."""
+        if not frames:
+            raise ValueError("process_newest needs at least one (t_s, rgb) frame, got 0")
+        with self._lock:
+            self._dropped += len(frames) - 1
+        t_s, rgb = frames[-1]
+        return self.process(rgb, t_s, arrival_s)
+
+    def process(self, rgb: np.ndarray, t_s: float, arrival_s: float | None = None) -> np.ndarray:
+        """One frame (RGB uint8, camera time ``t_s`` in s) -> the annotated frame.
+
+        ``arrival_s`` is when the frame arrived (``time.perf_counter()`` clock; default: now),
+        for the latency figures.
+        """
+        arrival = time.perf_counter() if arrival_s is None else arrival_s
+        with self._lock:
+            pending, self._pending = self._pending, None
+            if pending is not None or self._force_reset:
+                self._force_reset = False
+                self._reset_state(pending or self.config)
+            config = self.config
+            if t_s <= self._last_t:  # the camera clock went back (new stream): keep order
+                t_s = self._last_t + 1e-3
+            self._last_t = t_s
+            measures, checker, recorder = self._measures, self._checker, self._recorder
+        with self._proc_lock:
+            frame = self._estimator.process_frame(rgb, t_s)
+            result = measures.update(frame)
+            feedback = None
+            if checker is not None:
+                angle = float(stretch_angle(frame, checker.stretch, checker.side)[0])
+                feedback = checker.update(t_s, angle)
+            out = annotate(rgb, frame, result, feedback) if config.draw else rgb
+            recorder.add(frame)
+        img = frame.image[0]
+        person = bool(frame.detected[0])
+        guide = guidance(person, result.view, person and _inside(img, _FEET),
+                         person and _inside(img, _HEAD), config, result.reasons)
+        done = time.perf_counter()
+        with self._lock:
+            if measures is not self._measures:  # reconfigured meanwhile: drop this result
+                return out
+            self._processed += 1
+            self._latency_ms.append((done - arrival) * 1000.0)
+            self._done_at.append(done)
+            lat = np.asarray(self._latency_ms)
+            span = self._done_at[-1] - self._done_at[0] if len(self._done_at) > 1 else 0.0
+            self._snapshot = LiveSnapshot(
+                t_s=t_s, frames_processed=self._processed, frames_dropped=self._dropped,
+                fps=(len(self._done_at) - 1) / span if span > 0 else 0.0,
+                latency_ms_p50=float(np.percentile(lat, 50)),
+                latency_ms_p95=float(np.percentile(lat, 95)),
+                person=person, view=result.view, values=dict(result.values),
+                reasons=dict(result.reasons), findings=tuple(result.findings),
+                stretch=feedback, guidance=guide, config=config)
+        return out
+
+    # ------------------------------------------------------------------ outputs
+    def snapshot(self) -> LiveSnapshot:
+        """The latest state (immutable; safe to read from any thread)."""
+        with self._lock:
+            return self._snapshot
+
+    def session_series(self) -> PoseSeries | None:
+        """Landmarks of this session's processed frames (None before the first frame)."""
+        with self._lock:
+            recorder = self._recorder
+        with self._proc_lock:
+            return recorder.series()
+
+
+def measure_label(measure: str) -> str:
+    """Short human label of a measure for the live panel."""
+    return {
+        "lateral_lean": "Lean (+ to your right)",
+        "pelvic_obliquity": "Hip height (+ right hip higher)",
+        "foot_turnout_left": "Left foot turn-out",
+        "foot_turnout_right": "Right foot turn-out",
+        "shoulder_tilt": "Shoulder tilt (+ right higher)",
+        "pelvic_tilt": "Pelvic tilt proxy (side view)",
+        "trunk_flexion": "Trunk forward bend",
+    }.get(measure, measure.replace("_", " "))
+
+
+def measure_unit(measure: str) -> str:
+    return MEASURE_SPECS[measure].unit if measure in MEASURE_SPECS else "deg"

@@ -1,0 +1,50 @@
+"""The Streamlit app's analysis flow with Streamlit's AppTest: real app, real model, real sample."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+@pytest.fixture()
+def app(model_path) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _text(at: AppTest) -> str:
+    parts = [m.value for kind in (at.markdown, at.subheader, at.info, at.warning, at.error)
+             for m in kind]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_sample_is_preselected_and_analysis_shows_findings_and_downloads(app):
+    assert app.selectbox[0].value == "foot_turnout_right30_left5_front.mp4"
+    app.button[0].click().run()  # the form's "Analyse" button
+    assert not app.exception, app.exception
+    text = _text(app)
+    assert "Right foot turn-out" in text or "right foot" in text.lower()
+    assert "flag" in text
+    assert "not diagnose" in text or "cannot diagnose" in text  # the notice is on the page
+    downloads = [el for el in app.get("download_button")]
+    assert len(downloads) == 5  # PDF, HTML, JSON, CSV, annotated video
+
+
+def test_stretch_analysis_of_a_sample(app):
+    app.selectbox[0].select("hamstring_too_short_side.mp4")
+    app.selectbox[1].select("standing_hamstring")
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    result = app.session_state["analysis"]["result"]
+    labels = json.loads((APP.parent / "sample_videos" / "hamstring_too_short_side.json")
+                        .read_text())["stretch"]
+    assert result.stretch.verdict == labels["expected_verdict"] == "too_short"
+    assert "12 s" in _text(app) or "too short" in _text(app).lower()
+
