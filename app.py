@@ -28,7 +28,8 @@ from posture_check.stretch import CATALOGUE
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_videos"
 DEFAULT_SAMPLE = "foot_turnout_right30_left5_front.mp4"
 MAX_UPLOAD_MB = 500  # must match server.maxUploadSize in .streamlit/config.toml
-SEVERITY_ICON = {"flag": "🔴", "watch": "🟠", "ok": "🟢", "not_measured": "⚪"}
+# Coloured words, not emoji: they read the same without an emoji font.
+SEVERITY_STYLE = {"flag": "red", "watch": "orange", "ok": "green", "not_measured": "gray"}
 LIVE_MEASURES = ("foot_turnout_left", "foot_turnout_right", "lateral_lean", "pelvic_obliquity",
                  "pelvic_tilt")
 
@@ -37,7 +38,7 @@ LIVE_MEASURES = ("foot_turnout_left", "foot_turnout_right", "lateral_lean", "pel
 def safety_notice() -> None:
     """The 'not a diagnosis' notice and the red flags: on every page that shows findings."""
     st.info(NOT_A_DIAGNOSIS, icon="ℹ️")
-    with st.expander("🚩 Red flags: see a clinician now", expanded=False):
+    with st.expander("Red flags: see a clinician now", expanded=False):
         st.markdown(RED_FLAGS_HEADING)
         st.markdown("\n".join(f"- {f.text} ({f.reference})" for f in RED_FLAGS))
 
@@ -45,8 +46,8 @@ def safety_notice() -> None:
 def show_findings(findings, warnings=()) -> None:
     order = {"flag": 0, "watch": 1, "ok": 2, "not_measured": 3}
     for f in sorted(findings, key=lambda f: order.get(f.severity, 9)):
-        icon = SEVERITY_ICON.get(f.severity, "")
-        st.markdown(f"{icon} **{f.severity.replace('_', ' ')}**: {f.message}")
+        color = SEVERITY_STYLE.get(f.severity, "gray")
+        st.markdown(f":{color}[**{f.severity.replace('_', ' ')}**]: {f.message}")
     for w in warnings:
         st.warning(getattr(w, "message", str(w)))
 

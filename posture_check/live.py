@@ -40,11 +40,10 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-import cv2
 import numpy as np
 
+from .draw import COLORS, HoldTimerAnnotator, annotate_frame, put_label
 from .estimator import EstimatorOptions, PoseEstimator
-from .landmarks import POSE_EDGES
 from .landmarks import Landmark as L
 from .measures import MEASURE_SPECS, Finding, LiveMeasures, LiveResult
 from .series import PoseSeries
@@ -218,68 +217,24 @@ def _inside(img: np.ndarray, idx: Sequence[int]) -> bool:
     return bool(np.isfinite(pts).all() and (pts >= -_MARGIN).all() and (pts <= 1 + _MARGIN).all())
 
 
-def _fmt(v: float, unit: str = "deg") -> str:
-    if not math.isfinite(v):
-        return "--"
-    return f"{v:+.1f} deg" if unit == "deg" else f"{v:+.1f} {unit}"
-
-
 def annotate(rgb: np.ndarray, frame: PoseSeries, result: LiveResult | None,
-             feedback: LiveFeedback | None) -> np.ndarray:
-    """The frame with the skeleton and the live angles drawn on it (a new RGB array)."""
+             feedback: LiveFeedback | None, target_s: float | None = None) -> np.ndarray:
+    """The frame with the skeleton, the live angles, the view and the hold timer drawn on it
+    (a new RGB array; drawing by :mod:`posture_check.draw`, shared with the reports)."""
     out = rgb.copy()
-    h, w = out.shape[:2]
-    scale = max(h, w) / 640.0
-    thick = max(1, round(2 * scale))
-    img = frame.image[0]
-    if np.isfinite(img[:, :2]).any():
-        px = np.nan_to_num(img[:, :2] * np.array([w, h])).astype(np.int32)
-        vis = np.nan_to_num(frame.visibility[0], nan=0.0)
-        for a, b in POSE_EDGES:
-            if vis[a] < 0.3 or vis[b] < 0.3:
-                continue
-            left = "LEFT" in L(a).name or "LEFT" in L(b).name
-            color = (255, 170, 40) if left else (60, 200, 255)  # subject's left orange
-            cv2.line(out, tuple(px[a]), tuple(px[b]), color, thick, cv2.LINE_AA)
-        for i in range(len(px)):
-            if vis[i] >= 0.3:
-                cv2.circle(out, tuple(px[i]), thick + 1, (255, 255, 255), -1, cv2.LINE_AA)
-        if result is not None:
-            labels = []
-            lean = result.values.get("lateral_lean", math.nan)
-            obl = result.values.get("pelvic_obliquity", math.nan)
-            mid_sh = (px[L.LEFT_SHOULDER] + px[L.RIGHT_SHOULDER]) // 2
-            mid_hip = (px[L.LEFT_HIP] + px[L.RIGHT_HIP]) // 2
-            if math.isfinite(lean):
-                cv2.line(out, tuple(mid_hip), tuple(mid_sh), (80, 255, 120), thick, cv2.LINE_AA)
-                labels.append((f"lean {_fmt(lean)}", mid_sh + np.array([8, -8])))
-            if math.isfinite(obl):
-                labels.append((f"hips {_fmt(obl)}", px[L.RIGHT_HIP] + np.array([-int(110 * scale),
-                                                                              0])))
-            for side, heel in (("left", L.LEFT_HEEL), ("right", L.RIGHT_HEEL)):
-                v = result.values.get(f"foot_turnout_{side}", math.nan)
-                if math.isfinite(v):
-                    labels.append((f"{v:+.0f}", px[heel] + np.array([-10, int(22 * scale)])))
-            tilt = result.values.get("pelvic_tilt", math.nan)
-            if math.isfinite(tilt):
-                labels.append((f"tilt {_fmt(tilt)}", mid_hip + np.array([8, 0])))
-            for text, pos in labels:
-                _text(out, text, (int(pos[0]), int(pos[1])), 0.5 * scale)
-    lines = []
+    values = {k: v for k, v in (result.values if result is not None else {}).items()
+              if math.isfinite(v)}
+    annotate_frame(out, frame, values, index=0)
     if result is not None:
-        lines.append(f"view: {result.view.replace('_', ' ')}")
+        scale = max(out.shape[:2]) / 640.0
+        put_label(out, f"view: {result.view.replace('_', ' ')}",
+                  (int(8 * scale), int(24 * scale)), COLORS["text"], 0.55 * scale)
     if feedback is not None:
-        lines.append(f"{feedback.phase}  hold {feedback.hold_s:4.1f} s  reps {feedback.rep_count}")
-    for i, text in enumerate(lines):
-        _text(out, text, (int(8 * scale), int((22 + 22 * i) * scale)), 0.55 * scale)
+        _TIMER.annotate(out, feedback.phase, feedback.hold_s, target_s)
     return out
 
 
-def _text(img: np.ndarray, text: str, org: tuple[int, int], size: float) -> None:
-    thick = max(1, round(size * 2))
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), thick + 2, cv2.LINE_AA)
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, (255, 255, 255), thick,
-                cv2.LINE_AA)
+_TIMER = HoldTimerAnnotator(corner="top_right")
 
 
 class LatestFrameSlot:
@@ -425,7 +380,8 @@ class LiveEngine:
             if checker is not None:
                 angle = float(stretch_angle(frame, checker.stretch, checker.side)[0])
                 feedback = checker.update(t_s, angle)
-            out = annotate(rgb, frame, result, feedback) if config.draw else rgb
+            target = checker.stretch.min_hold_s if checker is not None else None
+            out = annotate(rgb, frame, result, feedback, target) if config.draw else rgb
             recorder.add(frame)
         img = frame.image[0]
         person = bool(frame.detected[0])
