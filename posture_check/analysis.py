@@ -58,6 +58,7 @@ from .estimator import EstimatorOptions, PoseEstimator
 from .landmarks import Landmark as L
 from .measures import MeasureSeries, compute_measures, evaluate_findings
 from .measures.indicators import MIN_VALID_FRAMES, MIN_VALID_S, Finding
+from .measures.quality import landmark_flags
 from .series import PoseSeries
 from .video_io import (
     check_input_file,
@@ -358,22 +359,6 @@ def _extract_image(path: Path, est: PoseEstimator, thumbs: _Thumbnails) -> PoseS
 
 
 # --------------------------------------------------------------------------------------- checks
-MIN_VISIBILITY = 0.5  # MediaPipe's own drawing threshold, as the measures' gating
-MIN_PRESENCE = 0.5
-_FRAME_MARGIN = 0.01
-
-
-def landmark_flags(series: PoseSeries) -> tuple[np.ndarray, np.ndarray]:
-    """``(T, 33)`` bool: landmark inside the frame (and present), landmark visible."""
-    img = series.image
-    with np.errstate(invalid="ignore"):
-        inside = ((img[..., 0] >= -_FRAME_MARGIN) & (img[..., 0] <= 1 + _FRAME_MARGIN)
-                  & (img[..., 1] >= -_FRAME_MARGIN) & (img[..., 1] <= 1 + _FRAME_MARGIN)
-                  & (np.nan_to_num(series.presence, nan=1.0) >= MIN_PRESENCE))
-        visible = np.nan_to_num(series.visibility, nan=1.0) >= MIN_VISIBILITY
-    return inside, visible
-
-
 def _fmt_pct(f: float) -> str:
     return f"{100.0 * f:.0f}%"
 
@@ -403,7 +388,7 @@ def quality_warnings(series: PoseSeries, measures: MeasureSeries, kind: str = "v
                 "followed the most prominent person. Record alone for the best results.", multi))
     if n_det == 0:
         return out
-    inside, visible = landmark_flags(series)
+    inside, visible = landmark_flags(series.image, series.visibility, series.presence)
     for part, idx in BODY_PARTS.items():
         frac = float(np.mean(~inside[det][:, list(idx)].all(axis=1)))
         if frac >= WARN_FRACTION:

@@ -46,6 +46,7 @@ from .draw import COLORS, HoldTimerAnnotator, annotate_frame, put_label
 from .estimator import EstimatorOptions, PoseEstimator
 from .landmarks import Landmark as L
 from .measures import MEASURE_SPECS, Finding, LiveMeasures, LiveResult
+from .measures.quality import inside_frame
 from .series import PoseSeries
 from .stretch import CATALOGUE, LiveFeedback, OnlineStretchChecker, get_stretch, stretch_angle
 
@@ -72,7 +73,6 @@ LIVE_MEASURES: tuple[str, ...] = ("lateral_lean", "pelvic_obliquity", "foot_turn
 _FEET = (L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX, L.LEFT_ANKLE,
          L.RIGHT_ANKLE)
 _HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
-_MARGIN = 0.01
 
 
 @dataclass(frozen=True)
@@ -213,8 +213,7 @@ def guidance(
 
 
 def _inside(img: np.ndarray, idx: Sequence[int]) -> bool:
-    pts = img[list(idx), :2]
-    return bool(np.isfinite(pts).all() and (pts >= -_MARGIN).all() and (pts <= 1 + _MARGIN).all())
+    return bool(inside_frame(img[list(idx)]).all())
 
 
 def annotate(rgb: np.ndarray, frame: PoseSeries, result: LiveResult | None,

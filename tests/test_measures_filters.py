@@ -68,3 +68,18 @@ def test_live_matches_batch_definitions_with_constant_buffers():
     assert live._vals.shape[0] == 61      # ring buffer fixed by window_s * max_fps (+1)
     lean = next(f for f in res.findings if f.measure == "lateral_lean")
     assert lean.severity == "flag"
+
+
+def test_frame_and_visibility_flags_share_one_rule():
+    import numpy as np
+
+    from posture_check.measures.quality import inside_frame, landmark_flags
+
+    img = np.array([[[0.5, 0.5, 0.0], [-0.005, 1.009, 0.0], [1.02, 0.5, 0.0],
+                     [np.nan, np.nan, np.nan]]])
+    np.testing.assert_array_equal(inside_frame(img), [[True, True, False, False]])
+    vis = np.array([[0.9, 0.4, 0.9, np.nan]])
+    pres = np.array([[0.4, 0.9, 0.9, np.nan]])
+    inside, visible = landmark_flags(img, vis, pres)
+    np.testing.assert_array_equal(inside, [[False, True, False, False]])  # low presence gates
+    np.testing.assert_array_equal(visible, [[True, False, True, True]])  # NaN does not gate

@@ -36,6 +36,7 @@ from .body_frame import (
 from .columns import BLOCK, USED, Vec
 from .filters import ZERO_PHASE_CUTOFF_HZ, one_euro, zero_phase
 from .quality import (
+    FRAME_MARGIN,
     LOW_VISIBILITY,
     MIN_PRESENCE,
     MIN_VISIBILITY,
@@ -253,7 +254,8 @@ def _block_flags(blk: HybridBlock, frame_size: tuple[int, int], visibility: np.n
     x, y = blk.px.cols[:, 0], blk.px.cols[:, 1]
     idx = list(USED)
     with np.errstate(invalid="ignore"):
-        inside = ((x >= -0.01 * w) & (x <= 1.01 * w) & (y >= -0.01 * h) & (y <= 1.01 * h)
+        lo, hi = -FRAME_MARGIN, 1 + FRAME_MARGIN
+        inside = ((x >= lo * w) & (x <= hi * w) & (y >= lo * h) & (y <= hi * h)
                   & ~(presence[:, idx].T < MIN_PRESENCE))
         visible = ~(visibility[:, idx].T < MIN_VISIBILITY)
     detected = ~np.isnan(x).all(axis=0)

@@ -18,10 +18,33 @@ The gating itself runs per block of frames in :func:`posture_check.measures.comp
 
 from __future__ import annotations
 
-__all__ = ["MIN_PRESENCE", "MIN_VISIBILITY", "REASONS"]
+import numpy as np
+
+__all__ = ["FRAME_MARGIN", "MIN_PRESENCE", "MIN_VISIBILITY", "REASONS", "inside_frame",
+           "landmark_flags"]
 
 REASONS: tuple[str, ...] = ("ok", "no_person", "out_of_frame", "low_visibility", "wrong_view")
 OK, NO_PERSON, OUT_OF_FRAME, LOW_VISIBILITY, WRONG_VIEW = range(len(REASONS))
 MIN_VISIBILITY = 0.5
 MIN_PRESENCE = 0.5
-_MARGIN = 0.01
+FRAME_MARGIN = 0.01  # normalized units a landmark may lie outside the image and still count
+
+
+def inside_frame(image: np.ndarray) -> np.ndarray:
+    """``(...)`` bool of ``(..., 2+)`` normalized image landmarks: x and y within the frame
+    (± :data:`FRAME_MARGIN`); NaN (no person) is not inside."""
+    xy = np.asarray(image)[..., :2]
+    with np.errstate(invalid="ignore"):
+        return ((xy >= -FRAME_MARGIN) & (xy <= 1 + FRAME_MARGIN)).all(axis=-1)
+
+
+def landmark_flags(image: np.ndarray, visibility: np.ndarray, presence: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """``(T, 33)`` bool: landmark inside the frame and present; landmark visible.
+
+    A NaN visibility or presence (a model that does not report it) does not gate.
+    """
+    with np.errstate(invalid="ignore"):
+        inside = inside_frame(image) & ~(np.asarray(presence) < MIN_PRESENCE)
+        visible = ~(np.asarray(visibility) < MIN_VISIBILITY)
+    return inside, visible
