@@ -31,10 +31,9 @@ Decisions:
   reason) and a warning names the body part and share of frames.
 * Quality warnings are raised when an issue affects at least :data:`WARN_FRACTION` (10 %) of the
   frames in which the person was found.
-* A still photo is one moment. The findings rules require a few seconds of valid frames, so the
-  photo is judged as a held pose: its single frame is repeated over :data:`PHOTO_HOLD_S` seconds
-  for :func:`~posture_check.measures.evaluate_findings` only, and a warning says that one
-  photo is less reliable than a 10 s video. Measures and the PoseSeries keep the single frame.
+* A still photo is one moment. The findings rules normally require a few seconds of valid
+  frames; a photo is judged on its single frame (``evaluate_findings(min_valid_frames=1,
+  min_valid_s=0)``), and a warning says that one photo is less reliable than a 10 s video.
 """
 
 from __future__ import annotations
@@ -57,7 +56,7 @@ from .errors import InputError, NoPersonError
 from .estimator import EstimatorOptions, PoseEstimator
 from .landmarks import Landmark as L
 from .measures import MeasureSeries, compute_measures, evaluate_findings
-from .measures.indicators import MIN_VALID_FRAMES, MIN_VALID_S, Finding
+from .measures.indicators import Finding
 from .measures.quality import landmark_flags
 from .series import PoseSeries
 from .video_io import (
@@ -92,7 +91,6 @@ MAX_THUMBNAILS = 48
 THUMBNAIL_MAX_SIDE = 720
 THUMBNAIL_START_INTERVAL_S = 0.5
 WARN_FRACTION = 0.10
-PHOTO_HOLD_S = 2.0
 _PREFETCH = 6
 
 # Body parts checked for "out of frame" warnings (subject's own landmarks).
@@ -471,16 +469,6 @@ def _choose_key_frames(candidates: list[tuple[int, float, np.ndarray]], measures
             for k, label in sorted(chosen.items(), key=lambda p: candidates[p[0]][0])]
 
 
-def _photo_findings(measures: MeasureSeries, opts: AnalysisOptions) -> list[Finding]:
-    reps = max(MIN_VALID_FRAMES, 2)
-    t = np.linspace(0.0, max(PHOTO_HOLD_S, MIN_VALID_S), reps)
-    held = MeasureSeries(t, {k: np.repeat(v[:1], reps) for k, v in measures.values.items()},
-                         {k: np.repeat(v[:1], reps) for k, v in measures.reasons.items()},
-                         np.repeat(measures.view[:1], reps),
-                         np.repeat(measures.subject_yaw_deg[:1], reps), dict(measures.meta))
-    return evaluate_findings(held, pain_side=opts.pain_side, baseline=opts.baseline)
-
-
 # -------------------------------------------------------------------------------------- analyze
 def analyze(
     input_path: str | os.PathLike[str],
@@ -574,10 +562,10 @@ def analyze_series(
     timings["measures_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    if info.kind == "image":
-        findings = _photo_findings(measures, opts)
-    else:
-        findings = evaluate_findings(measures, pain_side=opts.pain_side, baseline=opts.baseline)
+    # a photo is one moment: judged on its single frame (a warning says it is less reliable)
+    minimum = {"min_valid_frames": 1, "min_valid_s": 0.0} if info.kind == "image" else {}
+    findings = evaluate_findings(measures, pain_side=opts.pain_side, baseline=opts.baseline,
+                                 **minimum)
     timings["findings_s"] = time.perf_counter() - t
 
     stretch = None

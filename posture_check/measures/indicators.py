@@ -11,7 +11,8 @@ Rules (decided here, documented for reports):
 * Sustained only: a severity applies when at least :data:`SUSTAINED_FRACTION` (60%) of the
   valid frames are beyond its threshold in the same direction; one frame never flags.
 * At least :data:`MIN_VALID_FRAMES` valid frames and :data:`MIN_VALID_S` seconds of them are
-  needed, otherwise the severity is ``"not_measured"`` with the dominant gating reason.
+  needed, otherwise the severity is ``"not_measured"`` with the dominant gating reason. A
+  caller judging a single still photo passes ``min_valid_frames=1, min_valid_s=0``.
 * ``value`` is the median over valid frames.
 * Personal baseline: pass the summary of a first recording (or its MeasureSeries); each
   finding then carries ``change_since_baseline`` (median now - median then). The pelvic tilt
@@ -210,14 +211,14 @@ def _fmt(x: float, unit: str) -> str:
 
 
 def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
-                  pain_side: Side | None) -> Finding:
+                  pain_side: Side | None, min_frames: int, min_s: float) -> Finding:
     v_all = ms.values[ind.measure]
     ok = np.isfinite(v_all)
     v = v_all[ok]
     n_valid = int(v.size)
     t_valid = ms.t_s[ok]
     dur = float(t_valid[-1] - t_valid[0]) if n_valid > 1 else 0.0
-    if n_valid < MIN_VALID_FRAMES or dur < MIN_VALID_S:
+    if n_valid < min_frames or dur < min_s:
         return _not_measured(ind, ms, v_all, n_valid)
     unit = MEASURE_SPECS[ind.measure].unit
     median = float(np.median(v))
@@ -303,6 +304,8 @@ def evaluate_findings(
     pain_side: Side | None = None,
     baseline: MeasureSeries | dict | None = None,
     indicators: tuple[Indicator, ...] = INDICATORS,
+    min_valid_frames: int = MIN_VALID_FRAMES,
+    min_valid_s: float = MIN_VALID_S,
 ) -> list[Finding]:
     """One :class:`Finding` per indicator (table order), judged over the whole series.
 
@@ -310,13 +313,16 @@ def evaluate_findings(
         measures: output of :func:`compute_measures` (or a slice of it).
         pain_side: the side the person feels the pain on, ``"left"``/``"right"``, if known.
         baseline: an earlier recording (MeasureSeries, its ``summary()``, or name -> median).
+        min_valid_frames, min_valid_s: the least valid data a finding needs (a still photo:
+            1 frame, 0 s).
     """
     if pain_side not in (None, "left", "right"):
         raise ValueError(f"pain_side must be 'left', 'right' or None, got {pain_side!r}")
     if len(measures) == 0:
         raise ValueError("measures is empty (0 frames); expected at least one frame")
     base = baseline_from(baseline)
-    return [_evaluate_one(ind, measures, base, pain_side) for ind in indicators]
+    return [_evaluate_one(ind, measures, base, pain_side, min_valid_frames, min_valid_s)
+            for ind in indicators]
 
 
 def indicator(measure: str) -> Indicator:
