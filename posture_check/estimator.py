@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -33,7 +33,13 @@ from .errors import InputError, ModelError
 from .landmarks import N_LANDMARKS
 from .model import ensure_model
 from .series import PoseSeries
-from .video_io import downscale_for_inference, is_image_path, iter_frames, read_image_rgb
+from .video_io import (
+    downscale_for_inference,
+    is_image_path,
+    iter_frames,
+    probe_video,
+    read_image_rgb,
+)
 
 RunningMode = Literal["image", "video", "live"]
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames expected or 0)
@@ -247,8 +253,6 @@ class PoseEstimator:
         self, path: str | os.PathLike[str], *, progress: ProgressCallback | None = None
     ) -> PoseSeries:
         """Every decodable frame of a video file, timestamps from the container."""
-        from .video_io import probe_video
-
         info = probe_video(path)
         return self.process_frames(iter_frames(path), source=str(path), progress=progress,
                                    expected_frames=info.n_frames)
@@ -263,7 +267,5 @@ def estimate_file(
     options = options or EstimatorOptions()
     image = is_image_path(path)
     mode: RunningMode = "image" if image else "video"
-    from dataclasses import replace
-
     with PoseEstimator(replace(options, running_mode=mode)) as est:
         return est.process_image(path) if image else est.process_video(path, progress=progress)
