@@ -56,6 +56,8 @@ from .errors import InputError, NoPersonError
 from .estimator import EstimatorOptions, PoseEstimator
 from .landmarks import Landmark as L
 from .measures import MeasureSeries, compute_measures, evaluate_findings
+from .measures.camera_roll import LARGE_ROLL_DEG, estimate_roll_deg, pool_roll
+from .measures.compute import series_constants
 from .measures.indicators import Finding
 from .measures.quality import landmark_flags
 from .series import PoseSeries
@@ -91,6 +93,7 @@ MAX_THUMBNAILS = 48
 THUMBNAIL_MAX_SIDE = 720
 THUMBNAIL_START_INTERVAL_S = 0.5
 WARN_FRACTION = 0.10
+ROLL_FRAMES = 6
 _PREFETCH = 6
 
 # Body parts checked for "out of frame" warnings (subject's own landmarks).
@@ -121,6 +124,12 @@ class AnalysisOptions:
         max_frames: stop after this many frames (None = the whole video).
         n_key_frames: key frames kept for reports (posture key frames; stretch adds holds).
         smoothing: measures smoothing for recordings (``"zero_phase"`` or None).
+        flip_average: run the pose model on each frame and on its mirror image and average
+            (:mod:`posture_check.flip`): readings that swap exactly when the video is
+            mirrored, for twice the model time.
+        roll_deg: the camera roll, if known (> 0: verticals appear rotated counter-clockwise);
+            None = estimated from the room's vertical lines
+            (:mod:`posture_check.measures.camera_roll`), 0 when there are none.
     """
 
     model_path: str | os.PathLike[str] | None = None
@@ -134,6 +143,8 @@ class AnalysisOptions:
     max_frames: int | None = None
     n_key_frames: int = 3
     smoothing: Literal["zero_phase"] | None = "zero_phase"
+    flip_average: bool = True
+    roll_deg: float | None = None
 
     def __post_init__(self) -> None:
         if self.pain_side not in (None, "left", "right"):
@@ -417,6 +428,18 @@ def quality_warnings(series: PoseSeries, measures: MeasureSeries, kind: str = "v
             out.append(QualityWarning(
                 "low_frame_rate", f"Low frame rate ({fps:.0f} fps): fast movements and bouncing "
                 "may be missed.", None))
+    roll = measures.meta.get("roll_deg", 0.0)
+    if measures.meta.get("roll_source") == "scene" and abs(roll) >= LARGE_ROLL_DEG:
+        out.append(QualityWarning(
+            "camera_tilted", f"The camera is tilted by about {abs(roll):.0f} degrees; it was "
+            "corrected from the room's vertical lines, but a level camera gives the most "
+            "reliable lean and hip readings.", None))
+    quiet = measures.meta.get("quiet_standing_share", 1.0)
+    if kind == "video" and quiet < 1.0 - WARN_FRACTION:
+        out.append(QualityWarning(
+            "not_standing_still", f"You were moving in {_fmt_pct(1.0 - quiet)} of the frames "
+            "with you in view: posture is read only while you stand still. Stand still, "
+            "facing the camera, for at least 5 seconds.", 1.0 - quiet))
     views = measures.view[det]
     frontal = float(np.isin(views, ("front", "back")).mean())
     side = float(np.isin(views, ("left_side", "right_side")).mean())
@@ -469,6 +492,31 @@ def _choose_key_frames(candidates: list[tuple[int, float, np.ndarray]], measures
             for k, label in sorted(chosen.items(), key=lambda p: candidates[p[0]][0])]
 
 
+def _camera_roll(series: PoseSeries, thumbnails: list[tuple[int, float, np.ndarray]],
+                 given: float | None) -> tuple[float, str]:
+    """The camera roll to remove and where it came from (``"given"``, ``"scene"``, ``"none"``).
+
+    From the room's vertical lines in up to :data:`ROLL_FRAMES` key-frame candidates (the
+    person masked out, perspective corrected with the body's pitch), pooled by median.
+    """
+    if given is not None:
+        return float(given), "given"
+    if not thumbnails:
+        return 0.0, "none"
+    pitch = series_constants(series)["pitch_deg"]
+    pick = np.unique(np.linspace(0, len(thumbnails) - 1, min(ROLL_FRAMES, len(thumbnails)))
+                     .astype(int))
+    estimates = []
+    for k in pick:
+        index, _, rgb = thumbnails[int(k)]
+        h, w = rgb.shape[:2]
+        i = min(max(index, 0), len(series) - 1)
+        px = series.image[i, :, :2].astype(np.float64) * np.array([w, h])
+        estimates.append(estimate_roll_deg(rgb, px, pitch if np.isfinite(pitch) else 0.0))
+    pooled = pool_roll(estimates)
+    return (0.0, "none") if pooled.roll_deg is None else (pooled.roll_deg, "scene")
+
+
 # -------------------------------------------------------------------------------------- analyze
 def analyze(
     input_path: str | os.PathLike[str],
@@ -488,7 +536,7 @@ def analyze(
     info = _probe(path)
     thumbs = _Thumbnails()
     est_opts = EstimatorOptions(model_path=opts.model_path, num_poses=opts.num_poses,
-                                max_side_px=opts.max_side_px,
+                                max_side_px=opts.max_side_px, flip_average=opts.flip_average,
                                 running_mode="image" if info.kind == "image" else "video")
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -558,7 +606,10 @@ def analyze_series(
 
     t = time.perf_counter()
     smoothing = opts.smoothing if len(series) > 2 else None
-    measures = compute_measures(series, smoothing=smoothing, height_m=opts.height_m)
+    roll, roll_source = _camera_roll(series, thumbnails or [], opts.roll_deg)
+    measures = compute_measures(series, smoothing=smoothing, height_m=opts.height_m,
+                                roll_deg=roll)
+    measures.meta["roll_source"] = roll_source
     timings["measures_s"] = time.perf_counter() - t
 
     t = time.perf_counter()

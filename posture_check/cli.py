@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "model": "posture_check.commands.model",
     "synth": "posture_check.synth.cli",
     "bench accuracy": "posture_check.bench.accuracy",
+    "bench gating": "posture_check.bench.gating",
     "bench live": "posture_check.bench.live",
     "bench measures": "posture_check.bench.measures_speed",
     "bench model": "posture_check.bench.model_speed",

@@ -30,6 +30,7 @@ from typing import Literal
 import numpy as np
 
 from .errors import InputError, ModelError
+from .flip import average_with_mirror, unmirror
 from .landmarks import N_LANDMARKS
 from .model import ensure_model
 from .series import PoseSeries
@@ -59,6 +60,8 @@ class EstimatorOptions:
         min_pose_presence_confidence: landmark-model presence needed to keep a person (0..1).
         min_tracking_confidence: below this, video/live modes re-run the detector (0..1).
         max_side_px: frames larger than this are downscaled before inference (0 = never).
+        flip_average: also run the model on the mirrored frame and average both
+            (:mod:`posture_check.flip`): mirror-equivariant readings for twice the model time.
     """
 
     model_path: str | os.PathLike[str] | None = None
@@ -68,6 +71,7 @@ class EstimatorOptions:
     min_pose_presence_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
     max_side_px: int = 1280
+    flip_average: bool = False
 
     def __post_init__(self) -> None:
         if self.running_mode not in ("image", "video", "live"):
@@ -122,6 +126,8 @@ class PoseEstimator:
         self.options = options or EstimatorOptions()
         self.model_path = ensure_model(self.options.model_path)
         self._landmarker = self._create_landmarker()
+        self._mirror_landmarker = (self._create_landmarker() if self.options.flip_average
+                                   else None)
         self._last_ms = -1
         self._previous_px: np.ndarray | None = None
 
@@ -149,6 +155,9 @@ class PoseEstimator:
         if self._landmarker is not None:
             self._landmarker.close()
             self._landmarker = None
+        if self._mirror_landmarker is not None:
+            self._mirror_landmarker.close()
+            self._mirror_landmarker = None
 
     def __enter__(self) -> PoseEstimator:
         return self
@@ -158,6 +167,7 @@ class PoseEstimator:
 
     # ------------------------------------------------------------------ core
     def _detect(self, rgb: np.ndarray, t_s: float | None):
+        """Model results for the frame, and for its mirror image when flip-averaging."""
         import mediapipe as mp
 
         if self._landmarker is None:
@@ -165,27 +175,62 @@ class PoseEstimator:
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected an RGB uint8 (H, W, 3) frame, got {rgb.dtype} {rgb.shape}")
         small = downscale_for_inference(rgb, self.options.max_side_px)
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(small))
-        if self.options.running_mode == "image":
-            return self._landmarker.detect(image)
+        passes = [(self._landmarker, small)]
+        if self._mirror_landmarker is not None:
+            passes.append((self._mirror_landmarker, small[:, ::-1]))
         ms = max(round((t_s or 0.0) * 1000.0), self._last_ms + 1)
         self._last_ms = ms
-        return self._landmarker.detect_for_video(image, ms)
+        results = []
+        for landmarker, pixels in passes:
+            image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(pixels))
+            results.append(landmarker.detect(image) if self.options.running_mode == "image"
+                           else landmarker.detect_for_video(image, ms))
+        return results[0], (results[1] if len(results) > 1 else None)
 
-    def _frame_arrays(self, result, frame_size: tuple[int, int]):
-        """Pick the person to follow; return (image, world, visibility, presence, n_people)."""
-        n_people = len(result.pose_landmarks)
+    @staticmethod
+    def _candidates(result) -> tuple[np.ndarray, list]:
+        """``(K, 33, 5)`` image x, y, z, visibility, presence of each person, and their world
+        landmarks."""
+        cands = np.array(
+            [[(lm.x, lm.y, lm.z, lm.visibility or 0.0, lm.presence or 0.0) for lm in pose]
+             for pose in result.pose_landmarks], dtype=np.float64).reshape(-1, N_LANDMARKS, 5)
+        return cands, result.pose_world_landmarks
+
+    def _frame_arrays(self, results, frame_size: tuple[int, int]):
+        """Pick the person to follow; return ((image, world, visibility, presence), n_people).
+
+        With a mirrored pass, the mirror's candidate nearest to the person followed is mapped
+        back and averaged in (:func:`posture_check.flip.average_with_mirror`).
+        """
+        result, mirror = results
+        cands, worlds = self._candidates(result)
+        n_people = len(cands)
         if n_people == 0:
             self._previous_px = None
             return None, 0
-        cands = np.array(
-            [[(lm.x, lm.y, lm.z, lm.visibility or 0.0, lm.presence or 0.0) for lm in pose]
-             for pose in result.pose_landmarks], dtype=np.float64)
-        xy_px = cands[:, :, :2] * np.asarray(frame_size, dtype=np.float64)
+        size = np.asarray(frame_size, dtype=np.float64)
+        xy_px = cands[:, :, :2] * size
         k = choose_person(xy_px, frame_size, self._previous_px)
         self._previous_px = xy_px[k]
-        world = np.array([(lm.x, lm.y, lm.z) for lm in result.pose_world_landmarks[k]])
-        return (cands[k, :, :3], world, cands[k, :, 3], cands[k, :, 4]), n_people
+        world = np.array([(lm.x, lm.y, lm.z) for lm in worlds[k]])
+        arrays = (cands[k, :, :3], world, cands[k, :, 3], cands[k, :, 4])
+        if mirror is not None:
+            arrays = average_with_mirror(arrays, self._mirror_match(mirror, xy_px[k], size))
+        return arrays, n_people
+
+    @staticmethod
+    def _mirror_match(mirror, followed_px: np.ndarray, size: np.ndarray):
+        """The mirrored pass's person nearest the one followed, mapped back (or None)."""
+        cands, worlds = PoseEstimator._candidates(mirror)
+        if len(cands) == 0:
+            return None
+        back = [unmirror(c[:, :3], np.array([(lm.x, lm.y, lm.z) for lm in w]), c[:, 3], c[:, 4])
+                for c, w in zip(cands, worlds, strict=True)]
+        scale = float(np.linalg.norm(np.ptp(followed_px, axis=0))) or 1.0
+        dist = [float(np.nanmean(np.linalg.norm(b[0][:, :2] * size - followed_px, axis=1)))
+                / scale for b in back]
+        j = int(np.argmin(dist))
+        return back[j] if dist[j] < _MAX_TRACK_JUMP else None
 
     def process_frames(
         self,
@@ -224,7 +269,7 @@ class PoseEstimator:
             np.array(rows_img), np.array(rows_world), np.array(rows_vis), np.array(rows_pres),
             np.array(times), frame_size, source,
             {"model": Path(self.model_path).name, "running_mode": self.options.running_mode,
-             "people_per_frame": people},
+             "people_per_frame": people, "flip_average": self.options.flip_average},
         )
 
     def process_frame(self, rgb: np.ndarray, t_s: float) -> PoseSeries:
@@ -246,7 +291,7 @@ class PoseEstimator:
             series = PoseSeries(img[None], world[None], vis[None], pres[None], np.zeros(1), size,
                                 source)
         series.meta.update(model=Path(self.model_path).name, running_mode="image",
-                           people_per_frame=[n])
+                           people_per_frame=[n], flip_average=self.options.flip_average)
         return series
 
     def process_video(

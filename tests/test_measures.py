@@ -137,10 +137,13 @@ def test_gating_reasons_and_nan():
                      s.frame_size)
     ms = compute_measures(bad, smoothing=None, method="hybrid", pitch_deg=0.0)
     r = ms.reason_names("foot_turnout_left")
-    assert list(r) == ["no_person", "low_visibility", "ok", "ok"]
+    # standing measures need the whole body in the picture: toes out of frame gate them all
+    assert list(r) == ["no_person", "low_visibility", "out_of_frame", "ok"]
     assert list(ms.reason_names("foot_turnout_right")) == ["no_person", "ok", "out_of_frame", "ok"]
-    assert np.isnan(ms.values["foot_turnout_left"][:2]).all()
-    assert np.isfinite(ms.values["lateral_lean"][1:]).all()
+    assert list(ms.reason_names("lateral_lean")) == ["no_person", "ok", "out_of_frame", "ok"]
+    assert list(ms.reason_names("knee_flexion_left")) == ["no_person", "ok", "ok", "ok"]
+    assert np.isnan(ms.values["foot_turnout_left"][:3]).all()
+    assert np.isfinite(ms.values["lateral_lean"][[1, 3]]).all()
     assert set(REASONS) >= {"ok", "no_person", "low_visibility", "out_of_frame", "wrong_view"}
 
 

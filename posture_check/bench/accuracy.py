@@ -1,17 +1,28 @@
-"""Accuracy of the posture measures against exact ground truth from rendered people.
+"""Accuracy of the posture measures on rendered people, in family and out of family.
 
-Renders a random grid (uniform draws, fixed seed) of standing people with the renderer
-(:mod:`posture_check.synth`): foot turn-out 0-40 deg per side, lateral lean -12..12, pelvic
-obliquity -8..8, camera yaw -20..20, camera height 0.8-1.6 m, distance 2.6-3.6 m, body shapes
-"default" and "female" alternating; one still frame each, run through the real pose model
-(IMAGE mode), then through the measures with each estimator ("naive", "hybrid",
-"calibrated"). Prints per measure and estimator: mean absolute error, 95th-percentile error,
-sign-correct rate where |truth| >= 3 deg, and the share of renders measured.
+Scenes come from :mod:`posture_check.bench.scenes`: each of three axes (body shape, clothes and
+light, camera) has a *fit* family and a *held-out* family with values outside the fit ranges
+(older, heavier, slimmer, shorter and taller bodies with other proportions; long dark or
+low-contrast clothes and other light; camera yaw 12-25 deg, roll -6..6, heights, distances and
+fields of view outside the fit ranges). One still frame per scene goes through the real pose
+model (IMAGE mode) twice, on the frame and on its mirror image, so every estimator can be read
+with and without flip averaging (:mod:`posture_check.flip`) from the same model runs.
 
-The default seed (2) is the *validation* grid: the calibrated coefficients were fitted on a
-different grid (seed 1, 2000 renders, :func:`draw_fit_params`: more people near 0-10 deg and
-near-symmetric, toe-in included); ``--fit`` re-renders it and prints new coefficients for
-:mod:`posture_check.measures.calibration`. Fitting and validation never share renders.
+Sets (``SETS``; name, seed, size, family per axis):
+
+* ``fit``: what :mod:`posture_check.measures.calibration` may learn from (``--fit``);
+* ``in_family``: fresh scenes of the fit family (the figure most projects report);
+* ``held_body``, ``held_clothes``, ``held_camera``: one axis held out at a time;
+* ``held_all``: every axis held out at once: **the headline figures**.
+
+Per measure and estimator it prints MAE, 95th-percentile error, sign-correct rate where
+|truth| >= 3 deg, the share of scenes measured, and the coverage of the 90% interval
+(:mod:`posture_check.measures.uncertainty`). The estimator kept for each measure is the one with
+the lowest held-out MAE among those that are never worse than the naive reading out of family
+(:data:`posture_check.measures.compute.ESTIMATOR`).
+
+Renders are cached (``--cache DIR``, default ``<user cache>/bench-accuracy``) keyed by set and
+code version, so re-running after a change to the measures costs seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -19,202 +30,291 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 
+from ..flip import average_with_mirror, unmirror
 from ..measures import calibration as cal
 from ..measures import compute_measures
 from ..measures.body_frame import hybrid_block
 from ..series import PoseSeries
+from .scenes import AXES, Scene, draw_scenes
 
-GOALS = {"lateral_lean": 1.5, "pelvic_obliquity": 1.5, "foot_turnout_left": 4.0,
+GOALS = {"lateral_lean": 1.0, "pelvic_obliquity": 2.0, "foot_turnout_left": 4.0,
          "foot_turnout_right": 4.0}
 REPORTED = ("lateral_lean", "pelvic_obliquity", "shoulder_tilt", "foot_turnout_left",
             "foot_turnout_right", "foot_turnout_asymmetry")
 METHODS = ("naive", "hybrid", "calibrated")
-SHAPES = ("default", "female")
-FIT_SEED, FIT_N = 1, 2000
-VALIDATION_SEED = 2
 
 
 @dataclass(frozen=True)
-class Sample:
-    """One rendered case: its landmarks (1-frame PoseSeries), truth and parameters."""
-
-    series: PoseSeries
-    truth: dict[str, float]
-    params: dict
-
-
-def draw_params(n: int, seed: int) -> list[dict]:
-    """``n`` random grid points (the ranges in the module docstring)."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for i in range(n):
-        out.append({
-            "pose": {"foot_turnout_left_deg": rng.uniform(0, 40),
-                     "foot_turnout_right_deg": rng.uniform(0, 40),
-                     "lateral_lean_deg": rng.uniform(-12, 12),
-                     "pelvic_obliquity_deg": rng.uniform(-8, 8)},
-            "camera": {"yaw_deg": rng.uniform(-20, 20), "height_m": rng.uniform(0.8, 1.6),
-                       "distance_m": rng.uniform(2.6, 3.6)},
-            "shape": SHAPES[i % len(SHAPES)],
-        })
-    return out
+class SetSpec:
+    name: str
+    seed: int
+    n: int
+    family: dict[str, str]
 
 
-def draw_fit_params(n: int, seed: int) -> list[dict]:
-    """``n`` points of the *fitting* distribution (differs from the validation grid on purpose).
-
-    The validation grid draws each foot uniformly from 0-40 deg, which puts the most common
-    real stance (both feet near 0-10 deg, about symmetric) at a corner of the grid, where a
-    linear fit extrapolates. The fitting grid therefore draws each foot half the time from
-    -10..14 deg (toe-in included) and half the time from 0..42 deg, makes 30% of the people
-    near-symmetric (right = left + N(0, 1.5) deg), and covers slightly wider camera ranges
-    (yaw -22..22 deg, height 0.75-1.65 m, distance 2.5-3.7 m). Lean and obliquity as the
-    validation grid.
-    """
-    rng = np.random.default_rng(seed)
-
-    def foot() -> float:
-        return rng.uniform(-10, 14) if rng.random() < 0.5 else rng.uniform(0, 42)
-
-    out = []
-    for i in range(n):
-        if rng.random() < 0.3:
-            left = foot()
-            right = left + rng.normal(0, 1.5)
-        else:
-            left, right = foot(), foot()
-        out.append({
-            "pose": {"foot_turnout_left_deg": left, "foot_turnout_right_deg": right,
-                     "lateral_lean_deg": rng.uniform(-12, 12),
-                     "pelvic_obliquity_deg": rng.uniform(-8, 8)},
-            "camera": {"yaw_deg": rng.uniform(-22, 22), "height_m": rng.uniform(0.75, 1.65),
-                       "distance_m": rng.uniform(2.5, 3.7)},
-            "shape": SHAPES[i % len(SHAPES)],
-        })
-    return out
+def _fam(body: str, clothes: str, camera: str) -> dict[str, str]:
+    return {"body": body, "clothes": clothes, "camera": camera}
 
 
-def render_samples(params: list[dict], progress: bool = False) -> list[Sample]:
-    """Render each grid point and run the real pose model on it."""
+SETS: dict[str, SetSpec] = {s.name: s for s in (
+    SetSpec("fit", 1, 1200, _fam("fit", "fit", "fit")),
+    SetSpec("in_family", 2, 200, _fam("fit", "fit", "fit")),
+    SetSpec("held_body", 3, 200, _fam("held", "fit", "fit")),
+    SetSpec("held_clothes", 4, 200, _fam("fit", "held", "fit")),
+    SetSpec("held_camera", 5, 200, _fam("fit", "fit", "held")),
+    SetSpec("held_all", 6, 300, _fam("held", "held", "held")),
+)}
+_CACHE_VERSION = 2
+
+
+@dataclass(frozen=True, eq=False)
+class Samples:
+    """Rendered scenes of one set, as arrays: model output on the frame (``plain``) and on its
+    mirror mapped back (``mirror``), each ``(N, 33, 3)`` / ``(N, 33)``; truth per measure
+    ``(N,)``; camera parameters ``(N,)``; ``frame_size``."""
+
+    plain: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    mirror: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    truth: dict[str, np.ndarray]
+    camera: dict[str, np.ndarray]
+    frame_size: tuple[int, int]
+    roll_estimate: np.ndarray  # (N,) camera roll from the scene (measures' sign), NaN = none
+
+    def __len__(self) -> int:
+        return int(self.plain[0].shape[0])
+
+    def series(self, flip: bool) -> PoseSeries:
+        """All scenes as one PoseSeries (one frame each, 1 s apart: never smoothed)."""
+        arrays = average_with_mirror(self.plain, self.mirror) if flip else self.plain
+        n = len(self)
+        return PoseSeries(*arrays, np.arange(n, dtype=float), self.frame_size, "bench")
+
+
+def _render_chunk(scenes: list[Scene]) -> dict[str, np.ndarray]:
     from ..estimator import EstimatorOptions, PoseEstimator
-    from ..synth import SHAPES as BODY_SHAPES
-    from ..synth import BodyPose, Camera, render_frame
+    from ..measures.body_frame import estimate_pitch_deg
+    from ..measures.camera_roll import estimate_roll_deg
+    from ..synth import render_frame
 
-    out: list[Sample] = []
-    t0 = time.perf_counter()
-    with PoseEstimator(EstimatorOptions(running_mode="image")) as est:
-        for i, p in enumerate(params):
-            cam = Camera(**p["camera"], body_height_m=BODY_SHAPES[p["shape"]].height_m)
-            rgb, truth = render_frame(BodyPose(**p["pose"]), cam, shape=p["shape"])
-            out.append(Sample(est.process_image(rgb), dict(truth.measures), p))
-            if progress and (i + 1) % 50 == 0:
-                print(f"  rendered {i + 1}/{len(params)} ({time.perf_counter() - t0:.0f} s)",
-                      flush=True)
+    rows: dict[str, list] = {k: [] for k in ("img", "wld", "vis", "pre", "mimg", "mwld", "mvis",
+                                             "mpre", "truth", "cam", "roll")}
+    with PoseEstimator(EstimatorOptions(running_mode="image", num_poses=1)) as est:
+        for sc in scenes:
+            rgb, truth = render_frame(sc.pose, sc.camera, sc.shape, sc.appearance)
+            a = est.process_image(rgb)
+            b = est.process_image(np.ascontiguousarray(rgb[:, ::-1]))
+            mb = unmirror(b.image, b.world, b.visibility, b.presence)
+            for key, arr in zip(("img", "wld", "vis", "pre"),
+                                (a.image, a.world, a.visibility, a.presence), strict=True):
+                rows[key].append(arr[0])
+            for key, arr in zip(("mimg", "mwld", "mvis", "mpre"), mb, strict=True):
+                rows[key].append(arr[0])
+            # camera roll from the scene's lines, perspective-corrected with the body's pitch
+            both = average_with_mirror((a.image, a.world, a.visibility, a.presence), mb)
+            pitch = float(estimate_pitch_deg(both[1])[0])
+            px = both[0][0, :, :2] * np.array(a.frame_size)
+            roll = estimate_roll_deg(rgb, px, pitch if np.isfinite(pitch) else 0.0).roll_deg
+            rows["roll"].append(np.nan if roll is None else roll)
+            rows["truth"].append(dict(truth.measures))
+            rows["cam"].append({"yaw_deg": sc.camera.yaw_deg, "height_m": sc.camera.height_m,
+                                "distance_m": sc.camera.distance_m, "fov_deg": sc.camera.fov_deg,
+                                "roll_deg": sc.camera.roll_deg})
+    out = {k: np.stack(rows[k]) for k in ("img", "wld", "vis", "pre", "mimg", "mwld", "mvis",
+                                           "mpre", "roll")}
+    for key in rows["truth"][0]:
+        out[f"truth_{key}"] = np.array([t[key] for t in rows["truth"]])
+    for key in rows["cam"][0]:
+        out[f"cam_{key}"] = np.array([c[key] for c in rows["cam"]])
     return out
 
 
-def evaluate(samples: list[Sample], method: str) -> dict[str, dict[str, float]]:
-    """Per measure: MAE, p95, sign-correct rate (|truth| >= 3), measured share, n."""
-    est = {k: [] for k in REPORTED}
-    for s in samples:
-        ms = compute_measures(s.series, smoothing=None, method=method)
-        for k in REPORTED:
-            est[k].append(float(ms.values[k][0]))
+def default_cache() -> Path:
+    from ..wheels import cache_dir
+
+    return cache_dir() / "bench-accuracy"
+
+
+def render_set(spec: SetSpec, cache: Path | None = None, workers: int = 2,
+               progress: bool = False) -> Samples:
+    """Render (or load from ``cache``) the scenes of ``spec`` through the real pose model."""
+    from ..atomic import atomic_path
+
+    path = None
+    if cache is not None:
+        key = f"{spec.name}-s{spec.seed}-n{spec.n}-v{_CACHE_VERSION}.npz"
+        path = Path(cache) / key
+        if path.is_file():
+            with np.load(path, allow_pickle=False) as z:
+                return _samples({k: z[k] for k in z.files})
+    scenes = draw_scenes(spec.n, spec.seed, spec.family)
+    size = scenes[0].camera.size
+    t0 = time.perf_counter()
+    chunks = [scenes[i::max(workers, 1) * 4] for i in range(max(workers, 1) * 4)]
+    parts = []
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            for i, part in enumerate(pool.map(_render_chunk, chunks)):
+                parts.append(part)
+                if progress:
+                    print(f"  {spec.name}: chunk {i + 1}/{len(chunks)} "
+                          f"({time.perf_counter() - t0:.0f} s)", flush=True)
+    else:
+        parts = [_render_chunk(c) for c in chunks]
+    order = np.concatenate([np.arange(len(scenes))[i::len(chunks)] for i in range(len(chunks))])
+    data = {k: np.concatenate([p[k] for p in parts])[np.argsort(order)] for k in parts[0]}
+    data["frame_size"] = np.asarray(size)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path, suffix=".npz") as tmp:
+            np.savez_compressed(tmp, **data)
+    return _samples(data)
+
+
+def _samples(d: dict[str, np.ndarray]) -> Samples:
+    return Samples((d["img"], d["wld"], d["vis"], d["pre"]),
+                   (d["mimg"], d["mwld"], d["mvis"], d["mpre"]),
+                   {k[6:]: d[k] for k in d if k.startswith("truth_")},
+                   {k[4:]: d[k] for k in d if k.startswith("cam_")},
+                   (int(d["frame_size"][0]), int(d["frame_size"][1])), d["roll"])
+
+
+def estimates(samples: Samples, method: str, flip: bool, roll: bool
+              ) -> dict[str, np.ndarray]:
+    """Per measure ``(N,)`` estimates (NaN where gated), and the 90% interval bounds.
+
+    ``roll``: remove the camera roll estimated from the scene's lines.
+    """
+    ms = compute_measures(samples.series(flip), smoothing=None, method=method,
+                          independent_frames=True,
+                          roll_deg=np.nan_to_num(samples.roll_estimate) if roll else 0.0)
+    out = {k: ms.values[k] for k in REPORTED}
+    for k in REPORTED:
+        lo, hi = ms.interval90(k)
+        out[f"{k}_lo"], out[f"{k}_hi"] = lo, hi
+    return out
+
+
+def evaluate(samples: Samples, method: str, flip: bool, roll: bool
+             ) -> dict[str, dict[str, float]]:
+    """Per measure: MAE, p95, sign-correct rate (|truth| >= 3), measured share, ci90 coverage."""
+    est = estimates(samples, method, flip, roll)
     out: dict[str, dict[str, float]] = {}
     for k in REPORTED:
-        e = np.array(est[k])
-        t = np.array([s.truth[k] for s in samples])
+        e, t = est[k], samples.truth[k]
         ok = np.isfinite(e)
         err = np.abs(e - t)[ok]
         big = ok & (np.abs(t) >= 3.0)
+        lo, hi = est[f"{k}_lo"][ok], est[f"{k}_hi"][ok]
+        inside = (t[ok] >= lo) & (t[ok] <= hi)
         out[k] = {
             "mae": float(err.mean()) if err.size else float("nan"),
             "p95": float(np.percentile(err, 95)) if err.size else float("nan"),
             "sign_correct": float(np.mean(np.sign(e[big]) == np.sign(t[big]))) if big.any()
             else float("nan"),
             "measured": float(ok.mean()),
+            "coverage": float(inside.mean()) if inside.size and np.isfinite(lo).any()
+            else float("nan"),
             "n": int(ok.sum()),
         }
     return out
 
 
-def fit(samples: list[Sample]) -> dict[str, dict[str, float]]:
-    """Refit the calibrated coefficients on ``samples`` (all frames front view)."""
-    image = np.concatenate([s.series.image for s in samples])
-    world = np.concatenate([s.series.world for s in samples])
-    sizes = {s.series.frame_size for s in samples}
-    if len(sizes) != 1:
-        raise ValueError(f"fit needs one frame size, got {sorted(sizes)}")
-    size = sizes.pop()
-    blk = hybrid_block(image, world, size)  # the same columns compute_measures feeds to apply
-    F = cal.features(blk.px, blk.world, size)
-    truth = {k: np.array([s.truth[k] for s in samples]) for k in samples[0].truth}
+def fit(samples: Samples, flip: bool = True) -> dict[str, dict[str, float]]:
+    """Refit the calibration coefficients on ``samples`` (flip-averaged, scene roll removed)."""
+    s = samples.series(flip)
+    ok = s.detected
+    blk = hybrid_block(s.image[ok], s.world[ok], s.frame_size,
+                       np.nan_to_num(samples.roll_estimate[ok]))
+    F = cal.features(blk.px, blk.world, s.frame_size)
+    truth = {k: v[ok] for k, v in samples.truth.items()}
     return cal.fit_coefficients(F, truth)
 
 
-def format_table(results: dict[str, dict[str, dict[str, float]]]) -> str:
+def format_table(results: dict[str, dict[str, dict[str, float]]], goals: bool = True) -> str:
     """Side-by-side table: rows = measures, column groups = estimators."""
     methods = list(results)
-    head = f"{'measure':24s}" + "".join(f" | {m:^27s}" for m in methods) + " | goal MAE"
-    sub = f"{'':24s}" + "".join(f" | {'MAE':>6s} {'p95':>6s} {'sign':>6s} {'meas':>5s}"
+    width = 33
+    head = f"{'measure':24s}" + "".join(f" | {m:^{width}s}" for m in methods)
+    head += " | goal MAE" if goals else ""
+    sub = f"{'':24s}" + "".join(f" | {'MAE':>6s} {'p95':>6s} {'sign':>6s} {'meas':>5s} {'ci90':>5s}"
                                 for _ in methods) + " |"
     lines = [head, sub, "-" * len(head)]
     for k in REPORTED:
         row = f"{k:24s}"
         for m in methods:
             r = results[m][k]
+            cov = f"{r['coverage'] * 100:4.0f}%" if np.isfinite(r["coverage"]) else "   - "
             row += (f" | {r['mae']:6.2f} {r['p95']:6.2f} {r['sign_correct'] * 100:5.1f}%"
-                    f" {r['measured'] * 100:4.0f}%")
+                    f" {r['measured'] * 100:4.0f}% {cov}")
         goal = GOALS.get(k)
-        if goal is not None:
-            cal_mae = results[methods[-1]][k]["mae"]
-            row += f" | <= {goal:.1f} {'met' if cal_mae <= goal else 'MISSED'}"
-        else:
-            row += " |"
+        if goals and goal is not None:
+            mae = results[methods[-1]][k]["mae"]
+            row += f" | <= {goal:.1f} {'met' if mae <= goal else 'MISSED'}"
         lines.append(row)
     return "\n".join(lines)
 
 
+# (estimator, flip averaging, scene roll removed); "naive" = the plain reading, as a user of
+# MediaPipe would compute it
+VARIANTS = (("naive", False, False), ("naive", True, True), ("hybrid", True, True),
+            ("calibrated", True, True), ("product", True, True))
+
+
+def variant_name(method: str, flip: bool, roll: bool) -> str:
+    return method + ("+flip" if flip else "") + ("+roll" if roll else "")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--n", type=int, default=300, help="renders in the grid (default 300)")
-    parser.add_argument("--seed", type=int, default=VALIDATION_SEED,
-                        help=f"grid seed (default {VALIDATION_SEED}: the validation grid)")
-    parser.add_argument("--quick", action="store_true", help="40 renders (about 15 s)")
+    parser.add_argument("--sets", default="in_family,held_body,held_clothes,held_camera,held_all",
+                        help="comma-separated sets to report (of: " + ", ".join(SETS) + ")")
+    parser.add_argument("--quick", action="store_true",
+                        help="only the held_all set, first 60 scenes, no cache (about a minute)")
     parser.add_argument("--fit", action="store_true",
-                        help=f"render the fitting grid (seed {FIT_SEED}, {FIT_N} renders, "
-                        "draw_fit_params) and print refitted calibration coefficients")
+                        help="render the fit set and print refitted calibration coefficients")
+    parser.add_argument("--cache", metavar="DIR", help="render cache folder (default: user cache)")
+    parser.add_argument("--no-cache", action="store_true", help="always render anew")
+    parser.add_argument("--workers", type=int, default=2, help="render processes (default 2)")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
 
 
 def run(args: argparse.Namespace) -> int:
     from ..atomic import write_text_atomic
 
+    cache = None if (args.no_cache or args.quick) else Path(args.cache or default_cache())
     if args.fit:
-        print(f"fitting grid: seed {FIT_SEED}, {FIT_N} renders")
-        coef = fit(render_samples(draw_fit_params(FIT_N, FIT_SEED), progress=True))
+        spec = SETS["fit"]
+        print(f"fit set: seed {spec.seed}, {spec.n} scenes, families {spec.family}")
+        coef = fit(render_set(spec, cache, args.workers, progress=True))
         for name, c in coef.items():
             print(f"{name} = {json.dumps(c)}")
         return 0
-    n = 40 if args.quick else args.n
-    if n < 1:
-        raise SystemExit("--n must be >= 1")
-    print(f"accuracy grid: seed {args.seed}, {n} renders (turn-out 0-40/side, lean -12..12, "
-          "obliquity -8..8, yaw -20..20, camera 0.8-1.6 m high, shapes default/female)")
-    t0 = time.perf_counter()
-    samples = render_samples(draw_params(n, args.seed), progress=True)
-    t_render = time.perf_counter() - t0
-    results = {m: evaluate(samples, m) for m in METHODS}
-    print(format_table(results))
-    print("errors in degrees; sign = sign correct where |truth| >= 3 deg; meas = share of "
-          f"renders measured (person found, front view). {n} renders, rendering + model "
-          f"{t_render:.0f} s.")
-    if args.seed == FIT_SEED:
-        print("NOTE: this is the fitting grid; calibrated figures here are in-sample.")
+    names = ["held_all"] if args.quick else [s.strip() for s in args.sets.split(",") if s.strip()]
+    unknown = [n for n in names if n not in SETS]
+    if unknown:
+        raise SystemExit(f"unknown set(s) {unknown}; expected some of {list(SETS)}")
+    report: dict[str, dict] = {}
+    for name in names:
+        spec = SETS[name]
+        if args.quick:
+            spec = SetSpec(spec.name, spec.seed, 60, spec.family)
+        t0 = time.perf_counter()
+        samples = render_set(spec, cache, args.workers, progress=True)
+        took = time.perf_counter() - t0
+        results = {variant_name(*v): evaluate(samples, *v) for v in VARIANTS}
+        held = [a for a in AXES if spec.family[a] == "held"]
+        print(f"\n== {name}: {len(samples)} scenes, seed {spec.seed}, held out: "
+              f"{', '.join(held) or 'nothing (in family)'} ({took:.0f} s)")
+        print(format_table(results, goals=name == "held_all"))
+        report[name] = {"spec": asdict(spec), "results": results}
+    print("\nerrors in degrees; sign = sign correct where |truth| >= 3 deg; meas = share of "
+          "scenes measured; ci90 = share of measured scenes whose 90% interval holds the truth. "
+          "'product' = the estimator each measure uses (compute.ESTIMATOR), with flip averaging.")
     if args.json:
-        write_text_atomic(args.json, json.dumps({"seed": args.seed, "n": n,
-                                                 "results": results}, indent=2))
+        write_text_atomic(args.json, json.dumps(report, indent=2))
     return 0

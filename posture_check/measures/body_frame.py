@@ -98,14 +98,18 @@ def _median_rows(r: np.ndarray) -> np.ndarray:
 
 
 def hybrid_block(image: np.ndarray, world: np.ndarray, frame_size: tuple[int, int],
-                 roll_deg: float = 0.0) -> HybridBlock:
-    """Column-layout pixels, world and hybrid points of ``(T, 33, 3)`` image/world arrays."""
+                 roll_deg: float | np.ndarray = 0.0) -> HybridBlock:
+    """Column-layout pixels, world and hybrid points of ``(T, 33, 3)`` image/world arrays.
+
+    ``roll_deg``: the camera roll to undo, one value or ``(T,)`` (NaN = 0).
+    """
     w_px, h_px = frame_size
     pc = gather(image, 2)
     pc[:, 0] *= w_px
     pc[:, 1] *= h_px
-    if roll_deg:
-        a = np.radians(roll_deg)
+    roll = np.nan_to_num(np.asarray(roll_deg, dtype=np.float64))
+    if np.any(roll):
+        a = np.radians(roll)
         c, s = np.cos(a), np.sin(a)
         x, y = pc[:, 0] - w_px / 2.0, pc[:, 1] - h_px / 2.0
         # undo a counter-clockwise (on screen, y down) roll: rotate clockwise by roll

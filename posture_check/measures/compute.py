@@ -23,7 +23,7 @@ import numpy as np
 
 from ..landmarks import Landmark as L
 from ..series import PoseSeries
-from . import calibration, posture
+from . import calibration, posture, uncertainty
 from .body_frame import (
     HybridBlock,
     body_axes,
@@ -37,21 +37,26 @@ from .columns import BLOCK, USED, Vec
 from .filters import ZERO_PHASE_CUTOFF_HZ, one_euro, zero_phase
 from .quality import (
     FRAME_MARGIN,
+    IMPLAUSIBLE,
     LOW_VISIBILITY,
     MIN_PRESENCE,
     MIN_VISIBILITY,
+    MOVING,
     NO_PERSON,
     OK,
     OUT_OF_FRAME,
     REASONS,
+    VIEW_UNCERTAIN,
     WRONG_VIEW,
 )
+from .stillness import quiet_standing
 from .view import VIEWS, view_codes
 
-__all__ = ["MEASURES", "MEASURE_SPECS", "MeasureSeries", "MeasureSpec", "MeasureSummary",
-           "compute_measures", "gate_block", "raw_measures", "series_constants"]
+__all__ = ["ESTIMATOR", "MEASURES", "MEASURE_SPECS", "BlockMeasures", "MeasureSeries",
+           "MeasureSpec", "MeasureSummary", "compute_measures", "gate_block", "gate_moving",
+           "measure_block", "raw_measures", "series_constants"]
 
-Method = Literal["calibrated", "hybrid", "naive"]
+Method = Literal["product", "calibrated", "hybrid", "naive"]
 Smoothing = Literal["zero_phase", "one_euro"] | None
 
 FRONTAL = ("front", "back")
@@ -65,60 +70,98 @@ _TRUNK = _HIPS + _SHOULDERS
 
 @dataclass(frozen=True)
 class MeasureSpec:
-    """What a measure is: unit, sign convention, views where valid, landmarks it needs."""
+    """What a measure is: unit, sign convention, views where valid, landmarks it needs.
+
+    ``standing``: a posture measure, read only in quiet-standing segments (gated ``"moving"``
+    elsewhere; the flexion angles that the stretch checks time are not). ``plausible``: the
+    range a standing (or, for the flexions, a stretching) human body can reach; a value outside
+    it is a model failure, gated ``"implausible"``.
+    """
 
     unit: str
     positive: str
     views: tuple[str, ...]
     landmarks: tuple[int, ...]
     description: str
+    standing: bool = True
+    plausible: tuple[float, float] = (-90.0, 90.0)
 
 
 MEASURE_SPECS: dict[str, MeasureSpec] = {
     "lateral_lean": MeasureSpec("deg", "trunk leans toward the subject's right", FRONTAL, _TRUNK,
-                                "trunk (mid-hip -> mid-shoulder) from vertical, frontal plane"),
+                                "trunk (mid-hip -> mid-shoulder) from vertical, frontal plane",
+                                plausible=(-25.0, 25.0)),
     "lateral_shift_cm": MeasureSpec("cm", "shoulders shifted toward the subject's right", FRONTAL,
-                                    _TRUNK, "sideways offset of mid-shoulder over mid-hip"),
+                                    _TRUNK, "sideways offset of mid-shoulder over mid-hip",
+                                    plausible=(-20.0, 20.0)),
     "pelvic_obliquity": MeasureSpec("deg", "right hip higher", ("front", "back"),
                                     (*_HIPS, L.LEFT_KNEE, L.RIGHT_KNEE),
-                                    "hip line from horizontal, frontal plane"),
+                                    "hip line from horizontal, frontal plane",
+                                    plausible=(-12.0, 12.0)),
     "shoulder_tilt": MeasureSpec("deg", "right shoulder higher", FRONTAL, _TRUNK,
-                                 "shoulder line from horizontal, frontal plane"),
+                                 "shoulder line from horizontal, frontal plane",
+                                 plausible=(-20.0, 20.0)),
     "head_shift_cm": MeasureSpec("cm", "head shifted toward the subject's right", ("front",),
                                  (*_TRUNK, L.LEFT_EAR, L.RIGHT_EAR),
-                                 "sideways offset of mid-ear over mid-hip"),
+                                 "sideways offset of mid-ear over mid-hip",
+                                 plausible=(-25.0, 25.0)),
     "foot_turnout_left": MeasureSpec("deg", "toes outward", ("front",),
                                      (*_HIPS, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
-                                     "left foot axis on the floor vs forward"),
+                                     "left foot axis on the floor vs forward",
+                                     plausible=(-35.0, 70.0)),
     "foot_turnout_right": MeasureSpec("deg", "toes outward", ("front",),
                                       (*_HIPS, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX),
-                                      "right foot axis on the floor vs forward"),
+                                      "right foot axis on the floor vs forward",
+                                      plausible=(-35.0, 70.0)),
     "foot_turnout_asymmetry": MeasureSpec(
         "deg", "right foot turned out more", ("front",),
         (*_HIPS, L.LEFT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX),
-        "foot_turnout_right - foot_turnout_left"),
+        "foot_turnout_right - foot_turnout_left", plausible=(-80.0, 80.0)),
     "knee_flexion_left": MeasureSpec("deg", "knee bent", ANY_VIEW,
                                      (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
-                                     "180 - angle(hip, knee, ankle)"),
+                                     "180 - angle(hip, knee, ankle)",
+                                     standing=False, plausible=(-20.0, 175.0)),
     "knee_flexion_right": MeasureSpec("deg", "knee bent", ANY_VIEW,
                                       (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE),
-                                      "180 - angle(hip, knee, ankle)"),
+                                      "180 - angle(hip, knee, ankle)",
+                                      standing=False, plausible=(-20.0, 175.0)),
     "hip_flexion_left": MeasureSpec("deg", "knee forward of the trunk line", SAGITTAL,
-                                    (*_TRUNK, L.LEFT_KNEE), "thigh vs downward trunk, sagittal"),
+                                    (*_TRUNK, L.LEFT_KNEE), "thigh vs downward trunk, sagittal",
+                                    standing=False, plausible=(-60.0, 175.0)),
     "hip_flexion_right": MeasureSpec("deg", "knee forward of the trunk line", SAGITTAL,
-                                     (*_TRUNK, L.RIGHT_KNEE), "thigh vs downward trunk, sagittal"),
+                                     (*_TRUNK, L.RIGHT_KNEE), "thigh vs downward trunk, sagittal",
+                                     standing=False, plausible=(-60.0, 175.0)),
     "trunk_flexion": MeasureSpec("deg", "trunk leans forward", SAGITTAL, _TRUNK,
-                                 "trunk from vertical, sagittal plane"),
+                                 "trunk from vertical, sagittal plane",
+                                 standing=False, plausible=(-45.0, 130.0)),
     "pelvic_tilt": MeasureSpec("deg", "toward anterior tilt (vs own baseline only)", SAGITTAL,
                                (*_TRUNK, L.LEFT_KNEE, L.RIGHT_KNEE),
-                               "side-view proxy: mean hip flexion (see posture.pelvic_tilt_proxy)"),
+                               "side-view proxy: mean hip flexion (see posture.pelvic_tilt_proxy)",
+                               plausible=(-30.0, 45.0)),
 }
 MEASURES: tuple[str, ...] = tuple(MEASURE_SPECS)
 
 
+# The estimator each measure uses in the product (``method="product"``), chosen by
+# ``posture-check bench accuracy`` on scenes outside the fit family: the lowest held-out MAE among
+# estimators never worse than the naive reading there. See the README's accuracy table.
+ESTIMATOR: dict[str, Method] = {
+    "lateral_lean": "calibrated",
+    "pelvic_obliquity": "calibrated",
+    "shoulder_tilt": "calibrated",
+    "foot_turnout_left": "calibrated",
+    "foot_turnout_right": "calibrated",
+}
+
+
 @dataclass(frozen=True)
 class MeasureSummary:
-    """Robust summary of one measure over its valid frames (NaN when none are valid)."""
+    """Robust summary of one measure over its valid frames (NaN when none are valid).
+
+    ``ci90_lo`` / ``ci90_hi``: the 90% interval of the true value
+    (:mod:`~posture_check.measures.uncertainty`: validated model error and frame spread);
+    NaN when it cannot be given honestly.
+    """
 
     median: float
     p10: float
@@ -126,6 +169,8 @@ class MeasureSummary:
     valid_fraction: float
     n_valid: int
     unit: str
+    ci90_lo: float = float("nan")
+    ci90_hi: float = float("nan")
 
 
 @dataclass(frozen=True, eq=False)
@@ -162,19 +207,39 @@ class MeasureSeries:
         """``(T,)`` reason strings for ``measure`` ("ok" where valid)."""
         return np.asarray(REASONS)[self.reasons[measure]]
 
+    def _abs_yaw(self) -> np.ndarray:
+        """``(T,)`` how far the body is turned from the nearest frontal direction (degrees)."""
+        a = np.abs(np.asarray(self.subject_yaw_deg, dtype=np.float64))
+        return np.minimum(a, 180.0 - a)
+
+    def interval90(self, measure: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per-frame 90% interval ``(lo, hi)`` of one frame's value (model error only)."""
+        v = self.values[measure]
+        hw = uncertainty.model_half_width(measure, self._abs_yaw())
+        if not uncertainty.has_model_error(measure):
+            hw = np.full_like(v, np.nan)
+        return v - hw, v + hw
+
     def summary(self) -> dict[str, MeasureSummary]:
-        """Median, 10th/90th percentile and valid fraction of each measure."""
+        """Median, 10th/90th percentile, valid fraction and 90% interval of each measure."""
         out: dict[str, MeasureSummary] = {}
         n = max(len(self), 1)
+        yaw = self._abs_yaw()
         for name, v in self.values.items():
-            ok = v[np.isfinite(v)]
+            finite = np.isfinite(v)
+            ok = v[finite]
             unit = MEASURE_SPECS[name].unit if name in MEASURE_SPECS else ""
+            lo = hi = float("nan")
             if ok.size:
                 p10, med, p90 = np.percentile(ok, [10, 50, 90])
+                t = self.t_s[finite]
+                dur = float(t[-1] - t[0]) if ok.size > 1 else 0.0
+                hw = uncertainty.summary_half_width(name, v, yaw, dur)
+                lo, hi = float(med - hw), float(med + hw)
             else:
                 p10 = med = p90 = float("nan")
             out[name] = MeasureSummary(float(med), float(p10), float(p90), ok.size / n,
-                                       int(ok.size), unit)
+                                       int(ok.size), unit, lo, hi)
         return out
 
     def to_columns(self) -> dict[str, np.ndarray]:
@@ -197,22 +262,9 @@ def _nanmedian(x: np.ndarray) -> float:
 _LEVEL: Vec = (0.0, -1.0, 0.0)
 
 
-def raw_measures(
-    blk: HybridBlock,
-    frame_size: tuple[int, int],
-    *,
-    method: Method = "calibrated",
-    pitch_deg: float | np.ndarray = 0.0,
-    cm_scale: float | np.ndarray = 1.0,
-    sin_elevation: float | np.ndarray | None = None,
-) -> dict[str, np.ndarray]:
-    """Ungated, unsmoothed measures of one block of frames (column layout, see
-    :func:`body_frame.hybrid_block`).
-
-    ``pitch_deg`` is the camera elevation (see :func:`body_frame.up_vector`); ``cm_scale``
-    multiplies MediaPipe-scale metres into true metres for the ``*_cm`` measures;
-    ``sin_elevation`` fixes the feet elevation of the calibrated turn-out (None: per frame).
-    """
+def _one_method(blk: HybridBlock, frame_size: tuple[int, int], method: Method,
+                pitch_deg: float | np.ndarray, cm_scale: float | np.ndarray,
+                sin_elevation: float | np.ndarray | None) -> dict[str, np.ndarray]:
     if method == "naive":
         p2, p3, pcm = blk.px, blk.world, blk.world
         f2, f3 = body_axes(blk.px, _LEVEL), body_axes(blk.world, _LEVEL)
@@ -237,6 +289,35 @@ def raw_measures(
     }
     if method == "calibrated":
         v = calibration.apply(v, blk.px, blk.world, frame_size, sin_elevation=sin_elevation)
+    return v
+
+
+def raw_measures(
+    blk: HybridBlock,
+    frame_size: tuple[int, int],
+    *,
+    method: Method = "product",
+    pitch_deg: float | np.ndarray = 0.0,
+    cm_scale: float | np.ndarray = 1.0,
+    sin_elevation: float | np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Ungated, unsmoothed measures of one block of frames (column layout, see
+    :func:`body_frame.hybrid_block`).
+
+    ``pitch_deg`` is the camera elevation (see :func:`body_frame.up_vector`); ``cm_scale``
+    multiplies MediaPipe-scale metres into true metres for the ``*_cm`` measures;
+    ``sin_elevation`` fixes the feet elevation of the calibrated turn-out (None: per frame).
+    ``method="product"`` takes each measure from its :data:`ESTIMATOR` (hybrid otherwise).
+    """
+    if method == "product":
+        needed = {"hybrid", *ESTIMATOR.values()}
+        by = {m: _one_method(blk, frame_size, m, pitch_deg, cm_scale, sin_elevation)
+              for m in sorted(needed)}
+        v = dict(by["hybrid"])
+        for name, m in ESTIMATOR.items():
+            v[name] = by[m][name]
+    else:
+        v = _one_method(blk, frame_size, method, pitch_deg, cm_scale, sin_elevation)
     v["foot_turnout_asymmetry"] = v["foot_turnout_right"] - v["foot_turnout_left"]
     return v
 
@@ -245,55 +326,143 @@ _VIEW_ALLOWED = {name: np.array([v in spec.views for v in VIEWS]) for name, spec
                  MEASURE_SPECS.items()}
 _LM_ROWS = {name: [USED.index(lm) for lm in spec.landmarks] for name, spec in
             MEASURE_SPECS.items()}
+# A standing posture is read only with the whole body in the picture: a cut-off head or cut-off
+# feet changed readings by tens of degrees (and made front and back indistinguishable).
+WHOLE_BODY: tuple[int, ...] = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR, *_TRUNK, L.LEFT_KNEE, L.RIGHT_KNEE,
+                               L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL,
+                               L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX)
+# Frontal measures need the body square to the camera: beyond this estimated turn (degrees from
+# facing the camera or facing away) they are gated "wrong_view". MediaPipe's turn estimate errs
+# by up to ~13 deg (90th percentile, held-out renders), so a true 35 deg turn can read 22.
+FRONTAL_MAX_TURN_DEG = 20.0
+_FRONTAL_ONLY = {name: set(spec.views) <= {"front", "back"} for name, spec in
+                 MEASURE_SPECS.items()}
+_WHOLE_ROWS = [USED.index(lm) for lm in WHOLE_BODY]
+# MediaPipe puts a cut-off head's landmarks just inside the top edge (with presence 1.0): the
+# whole body counts as in the picture only with this margin (fraction of the frame) to spare.
+WHOLE_BODY_MARGIN = 0.03
+# Measures whose sign depends on telling the front from the back (all but the knee angles).
+_NEEDS_FACING = {name: spec.views != ANY_VIEW for name, spec in MEASURE_SPECS.items()}
+_FACE_ROWS = [USED.index(lm) for lm in (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR)]
 
 
 def _block_flags(blk: HybridBlock, frame_size: tuple[int, int], visibility: np.ndarray,
-                 presence: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Detected ``(T,)``, inside ``(K, T)`` and visible ``(K, T)`` flags for :data:`USED`."""
+                 presence: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Detected ``(T,)``, inside ``(K, T)``, visible ``(K, T)`` and well inside ``(K, T)``
+    (at least :data:`WHOLE_BODY_MARGIN` from every edge) flags for :data:`USED`."""
     w, h = frame_size
     x, y = blk.px.cols[:, 0], blk.px.cols[:, 1]
     idx = list(USED)
     with np.errstate(invalid="ignore"):
+        present = ~(presence[:, idx].T < MIN_PRESENCE)
         lo, hi = -FRAME_MARGIN, 1 + FRAME_MARGIN
-        inside = ((x >= lo * w) & (x <= hi * w) & (y >= lo * h) & (y <= hi * h)
-                  & ~(presence[:, idx].T < MIN_PRESENCE))
+        inside = (x >= lo * w) & (x <= hi * w) & (y >= lo * h) & (y <= hi * h) & present
+        m, n = WHOLE_BODY_MARGIN, 1 - WHOLE_BODY_MARGIN
+        well_inside = (x >= m * w) & (x <= n * w) & (y >= m * h) & (y <= n * h) & present
         visible = ~(visibility[:, idx].T < MIN_VISIBILITY)
-    detected = ~np.isnan(x).all(axis=0)
-    return detected, inside, visible
+    detected = np.isfinite(x).any(axis=0)
+    return detected, inside, visible, well_inside
 
 
 def gate_block(values: dict[str, np.ndarray], vcode: np.ndarray, detected: np.ndarray,
-               inside: np.ndarray, visible: np.ndarray
+               inside: np.ndarray, visible: np.ndarray, well_inside: np.ndarray | None = None,
+               yaw_deg: np.ndarray | None = None
                ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Apply :mod:`quality` gating to one block: NaN + reason code per measure.
 
-    ``vcode``: ``(T,)`` view indices into :data:`~posture_check.measures.view.VIEWS`.
+    ``vcode``: ``(T,)`` view indices into :data:`~posture_check.measures.view.VIEWS`;
+    ``yaw_deg``: ``(T,)`` subject yaw (frontal measures are gated beyond
+    :data:`FRONTAL_MAX_TURN_DEG`). Later rules override earlier ones, so the reason shown is the
+    most basic one that applies. Standing measures need :data:`WHOLE_BODY` ``well_inside``
+    the picture (``inside`` when not given).
     """
+    well_inside = inside if well_inside is None else well_inside
     out_v: dict[str, np.ndarray] = {}
     out_r: dict[str, np.ndarray] = {}
+    face_in = inside[_FACE_ROWS].all(axis=0)
+    turned = np.zeros(len(vcode), dtype=bool)
+    if yaw_deg is not None:
+        a = np.abs(np.asarray(yaw_deg, dtype=np.float64))
+        with np.errstate(invalid="ignore"):
+            turned = np.minimum(a, 180.0 - a) > FRONTAL_MAX_TURN_DEG
     for name in MEASURES:
         rows = _LM_ROWS[name]
-        codes = np.where(_VIEW_ALLOWED[name][vcode], OK, WRONG_VIEW).astype(np.int8)
+        spec = MEASURE_SPECS[name]
+        v = values[name]
+        codes = np.zeros(len(vcode), np.int8)
+        with np.errstate(invalid="ignore"):
+            codes[(v < spec.plausible[0]) | (v > spec.plausible[1])] = IMPLAUSIBLE
+        if _NEEDS_FACING[name]:
+            codes[~face_in] = VIEW_UNCERTAIN
+        codes[~_VIEW_ALLOWED[name][vcode]] = WRONG_VIEW
+        if _FRONTAL_ONLY[name]:
+            codes[turned] = WRONG_VIEW
         codes[~visible[rows].all(axis=0)] = LOW_VISIBILITY
         codes[~inside[rows].all(axis=0)] = OUT_OF_FRAME
+        if spec.standing:
+            codes[~well_inside[_WHOLE_ROWS].all(axis=0)] = OUT_OF_FRAME
         codes[~detected] = NO_PERSON
+        codes[(codes == OK) & ~np.isfinite(v)] = LOW_VISIBILITY  # degenerate geometry
         out_r[name] = codes
-        out_v[name] = np.where(codes == OK, values[name], np.nan)
+        out_v[name] = np.where(codes == OK, v, np.nan)
     return out_v, out_r
 
 
-def series_constants(series: PoseSeries, roll_deg: float = 0.0, max_frames: int = 2000
-                     ) -> dict[str, float]:
+@dataclass(frozen=True, eq=False)
+class BlockMeasures:
+    """:func:`measure_block` output: gated values and reasons, subject yaw and view codes."""
+
+    values: dict[str, np.ndarray]
+    reasons: dict[str, np.ndarray]
+    subject_yaw_deg: np.ndarray
+    view_codes: np.ndarray
+
+
+def measure_block(
+    image: np.ndarray, world: np.ndarray, visibility: np.ndarray, presence: np.ndarray,
+    frame_size: tuple[int, int], *, method: Method = "product",
+    roll_deg: float | np.ndarray = 0.0,
+    pitch_deg: float | np.ndarray = 0.0, cm_scale: float | np.ndarray = 1.0,
+    sin_elevation: float | np.ndarray | None = None,
+) -> BlockMeasures:
+    """The per-block measure kernel shared by recordings (:func:`compute_measures`) and the
+    live check (:class:`~posture_check.measures.live.LiveMeasures`): ``(T, 33, ...)`` landmarks
+    of a block of frames -> every measure, gated per frame (no temporal rules, no smoothing).
+    """
+    blk = hybrid_block(image, world, frame_size, roll_deg)
+    raw = raw_measures(blk, frame_size, method=method, pitch_deg=pitch_deg, cm_scale=cm_scale,
+                       sin_elevation=sin_elevation)
+    yaw = subject_yaw_deg(blk.world)
+    vcode = view_codes(yaw)
+    flags = _block_flags(blk, frame_size, visibility, presence)
+    values, reasons = gate_block(raw, vcode, *flags, yaw)
+    return BlockMeasures(values, reasons, yaw, vcode)
+
+
+def series_constants(series: PoseSeries, roll_deg: float | np.ndarray = 0.0,
+                     max_frames: int = 2000) -> dict[str, float]:
     """Recording-wide camera pitch, MediaPipe stature and feet elevation (medians).
 
     A fixed camera is assumed. Medians over at most ``max_frames`` evenly spaced frames.
     """
     n = len(series)
     idx = np.unique(np.linspace(0, n - 1, min(n, max_frames)).astype(int)) if n else np.arange(0)
-    blk = hybrid_block(series.image[idx], series.world[idx], series.frame_size, roll_deg)
+    roll = roll_deg[idx] if np.ndim(roll_deg) else roll_deg
+    blk = hybrid_block(series.image[idx], series.world[idx], series.frame_size, roll)
     return {"pitch_deg": _nanmedian(estimate_pitch_deg(blk.world)),
             "stature_m": _nanmedian(stature_m(blk.world)),
             "sin_elevation": _nanmedian(calibration.foot_sin_elevation(blk.px))}
+
+
+def gate_moving(values: dict[str, np.ndarray], reasons: dict[str, np.ndarray],
+                quiet: np.ndarray) -> None:
+    """In place: standing measures outside quiet standing become NaN with reason ``moving``."""
+    for name in MEASURES:
+        if MEASURE_SPECS[name].standing:
+            hit = (reasons[name] == OK) & ~quiet
+            reasons[name][hit] = MOVING
+            values[name][hit] = np.nan
 
 
 def compute_measures(
@@ -301,10 +470,11 @@ def compute_measures(
     *,
     smoothing: Smoothing = "zero_phase",
     height_m: float | None = None,
-    method: Method = "calibrated",
-    roll_deg: float = 0.0,
+    method: Method = "product",
+    roll_deg: float | np.ndarray = 0.0,
     pitch_deg: float | None = None,
     cutoff_hz: float = ZERO_PHASE_CUTOFF_HZ,
+    independent_frames: bool = False,
 ) -> MeasureSeries:
     """All measures of ``series``, gated per frame and smoothed.
 
@@ -313,47 +483,70 @@ def compute_measures(
         smoothing: ``"zero_phase"`` (recordings), ``"one_euro"`` (causal, as live) or ``None``.
         height_m: the person's stated height; scales the ``*_cm`` measures (otherwise
             MediaPipe's own metric scale, good to ~10%).
-        method: ``"calibrated"`` | ``"hybrid"`` | ``"naive"`` (module docstring).
-        roll_deg: known camera roll (> 0: verticals appear rotated counter-clockwise).
+        method: ``"product"`` (each measure's validated estimator, :data:`ESTIMATOR`),
+            ``"calibrated"``, ``"hybrid"`` or ``"naive"`` (module docstring).
+        roll_deg: camera roll to remove (> 0: verticals appear rotated counter-clockwise), one
+            value or ``(T,)`` (:mod:`~posture_check.measures.camera_roll` estimates it).
         pitch_deg: known camera elevation (> 0: looking down); ``None`` estimates one value
             for the whole recording from the body (a fixed camera is assumed).
         cutoff_hz: zero-phase cutoff.
+        independent_frames: the frames are unrelated stills (benchmarks): camera constants per
+            frame, no quiet-standing rule.
     """
     if smoothing not in ("zero_phase", "one_euro", None):
         raise ValueError(f"smoothing must be 'zero_phase', 'one_euro' or None, got {smoothing!r}")
-    if method not in ("calibrated", "hybrid", "naive"):
-        raise ValueError(f"method must be 'calibrated', 'hybrid' or 'naive', got {method!r}")
+    if method not in ("product", "calibrated", "hybrid", "naive"):
+        raise ValueError("method must be 'product', 'calibrated', 'hybrid' or 'naive', "
+                         f"got {method!r}")
     if height_m is not None and not 0.5 <= float(height_m) <= 2.6:
         raise ValueError(f"height_m must be a person's height in metres (0.5-2.6), got {height_m}")
-    const = series_constants(series, roll_deg)
+    n = len(series)
+    if np.ndim(roll_deg) and np.shape(roll_deg) != (n,):
+        raise ValueError(f"roll_deg must be one value or shape ({n},), got {np.shape(roll_deg)}")
+    roll_deg = np.nan_to_num(np.asarray(roll_deg, dtype=np.float64)) if np.ndim(roll_deg) \
+        else float(roll_deg)
     pitch_source = "given"
-    if pitch_deg is None:
-        pitch_deg = const["pitch_deg"] if np.isfinite(const["pitch_deg"]) else 0.0
-        pitch_source = "estimated"
+    if independent_frames:
+        blk = hybrid_block(series.image, series.world, series.frame_size, roll_deg)
+        pitch_all = estimate_pitch_deg(blk.world) if pitch_deg is None else np.full(n, pitch_deg)
+        pitch_all = np.where(np.isfinite(pitch_all), pitch_all, 0.0)
+        stature_all = stature_m(blk.world)
+        const = {"pitch_deg": _nanmedian(pitch_all), "stature_m": _nanmedian(stature_all),
+                 "sin_elevation": float("nan")}
+        pitch_source = "per_frame"
+    else:
+        const = series_constants(series, roll_deg)
+        if pitch_deg is None:
+            pitch_deg = const["pitch_deg"] if np.isfinite(const["pitch_deg"]) else 0.0
+            pitch_source = "estimated"
     stature = const["stature_m"]
     cm_scale = float(height_m) / stature if (height_m and np.isfinite(stature)) else 1.0
     sin_e = const["sin_elevation"] if np.isfinite(const["sin_elevation"]) else None
-    n = len(series)
     values = {k: np.empty(n) for k in MEASURES}
     reasons = {k: np.empty(n, np.int8) for k in MEASURES}
     yaw = np.empty(n)
     vcodes = np.empty(n, np.int8)
+    raw_knees = np.empty((n, 2))
     for a in range(0, n, BLOCK):
         b = min(a + BLOCK, n)
-        img, wld = series.image[a:b], series.world[a:b]
-        blk = hybrid_block(img, wld, series.frame_size, roll_deg)
-        raw = raw_measures(blk, series.frame_size, method=method, pitch_deg=pitch_deg,
-                           cm_scale=cm_scale, sin_elevation=sin_e)
-        y = subject_yaw_deg(blk.world)
-        vw = view_codes(y)
-        flags = _block_flags(blk, series.frame_size, series.visibility[a:b],
-                             series.presence[a:b])
-        gv, gr = gate_block(raw, vw, *flags)
+        pitch = pitch_all[a:b] if independent_frames else pitch_deg
+        roll = roll_deg[a:b] if np.ndim(roll_deg) else roll_deg
+        bm = measure_block(series.image[a:b], series.world[a:b], series.visibility[a:b],
+                           series.presence[a:b], series.frame_size, method=method,
+                           roll_deg=roll, pitch_deg=pitch, cm_scale=cm_scale,
+                           sin_elevation=sin_e)
         for k in MEASURES:
-            values[k][a:b] = gv[k]
-            reasons[k][a:b] = gr[k]
-        yaw[a:b] = y
-        vcodes[a:b] = vw
+            values[k][a:b] = bm.values[k]
+            reasons[k][a:b] = bm.reasons[k]
+        raw_knees[a:b, 0] = bm.values["knee_flexion_left"]
+        raw_knees[a:b, 1] = bm.values["knee_flexion_right"]
+        yaw[a:b] = bm.subject_yaw_deg
+        vcodes[a:b] = bm.view_codes
+    quiet_share = 1.0
+    if not independent_frames:
+        quiet = quiet_standing(series.image_px(), series.t_s, raw_knees)
+        gate_moving(values, reasons, quiet)
+        quiet_share = float(quiet[series.detected].mean()) if series.detected.any() else 0.0
     if smoothing is not None and n > 2:
         stack = np.stack([values[k] for k in MEASURES], axis=1)
         if smoothing == "zero_phase":
@@ -361,11 +554,15 @@ def compute_measures(
         else:
             stack = one_euro(stack, series.t_s)
         values = {k: np.ascontiguousarray(stack[:, i]) for i, k in enumerate(MEASURES)}
-    meta = {"method": method, "smoothing": smoothing, "pitch_deg": float(pitch_deg),
-            "pitch_source": pitch_source, "roll_deg": float(roll_deg),
+    meta = {"method": method, "smoothing": smoothing, "pitch_deg": float(const["pitch_deg"]
+                                                                         if independent_frames
+                                                                         else pitch_deg),
+            "pitch_source": pitch_source,
+            "roll_deg": float(np.median(roll_deg)) if np.ndim(roll_deg) else roll_deg,
             "stature_m_mediapipe": stature, "cm_scale": cm_scale,
             "cm_scale_source": "height_m" if height_m else "mediapipe_world",
             "feet_elevation_deg": float(np.degrees(np.arcsin(sin_e))) if sin_e else None,
+            "quiet_standing_share": quiet_share,
             "source": series.source, "frame_size": list(series.frame_size)}
     view = np.asarray(VIEWS, dtype="<U10")[vcodes]
     return MeasureSeries(series.t_s.copy(), values, reasons, view, yaw, meta)

@@ -30,8 +30,9 @@ from typing import Literal
 
 import numpy as np
 
+from . import uncertainty
 from .compute import MEASURE_SPECS, MeasureSeries, MeasureSummary
-from .quality import REASONS
+from .quality import REASON_HINTS, REASONS
 
 __all__ = [
     "DOCS",
@@ -131,7 +132,8 @@ class Finding:
     frames; ``message`` says why). ``value`` is the median over valid frames (measure unit),
     ``fraction_of_valid_frames`` the share of valid frames beyond the threshold of the given
     severity (for ``ok``: beyond ``watch``), ``direction`` the subject's side the value points
-    to (``"left"``/``"right"``, ``None`` if not sided).
+    to (``"left"``/``"right"``, ``None`` if not sided), ``ci90`` the 90% interval of the true
+    value (:mod:`~posture_check.measures.uncertainty`; NaN where none can be given).
     """
 
     measure: str
@@ -149,6 +151,7 @@ class Finding:
     heuristic: bool = False
     thresholds: tuple[float, float] = (math.nan, math.nan)
     extra: dict = field(default_factory=dict)
+    ci90: tuple[float, float] = (math.nan, math.nan)
 
 
 def baseline_from(baseline: MeasureSeries | dict | None) -> dict[str, float]:
@@ -199,11 +202,26 @@ def _not_measured(ind: Indicator, ms: MeasureSeries, v: np.ndarray, n_valid: int
     views = ", ".join(MEASURE_SPECS[ind.measure].views)
     msg = (f"{ind.measure.replace('_', ' ')}: not measured (only {n_valid} usable frames; "
            f"main reason: {why.replace('_', ' ')}). It needs a {views} view with the whole "
-           "body visible for at least a few seconds.")
+           f"body visible for at least a few seconds: {REASON_HINTS.get(why, '')}.")
     return Finding(ind.measure, "not_measured", math.nan, MEASURE_SPECS[ind.measure].unit, msg,
                    ind.source_doc, ind.reference, 0.0, n_valid / max(len(ms), 1), n_valid,
                    heuristic=ind.heuristic, thresholds=(ind.watch, ind.flag),
                    extra={"reason": why})
+
+
+def _interval(measure: str, ms: MeasureSeries, v_all: np.ndarray, ok: np.ndarray, dur: float,
+              median: float) -> tuple[float, float]:
+    """90% interval of the true value around ``median`` (NaN, NaN where none)."""
+    yaw = np.abs(np.asarray(ms.subject_yaw_deg, dtype=np.float64))
+    hw = uncertainty.summary_half_width(measure, v_all, np.minimum(yaw, 180.0 - yaw), dur)
+    return (median - hw, median + hw) if np.isfinite(hw) else (math.nan, math.nan)
+
+
+def _likely(ci: tuple[float, float], unit: str) -> str:
+    """" (likely 4 to 8)" for a finite interval, in the measure's unit."""
+    if not (math.isfinite(ci[0]) and math.isfinite(ci[1])):
+        return ""
+    return f" (likely {ci[0]:+.0f} to {ci[1]:+.0f} {'degrees' if unit == 'deg' else unit})"
 
 
 def _fmt(x: float, unit: str) -> str:
@@ -252,16 +270,24 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
     direction = 1.0 if (one_sided or median >= 0) else -1.0
     sev, frac = _severity(v, direction, ind)
     side = _side_of(ind.measure, median)
+    ci = _interval(ind.measure, ms, v_all, ok, dur, median)
+    near = min(direction * ci[0], direction * ci[1])  # the interval's bound nearest "normal"
+    if sev == "flag" and not near >= ind.flag:
+        # a flag needs the whole 90% interval beyond the threshold; otherwise it is a watch
+        sev = "watch"
+        extra["flag_withheld"] = "the 90% interval reaches below the flag threshold"
     if sev == "ok":
         name = ind.measure.replace("_", " ").capitalize()
         u = "degrees" if unit == "deg" else unit
-        msg = (f"{name}: {median:+.1f} {u}, within the usual range (below {ind.watch:g})."
+        msg = (f"{name}: {median:+.1f} {u}{_likely(ci, unit)}, within the usual range (below "
+               f"{ind.watch:g})."
                if abs(median) < ind.watch else
-               f"{name}: {median:+.1f} {u}, but beyond {ind.watch:g} in only {frac:.0%} of the "
+               f"{name}: {median:+.1f} {u}{_likely(ci, unit)}, but beyond {ind.watch:g} in only "
+               f"{frac:.0%} of the "
                f"usable frames (a finding needs {SUSTAINED_FRACTION:.0%}): not sustained.")
     else:
         what = ind.what.format(side=side)
-        msg = (f"{what[0].upper()}{what[1:]} by about {_fmt(median, unit)} "
+        msg = (f"{what[0].upper()}{what[1:]} by about {_fmt(median, unit)}{_likely(ci, unit)} "
                f"in {frac:.0%} of the usable frames. {ind.hint[0].upper()}{ind.hint[1:]} ({doc}).")
         if ind.measure == "lateral_lean":
             shift = ms.values.get("lateral_shift_cm")
@@ -295,7 +321,7 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
         msg += f" Change since your baseline: {change:+.1f} {'degrees' if unit == 'deg' else unit}."
     return Finding(ind.measure, sev, median, unit, msg, ind.source_doc, ind.reference, frac,
                    n_valid / len(ms), n_valid, side, change, ind.heuristic,
-                   (ind.watch, ind.flag), extra)
+                   (ind.watch, ind.flag), extra, ci)
 
 
 def evaluate_findings(

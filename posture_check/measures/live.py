@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..series import PoseSeries
-from .body_frame import estimate_pitch_deg, hybrid_block, stature_m, subject_yaw_deg
+from .body_frame import estimate_pitch_deg, hybrid_block, stature_m
 from .calibration import foot_sin_elevation
-from .compute import MEASURES, MeasureSeries, Method, _block_flags, gate_block, raw_measures
+from .compute import MEASURES, MeasureSeries, Method, measure_block
 from .filters import ONE_EURO_DEFAULTS, OneEuro, OneEuroParams
 from .indicators import Finding, Side, evaluate_findings
 from .quality import REASONS
-from .view import classify_view, view_codes
+from .view import classify_view
 
 __all__ = ["LiveMeasures", "LiveResult"]
 
@@ -49,7 +49,7 @@ class LiveMeasures:
         height_m: float | None = None,
         pain_side: Side | None = None,
         baseline: MeasureSeries | dict | None = None,
-        method: Method = "calibrated",
+        method: Method = "product",
         roll_deg: float = 0.0,
         pitch_deg: float | None = None,
         one_euro: OneEuroParams = ONE_EURO_DEFAULTS,
@@ -116,12 +116,11 @@ class LiveMeasures:
             stature = float(np.nanmedian(self._stature))
             sin_e = float(np.nanmedian(self._sin_e))
         cm_scale = self.height_m / stature if (self.height_m and np.isfinite(stature)) else 1.0
-        vals = raw_measures(blk, f.frame_size, method=self.method, pitch_deg=pitch,
-                            cm_scale=cm_scale, sin_elevation=sin_e if np.isfinite(sin_e) else None)
-        yaw = subject_yaw_deg(blk.world)
+        bm = measure_block(f.image, f.world, f.visibility, f.presence, f.frame_size,
+                           method=self.method, roll_deg=self.roll_deg, pitch_deg=pitch,
+                           cm_scale=cm_scale, sin_elevation=sin_e if np.isfinite(sin_e) else None)
+        vals, codes, yaw = bm.values, bm.reasons, bm.subject_yaw_deg
         view = classify_view(yaw)
-        flags = _block_flags(blk, f.frame_size, f.visibility, f.presence)
-        vals, codes = gate_block(vals, view_codes(yaw), *flags)
         t = float(f.t_s[0])
         row = np.array([vals[k][0] for k in MEASURES])
         smooth = self._filter(row, t)

@@ -1,7 +1,8 @@
 """Per-frame quality gating: a measure is NaN with a reason code where it cannot be trusted.
 
 Reason codes are small ints (``int8``) indexing :data:`REASONS`; ``0`` = ``"ok"``. When several
-reasons apply, the first in this order wins: no person, out of frame, low visibility, wrong view.
+reasons apply, the first in this order wins: no person, out of frame, low visibility, wrong view,
+view uncertain, moving, implausible. :data:`REASON_HINTS` says what the user can do about each.
 
 * ``no_person``: the model found nobody in the frame.
 * ``out_of_frame``: a landmark the measure needs is outside the image (normalized x or y
@@ -11,6 +12,14 @@ reasons apply, the first in this order wins: no person, out of frame, low visibi
   (MediaPipe's own drawing threshold, 0.5).
 * ``wrong_view``: the camera view is not one where the measure is defined (a frontal measure
   in a side view, ...); see :mod:`posture_check.measures.view`.
+* ``view_uncertain``: front and back cannot be told apart, because the face (nose and both
+  ears) is out of the picture: a tall person close to a low camera with the head cut off was
+  read as a back view with full confidence, and every frontal angle then had the wrong sign.
+* ``moving``: a standing measure outside a quiet-standing segment (walking, turning, jumping,
+  stepping): posture is read only while the person stands still
+  (:mod:`posture_check.measures.stillness`).
+* ``implausible``: a value outside what a standing human body can do
+  (``MeasureSpec.plausible``): a model failure, never shown as a reading.
 
 The gating itself runs per block of frames in :func:`posture_check.measures.compute.gate_block`
 (landmarks and views each measure needs: ``MEASURE_SPECS``).
@@ -20,11 +29,31 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["FRAME_MARGIN", "MIN_PRESENCE", "MIN_VISIBILITY", "REASONS", "inside_frame",
-           "landmark_flags"]
+__all__ = ["FRAME_MARGIN", "MIN_PRESENCE", "MIN_VISIBILITY", "REASONS", "REASON_HINTS",
+           "inside_frame", "landmark_flags"]
 
-REASONS: tuple[str, ...] = ("ok", "no_person", "out_of_frame", "low_visibility", "wrong_view")
-OK, NO_PERSON, OUT_OF_FRAME, LOW_VISIBILITY, WRONG_VIEW = range(len(REASONS))
+REASONS: tuple[str, ...] = ("ok", "no_person", "out_of_frame", "low_visibility", "wrong_view",
+                            "view_uncertain", "moving", "implausible")
+(OK, NO_PERSON, OUT_OF_FRAME, LOW_VISIBILITY, WRONG_VIEW, VIEW_UNCERTAIN, MOVING,
+ IMPLAUSIBLE) = range(len(REASONS))
+
+# What the person can do about each reason (shown with "not measured" findings).
+REASON_HINTS: dict[str, str] = {
+    "ok": "",
+    "no_person": "make sure you are in the picture, alone, in good light",
+    "out_of_frame": "step back or move the camera so your whole body, feet included, shows "
+                    "with some space around it",
+    "low_visibility": "wear close-fitting clothes of a colour different from the wall, with "
+                      "good light from the front",
+    "wrong_view": "for this measure face the camera squarely (front view) or turn sideways "
+                  "(side view), as the measure needs",
+    "view_uncertain": "raise the camera or step back so your head shows: without the face the "
+                      "front and the back cannot be told apart",
+    "moving": "stand still, facing the camera, for at least 5 seconds",
+    "implausible": "the reading is outside what a standing body can do (the pose model lost "
+                   "track): record again with the whole body in view and good light",
+    "too_short": "record at least 10 seconds standing still",
+}
 MIN_VISIBILITY = 0.5
 MIN_PRESENCE = 0.5
 FRAME_MARGIN = 0.01  # normalized units a landmark may lie outside the image and still count

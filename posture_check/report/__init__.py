@@ -3,7 +3,7 @@
 Public API::
 
     from posture_check.report import FORMATS, build_report, write_reports
-    report = build_report(result)                 # JSON-ready dict, schema "posture-check.report/1"
+    report = build_report(result)                 # JSON-ready dict, schema "posture-check.report/2"
     paths = write_reports(result, "out/", formats=("json", "pdf"))   # {format: Path}
 
 Content functions for in-memory downloads (the app): :func:`json_report.dumps`,

@@ -79,14 +79,24 @@ def fmt_value(v: float, unit: str, signed: bool = True) -> str:
     return f"{v:+.1f}{u}" if signed else f"{v:.1f}{u}"
 
 
+def fmt_with_interval(s) -> str:
+    """``"+6.0° (likely +4 to +8)"``: a summary's median and its 90% interval, if it has one."""
+    text = fmt_value(s.median, s.unit)
+    if np.isfinite(s.ci90_lo) and np.isfinite(s.ci90_hi):
+        u = "°" if s.unit == "deg" else f" {s.unit}"
+        text += f" (likely {s.ci90_lo:+.0f} to {s.ci90_hi:+.0f}{u})"
+    return text
+
+
 def measure_rows(result) -> list[tuple[str, str, str, str, str]]:
-    """(label, median, p10 to p90, valid share, positive means) for measures with data."""
+    """(label, median with its 90% interval, p10 to p90, valid share, positive means) for
+    measures with data."""
     rows = []
     for name, s in result.measures.summary().items():
         if s.n_valid == 0:
             continue
         spec = MEASURE_SPECS.get(name)
-        rows.append((MEASURE_LABEL.get(name, name), fmt_value(s.median, s.unit),
+        rows.append((MEASURE_LABEL.get(name, name), fmt_with_interval(s),
                      f"{fmt_value(s.p10, s.unit)} to {fmt_value(s.p90, s.unit)}",
                      f"{100 * s.valid_fraction:.0f}%", spec.positive if spec else ""))
     return rows

@@ -133,7 +133,8 @@ def html_text(result) -> str:
                      "Angles are those of the frame shown; findings use the whole recording."
                      "</p>")
     parts.append("<h2>Measures</h2>")
-    parts.append(_table(("measure", "median", "10th to 90th percentile", "valid frames",
+    parts.append(_table(("measure", "median (90% likely range)", "10th to 90th percentile",
+                         "valid frames",
                          "positive means"), measure_rows(result)))
     for fig_fn, alt in ((summary_figure, "measures against their thresholds"),
                         (measures_figure, "measures over time")):

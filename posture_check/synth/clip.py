@@ -54,12 +54,13 @@ def render_frames(timeline: Timeline, camera: Camera | None = None,
     camera = camera or Camera(body_height_m=body.shape.height_m)
     appearance = appearance or Appearance()
     sign = _outward_sign(body)
+    material = body.materials(appearance.long_trousers, appearance.long_sleeves)
     for i, t in enumerate(timeline.times(fps)):
         skeleton = pose_skeleton(body, timeline.pose_at(float(t)))
         rgb = None
         if with_image:
             verts = skin(body.vertices, body.weights, skeleton.rotations, skeleton.translations)
-            rgb = rasterize(verts, body.quads, body.quad_material, camera, appearance, sign, i)
+            rgb = rasterize(verts, body.quads, material, camera, appearance, sign, i)
         yield float(t), rgb, frame_truth(skeleton, camera)
 
 

@@ -27,6 +27,15 @@ class Appearance:
         background_rgb: wall colour. floor_rgb: floor colour (None = no floor, plain background).
         skin_rgb, shirt_rgb, shorts_rgb, hair_rgb, shoe_rgb, eye_rgb: material colours.
         ambient: share of light that is not directional (0..1).
+        key_up, key_side: direction of the key light: the camera direction plus ``key_up`` x up
+            plus ``key_side`` x sideways (positive = from the camera's left; negative = right).
+        wall_distance_m: a flat wall this far behind the subject (world plane z = -d), with a
+            darker skirting board and ``wall_edges_m`` vertical door-frame edges (world x:
+            + = the subject's left), the straight lines a real room has; None = no wall.
+        wall_edges_m: x positions (metres) of vertical frame strips (each 6 cm wide, 2.1 m
+            high) on the wall.
+        long_trousers, long_sleeves: clothing covers the legs down to the shoes / the arms
+            down to the wrists (in the shorts / shirt colour).
         noise_std: standard deviation of Gaussian pixel noise (0..255 scale); 0 = none.
         blur_px: Gaussian blur sigma in pixels; 0 = none.
         seed: seed of the noise generator (per frame it is combined with the frame index).
@@ -41,6 +50,12 @@ class Appearance:
     shoe_rgb: tuple[int, int, int] = (235, 235, 235)
     eye_rgb: tuple[int, int, int] = (25, 20, 18)
     ambient: float = 0.38
+    key_up: float = 0.9
+    key_side: float = 0.35
+    long_trousers: bool = False
+    long_sleeves: bool = False
+    wall_distance_m: float | None = None
+    wall_edges_m: tuple[float, ...] = ()
     noise_std: float = 0.0
     blur_px: float = 0.0
     seed: int = 0
@@ -59,27 +74,44 @@ class Appearance:
 
 @lru_cache(maxsize=16)
 def _backdrop(camera: Camera, background: tuple[int, int, int],
-              floor: tuple[int, int, int] | None) -> np.ndarray:
-    """Background image: wall colour above the horizon, shaded floor below it."""
+              floor: tuple[int, int, int] | None, wall_distance_m: float | None = None,
+              wall_edges_m: tuple[float, ...] = ()) -> np.ndarray:
+    """Background image: wall colour (flat or a wall plane with door-frame strips and a
+    skirting board), shaded floor below it."""
     w, h = camera.size
     img = np.empty((h, w, 3), np.uint8)
     img[:] = background
-    if floor is None:
-        return img
     rot, _ = camera.world_to_camera()
     f = camera.focal_px
     u, v = np.meshgrid(np.arange(w) + 0.5, np.arange(h) + 0.5)
     rays_cam = np.stack([(u - w / 2) / f, (v - h / 2) / f, np.ones_like(u)], axis=-1)
     rays = rays_cam @ rot  # camera -> world directions (rot is orthonormal)
     c = camera.centre()
-    down = rays[..., 1] < -1e-6
-    dist = np.where(down, -c[1] / np.where(down, rays[..., 1], -1.0), np.inf)
-    hit = c + rays * dist[..., None]
-    r = np.hypot(hit[..., 0], hit[..., 2])
-    on_floor = down & (r < 12.0)
-    shade = np.clip(1.05 - 0.05 * r, 0.6, 1.05)
-    floor_img = np.clip(np.asarray(floor, float) * shade[..., None], 0, 255)
-    img[on_floor] = floor_img[on_floor].astype(np.uint8)
+    wall_t = np.full((h, w), np.inf)
+    if wall_distance_m is not None:
+        toward = rays[..., 2] < -1e-6  # the wall is at z = -d, behind the subject
+        wall_t = np.where(toward, (-wall_distance_m - c[2]) / np.where(toward, rays[..., 2], -1.0),
+                          np.inf)
+    if floor is not None:
+        down = rays[..., 1] < -1e-6
+        dist = np.where(down, -c[1] / np.where(down, rays[..., 1], -1.0), np.inf)
+        hit = c + rays * dist[..., None]
+        r = np.hypot(hit[..., 0], hit[..., 2])
+        on_floor = down & (r < 12.0) & (dist < wall_t)
+        shade = np.clip(1.05 - 0.05 * r, 0.6, 1.05)
+        floor_img = np.clip(np.asarray(floor, float) * shade[..., None], 0, 255)
+        img[on_floor] = floor_img[on_floor].astype(np.uint8)
+    if wall_distance_m is not None:
+        on_wall = np.isfinite(wall_t)
+        if floor is not None:
+            on_wall &= ~on_floor
+        hit = c + rays * np.where(on_wall, wall_t, 0.0)[..., None]
+        bg = np.asarray(background, float)
+        skirting = on_wall & (hit[..., 1] < 0.1)
+        img[skirting] = np.clip(bg * 0.7, 0, 255).astype(np.uint8)
+        for x0 in wall_edges_m:
+            strip = on_wall & (np.abs(hit[..., 0] - x0) < 0.03) & (hit[..., 1] < 2.1)
+            img[strip] = np.clip(bg * 0.55 + 20, 0, 255).astype(np.uint8)
     return img
 
 
@@ -102,7 +134,8 @@ def rasterize(verts: np.ndarray, quads: np.ndarray, material: np.ndarray, camera
         frame_index: mixed into the noise seed so noise differs between frames.
     """
     img = _backdrop(camera, tuple(appearance.background_rgb),
-                    None if appearance.floor_rgb is None else tuple(appearance.floor_rgb)).copy()
+                    None if appearance.floor_rgb is None else tuple(appearance.floor_rgb),
+                    appearance.wall_distance_m, tuple(appearance.wall_edges_m)).copy()
     normals = quad_normals(verts, quads) * outward_sign
     centres = verts[quads].mean(axis=1)
     cam_c = camera.centre()
@@ -116,7 +149,8 @@ def rasterize(verts: np.ndarray, quads: np.ndarray, material: np.ndarray, camera
     # Lambert: a key light from above-front-left of the camera plus ambient
     to_cam = cam_c - np.array([0.0, 1.0, 0.0])
     to_cam /= np.linalg.norm(to_cam)
-    light = to_cam + np.array([0.0, 0.9, 0.0]) + 0.35 * np.cross([0.0, 1.0, 0.0], to_cam)
+    light = (to_cam + np.array([0.0, appearance.key_up, 0.0])
+             + appearance.key_side * np.cross([0.0, 1.0, 0.0], to_cam))
     light /= np.linalg.norm(light)
     lambert = np.clip(normals[idx] @ light, 0.0, 1.0)
     shade = appearance.ambient + (1.0 - appearance.ambient) * lambert

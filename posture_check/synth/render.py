@@ -38,7 +38,7 @@ class FrameTruth:
     points: dict[str, np.ndarray]
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=32)
 def _outward_sign(body: Body) -> float:
     """+1 if quad_normals point out of the rest body, else -1 (decided on the torso)."""
     n = quad_normals(body.vertices, body.quads)
@@ -86,6 +86,7 @@ def render_frame(pose: BodyPose | None = None, camera: Camera | None = None,
     appearance = appearance or Appearance()
     skeleton = pose_skeleton(body, pose)
     verts = skin(body.vertices, body.weights, skeleton.rotations, skeleton.translations)
-    rgb = rasterize(verts, body.quads, body.quad_material, camera, appearance,
+    material = body.materials(appearance.long_trousers, appearance.long_sleeves)
+    rgb = rasterize(verts, body.quads, material, camera, appearance,
                     _outward_sign(body), frame_index)
     return rgb, frame_truth(skeleton, camera)

@@ -14,7 +14,7 @@ Each segment's pivot is a joint centre: the mean of the rig's ``joint-*`` marker
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -74,12 +74,23 @@ def bone_segment(bone: str) -> str:
 class BodyShape:
     """A body shape: MakeHuman macro targets plus a uniform scale to a standing height.
 
+    The macro sliders follow MakeHuman's model (each target's weight is the product of the
+    slider weights it belongs to), restricted to adults. At their defaults the extra sliders
+    (age, proportions, race, leg length, hips, shoulders) add nothing, so the four named
+    :data:`SHAPES` render exactly as they always did.
+
     Attributes:
         name: label written into the truth JSON.
         gender: 0 = female .. 1 = male (MakeHuman's macro slider; 0.5 = androgynous default).
         weight: -1 = slim .. 0 = average .. 1 = heavy.
-        muscle: 0 = average .. 1 = muscular.
+        muscle: -1 = little muscle .. 0 = average .. 1 = muscular.
         height_m: standing height (floor to top of head) in metres after scaling.
+        age: 0 = young adult (25 years) .. 1 = old (MakeHuman's 90 years; 0.7 is about 70).
+        proportions: -1 = uncommon .. 0 = neutral .. 1 = ideal body proportions.
+        race: (african, asian, caucasian) mix weights summing to 1; None = equal thirds.
+        leg_length: -1 = short .. 1 = long legs for the height (upper and lower leg targets).
+        hips: -1 = narrow .. 1 = wide hips (hip circumference target).
+        shoulders: -1 = narrow .. 1 = broad shoulders (shoulder distance target).
     """
 
     name: str = "default"
@@ -87,13 +98,30 @@ class BodyShape:
     weight: float = 0.0
     muscle: float = 0.0
     height_m: float = 1.72
+    age: float = 0.0
+    proportions: float = 0.0
+    race: tuple[float, float, float] | None = None
+    leg_length: float = 0.0
+    hips: float = 0.0
+    shoulders: float = 0.0
 
     def __post_init__(self) -> None:
         checks = (("gender", self.gender, 0.0, 1.0), ("weight", self.weight, -1.0, 1.0),
-                  ("muscle", self.muscle, 0.0, 1.0), ("height_m", self.height_m, 1.0, 2.3))
+                  ("muscle", self.muscle, -1.0, 1.0), ("height_m", self.height_m, 1.0, 2.3),
+                  ("age", self.age, 0.0, 1.0), ("proportions", self.proportions, -1.0, 1.0),
+                  ("leg_length", self.leg_length, -1.0, 1.0), ("hips", self.hips, -1.0, 1.0),
+                  ("shoulders", self.shoulders, -1.0, 1.0))
         for name, value, lo, hi in checks:
             if not lo <= value <= hi:
                 raise ValueError(f"BodyShape.{name} must be in [{lo}, {hi}], got {value}")
+        if self.race is not None:
+            r = tuple(float(v) for v in self.race)
+            if len(r) != 3 or min(r) < 0 or abs(sum(r) - 1.0) > 1e-6:
+                raise ValueError(f"BodyShape.race must be 3 weights >= 0 summing to 1, got {r}")
+            object.__setattr__(self, "race", r)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 SHAPES: dict[str, BodyShape] = {
@@ -103,21 +131,47 @@ SHAPES: dict[str, BodyShape] = {
     "male_tall": BodyShape("male_tall", gender=1.0, weight=-0.4, muscle=0.4, height_m=1.90),
 }
 
+_RACES = ("african", "asian", "caucasian")
 
-def _shape_targets(shape: BodyShape) -> list[tuple[str, float]]:
-    """MakeHuman-style macro target weights (young adult, equal thirds of the three races)."""
+
+def _pair(v: float, neg: str, pos: str) -> list[tuple[str, float]]:
+    """A -1..1 slider as one-sided target weights (0 -> none)."""
+    return [(pos, v)] if v > 0 else [(neg, -v)] if v < 0 else []
+
+
+def shape_targets(shape: BodyShape) -> list[tuple[str, float]]:
+    """MakeHuman target names (see :func:`assets.load_target`) and weights for ``shape``.
+
+    Per gender g (weight ``gender`` / ``1 - gender``) and age a (young ``1 - age``, old
+    ``age``): the race targets ``<race>-<g>-<a>`` (race weight x g x a), the weight and muscle
+    targets ``universal-<g>-<a>-<muscle>-<weight>`` and the proportion targets, each scaled by
+    g x a. Local sliders (leg length, hips, shoulders) are added as they are.
+    """
     out: list[tuple[str, float]] = []
+    race = shape.race or (1.0 / 3.0,) * 3
     for g_name, g_w in (("male", shape.gender), ("female", 1.0 - shape.gender)):
         if g_w <= 0:
             continue
-        for race in ("caucasian", "african", "asian"):
-            out.append((f"{race}-{g_name}-young", g_w / 3.0))
-        if shape.weight > 0:
-            out.append((f"universal-{g_name}-young-averagemuscle-maxweight", g_w * shape.weight))
-        elif shape.weight < 0:
-            out.append((f"universal-{g_name}-young-averagemuscle-minweight", -g_w * shape.weight))
-        if shape.muscle > 0:
-            out.append((f"universal-{g_name}-young-maxmuscle-averageweight", g_w * shape.muscle))
+        for a_name, a_w in (("young", 1.0 - shape.age), ("old", shape.age)):
+            w = g_w * a_w
+            if w <= 0:
+                continue
+            for r_name, r_w in zip(_RACES, race, strict=True):
+                if r_w > 0:
+                    out.append((f"{r_name}-{g_name}-{a_name}", w * r_w))
+            stem = f"universal-{g_name}-{a_name}"
+            out += [(f"{stem}-averagemuscle-{t}", w * v) for t, v in
+                    _pair(shape.weight, "minweight", "maxweight")]
+            out += [(f"{stem}-{t}-averageweight", w * v) for t, v in
+                    _pair(shape.muscle, "minmuscle", "maxmuscle")]
+            out += [(f"proportions/{g_name}-{a_name}-averagemuscle-averageweight-{t}", w * v)
+                    for t, v in _pair(shape.proportions, "uncommonproportions",
+                                      "idealproportions")]
+    for folder, name, v in (("legs", "upperlegs-height", shape.leg_length),
+                            ("legs", "lowerlegs-height", shape.leg_length),
+                            ("torso", "measure-hips-circ", shape.hips),
+                            ("torso", "measure-shoulder-dist", shape.shoulders)):
+        out += [(f"{folder}/{name}-{t}", v2) for t, v2 in _pair(v, "decr", "incr")]
     return out
 
 
@@ -134,6 +188,9 @@ class Body:
         pivots: ``(S, 3)`` rest joint centre of each segment.
         points: rest positions of named anatomical points (joint centres, heel, toe tip, ...).
         point_segment: the segment that carries each named point rigidly.
+        leg_skin, arm_skin: ``(M,)`` bool, quads of bare leg (below the shorts, above the shoes)
+            and bare arm (below the sleeves, hands excluded): covered by long trousers / long
+            sleeves (:class:`posture_check.synth.raster.Appearance`).
     """
 
     shape: BodyShape
@@ -144,6 +201,17 @@ class Body:
     pivots: np.ndarray
     points: dict[str, np.ndarray]
     point_segment: dict[str, str]
+    leg_skin: np.ndarray
+    arm_skin: np.ndarray
+
+    def materials(self, long_trousers: bool = False, long_sleeves: bool = False) -> np.ndarray:
+        """``(M,)`` material per quad for the given clothing."""
+        mat = self.quad_material.copy()
+        if long_trousers:
+            mat[self.leg_skin] = MAT_SHORTS
+        if long_sleeves:
+            mat[self.arm_skin] = MAT_SHIRT
+        return mat
 
     @property
     def thigh_m(self) -> float:
@@ -158,12 +226,12 @@ class Body:
 MAT_SKIN, MAT_SHIRT, MAT_SHORTS, MAT_EYE, MAT_HAIR, MAT_SHOE = range(6)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=32)
 def build_body(shape: BodyShape = SHAPES["default"]) -> Body:
     """Shape the base mesh, scale it to ``shape.height_m`` and gather everything posing needs."""
     mesh = load_base_mesh()
     verts = mesh["vertices"].copy()
-    for name, w in _shape_targets(shape):
+    for name, w in shape_targets(shape):
         idx, off = load_target(name)
         verts[idx] += w * off
     groups = [str(g) for g in mesh["group_names"]]
@@ -237,9 +305,14 @@ def build_body(shape: BodyShape = SHAPES["default"]) -> Body:
     eye_groups = [groups.index("helper-l-eye"), groups.index("helper-r-eye")]
     mat[np.isin(qgroup_kept, eye_groups)] = MAT_EYE
 
+    skin = mat == MAT_SKIN
+    leg_segs = [SEG[s] for s in ("thigh_l", "thigh_r", "shank_l", "shank_r")]
+    leg_skin = skin & np.isin(qdom, leg_segs).all(axis=1)
+    arm_segs = [SEG[s] for s in ("upperarm_l", "upperarm_r", "forearm_l", "forearm_r")]
+    arm_skin = skin & np.isin(qdom, arm_segs).all(axis=1)
     points, point_segment = _anatomical_points(cubes, rig_v, weights, scale)
     return Body(shape, rig_v, q.astype(np.int32), mat, weights.astype(np.float32), pivots,
-                points, point_segment)
+                points, point_segment, leg_skin, arm_skin)
 
 
 def _anatomical_points(cubes: dict[str, np.ndarray], verts: np.ndarray, weights: np.ndarray,

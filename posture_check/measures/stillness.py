@@ -1,0 +1,109 @@
+"""Quiet standing: which frames of a recording show the person standing still.
+
+Posture (lean, hip height, foot turn-out, ...) is defined for quiet standing; frames of walking,
+turning, stepping or jumping give readings that mean nothing (a walking stride read as a 25 deg
+turned-out foot). The standing measures are therefore taken only inside quiet-standing
+segments; elsewhere they are gated with the reason ``"moving"``.
+
+Definition (units: body heights per second, so it does not depend on distance or resolution):
+
+* per frame, the speed of the mid-hip, the mid-shoulder and both ankles in the image, each
+  divided by the body's image height (mid-ankle to mid-shoulder over :data:`TRUNK_LEG_FRACTION`);
+  the frame's speed is the largest of the four (a stepping foot counts even if the hips stay);
+* speeds are taken over :data:`SPEED_BASE_S` (central differences of a ~0.2 s span, so
+  landmark jitter of a few pixels does not look like motion);
+* a frame is quiet when its speed is below :data:`MAX_SPEED` (0.1 body heights/s: quiet
+  standing sways about 0.005-0.02, walking moves the hips about 0.7 and the feet far more) and
+  the body is upright (both knees bent less than :data:`MAX_KNEE_FLEXION_DEG`);
+* a quiet-standing segment is a run of quiet frames lasting at least :data:`MIN_SEGMENT_S`
+  (or the whole recording, if it is shorter); shorter runs (the pause between two steps) do
+  not count.
+
+Frames without a timestamp spread (a photo, or independent stills) are all "quiet": there is
+no motion to see.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..landmarks import Landmark as L
+
+__all__ = ["MAX_KNEE_FLEXION_DEG", "MAX_SPEED", "MIN_SEGMENT_S", "SPEED_BASE_S",
+           "TRUNK_LEG_FRACTION", "body_speed", "quiet_standing"]
+
+MAX_SPEED = 0.10
+MIN_SEGMENT_S = 1.0
+SPEED_BASE_S = 0.2
+MAX_KNEE_FLEXION_DEG = 25.0
+# mid-ankle -> mid-shoulder is about 0.78 of stature (ankle 0.04 H, shoulder 0.82 H)
+TRUNK_LEG_FRACTION = 0.78
+
+
+def _mid(px: np.ndarray, a: int, b: int) -> np.ndarray:
+    return 0.5 * (px[:, a] + px[:, b])
+
+
+def body_speed(px: np.ndarray, t_s: np.ndarray) -> np.ndarray:
+    """``(T,)`` image speed in body heights per second (NaN where unknown).
+
+    ``px``: ``(T, 33, 2)`` image landmarks in pixels; ``t_s``: ``(T,)`` seconds.
+    """
+    t = np.asarray(t_s, dtype=np.float64)
+    n = len(t)
+    out = np.full(n, np.nan)
+    if n < 2:
+        return out
+    points = np.stack([_mid(px, L.LEFT_HIP, L.RIGHT_HIP),
+                       _mid(px, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+                       px[:, L.LEFT_ANKLE], px[:, L.RIGHT_ANKLE]], axis=1)  # (T, 4, 2)
+    height = np.linalg.norm(_mid(px, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+                            - _mid(px, L.LEFT_ANKLE, L.RIGHT_ANKLE), axis=1) / TRUNK_LEG_FRACTION
+    # central differences over about SPEED_BASE_S: index offsets from the median frame step
+    step = float(np.median(np.diff(t))) if n > 1 else 0.0
+    k = max(1, round(0.5 * SPEED_BASE_S / step)) if step > 0 else 1
+    lo = np.clip(np.arange(n) - k, 0, n - 1)
+    hi = np.clip(np.arange(n) + k, 0, n - 1)
+    dt = t[hi] - t[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        disp = np.linalg.norm(points[hi] - points[lo], axis=2).max(axis=1)
+        speed = disp / dt / height
+    ok = (dt > 0) & np.isfinite(speed)
+    out[ok] = speed[ok]
+    return out
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``[start, stop)`` index runs where ``mask`` is True."""
+    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
+
+
+def quiet_standing(px: np.ndarray, t_s: np.ndarray,
+                   knee_flexion_deg: np.ndarray | None = None) -> np.ndarray:
+    """``(T,)`` bool: the frame lies in a quiet-standing segment (module docstring).
+
+    Only frames with the person count (frames without are skipped, not breaks); a frame whose
+    speed cannot be told (a single detection) is not held against it. ``knee_flexion_deg``:
+    ``(T, 2)`` or ``(T,)`` knee flexion (NaN = unknown, not held against the frame).
+    """
+    t = np.asarray(t_s, dtype=np.float64)
+    n = len(t)
+    found = np.isfinite(px).all(axis=2).any(axis=1)
+    out = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(found)
+    if len(idx) < 2 or not np.ptp(t[idx]) > 0:
+        out[idx] = True
+        return out
+    tf = t[idx]
+    speed = body_speed(px[idx], tf)
+    with np.errstate(invalid="ignore"):
+        quiet = ~(speed >= MAX_SPEED)
+        if knee_flexion_deg is not None:
+            k = np.asarray(knee_flexion_deg, dtype=np.float64).reshape(n, -1)[idx]
+            quiet &= ~(k > MAX_KNEE_FLEXION_DEG).any(axis=1)
+    need = min(MIN_SEGMENT_S, float(tf[-1] - tf[0]))
+    for a, b in _runs(quiet):
+        if tf[b - 1] - tf[a] >= need:
+            out[idx[a:b]] = True
+    return out

@@ -1,0 +1,224 @@
+"""Trustworthy measures: gating, quiet standing, flip averaging, camera roll, 90% intervals.
+
+Pure numpy tests on synthetic landmarks, renderer tests (no model) for the roll estimator, and
+real-model tests on the real footage in ../shared/real_media (mirror and rotation invariance,
+a street of walking people that must not produce posture findings).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from posture_check.analysis import AnalysisOptions, analyze
+from posture_check.flip import average_with_mirror, unmirror
+from posture_check.landmarks import Landmark as L
+from posture_check.measures import compute_measures, evaluate_findings
+from posture_check.measures.camera_roll import estimate_roll_deg
+from posture_check.measures.stillness import MAX_SPEED, body_speed, quiet_standing
+from posture_check.measures.synthetic import StickPose, SyntheticCamera, synthetic_series
+from posture_check.series import PoseSeries
+from posture_check.synth import Appearance, BodyPose, Camera, render_frame
+from posture_check.video_io import iter_frames
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real_media"
+POSE = StickPose(lateral_lean=2.0, pelvic_obliquity=1.0, foot_turnout_left=8.0,
+                 foot_turnout_right=12.0)
+
+
+def real(name: str) -> Path:
+    path = REAL / name
+    if not path.is_file():
+        pytest.fail(f"{path} missing: the tests need ../shared/real_media beside the repository")
+    return path
+
+
+# ------------------------------------------------------------------ quiet standing
+def _moving_series(speed_bh_s: float, seconds: float = 4.0, fps: float = 30.0) -> PoseSeries:
+    """A standing stick figure sliding sideways to and fro (0.5 s each way) at ``speed_bh_s``
+    body heights per second."""
+    s = synthetic_series(POSE, SyntheticCamera(), n_frames=int(seconds * fps), fps=fps)
+    px = s.image_px()
+    height = np.nanmax(px[0, :, 1]) - np.nanmin(px[0, :, 1])
+    triangle = 0.5 * (1.0 - np.abs((s.t_s / 0.5) % 2.0 - 1.0))  # seconds travelled one way
+    shift = speed_bh_s * height * triangle / s.frame_size[0]
+    img = s.image.copy()
+    img[:, :, 0] += shift[:, None]
+    return PoseSeries(img, s.world, s.visibility, s.presence, s.t_s, s.frame_size)
+
+
+@pytest.mark.parametrize(("speed", "quiet"), [(0.0, True), (0.3 * MAX_SPEED, True),
+                                              (2.0 * MAX_SPEED, False), (8.0 * MAX_SPEED, False)])
+def test_quiet_standing_follows_body_speed(speed: float, quiet: bool) -> None:
+    s = _moving_series(speed)
+    v = body_speed(s.image_px(), s.t_s)
+    assert np.nanmedian(v) == pytest.approx(speed, abs=0.02 + 0.1 * speed)
+    assert quiet_standing(s.image_px(), s.t_s).all() == quiet
+    ms = compute_measures(s, smoothing=None, method="hybrid")
+    reasons = set(ms.reason_names("lateral_lean"))
+    assert reasons == ({"ok"} if quiet else {"moving"})
+    # the flexion angles the stretch checks time are never gated for movement
+    assert "moving" not in set(ms.reason_names("knee_flexion_left"))
+
+
+def test_a_short_pause_between_steps_is_not_quiet_standing() -> None:
+    walk = _moving_series(5 * MAX_SPEED, seconds=3.0)
+    img = walk.image.copy()
+    img[30:50] = img[30]  # a 0.67 s pause
+    s = PoseSeries(img, walk.world, walk.visibility, walk.presence, walk.t_s, walk.frame_size)
+    assert not quiet_standing(s.image_px(), s.t_s).any()
+    img[30:75] = img[30]  # a 1.5 s pause counts
+    s = PoseSeries(img, walk.world, walk.visibility, walk.presence, walk.t_s, walk.frame_size)
+    q = quiet_standing(s.image_px(), s.t_s)
+    assert q[35:70].all() and not q[:25].any()
+
+
+# ------------------------------------------------------------------ gating
+def test_head_out_of_frame_gates_posture_and_the_facing_direction() -> None:
+    s = synthetic_series(POSE, SyntheticCamera(), n_frames=20)
+    img = s.image.copy()
+    for lm in (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR, L.LEFT_EYE, L.RIGHT_EYE):
+        img[:, lm, 1] = -0.05
+    cut = PoseSeries(img, s.world, s.visibility, s.presence, s.t_s, s.frame_size)
+    ms = compute_measures(cut, smoothing=None, method="hybrid")
+    # a standing posture needs the whole body in the picture
+    for name in ("lateral_lean", "pelvic_obliquity", "foot_turnout_left"):
+        assert set(ms.reason_names(name)) == {"out_of_frame"}, name
+    # a stretch angle whose sign depends on the facing direction: front and back can't be told
+    assert set(ms.reason_names("trunk_flexion")) <= {"view_uncertain", "wrong_view"}
+    assert set(ms.reason_names("knee_flexion_left")) == {"ok"}
+    f = {x.measure: x for x in evaluate_findings(ms)}
+    assert f["lateral_lean"].severity == "not_measured"
+    assert "step back" in f["lateral_lean"].message
+
+
+def test_values_no_standing_body_can_take_are_gated() -> None:
+    s = synthetic_series(StickPose(lateral_lean=40.0), SyntheticCamera(), n_frames=20)
+    ms = compute_measures(s, smoothing=None, method="hybrid")
+    assert set(ms.reason_names("lateral_lean")) == {"implausible"}
+    assert np.isnan(ms.values["lateral_lean"]).all()
+
+
+# ------------------------------------------------------------------ intervals and findings
+def test_every_summary_carries_an_interval_around_its_median() -> None:
+    s = synthetic_series(POSE, SyntheticCamera(), n_frames=90, noise_px=1.0)
+    summ = compute_measures(s).summary()
+    for name in ("lateral_lean", "pelvic_obliquity", "foot_turnout_left"):
+        m = summ[name]
+        assert m.ci90_lo < m.median < m.ci90_hi, name
+        assert 0.3 < m.ci90_hi - m.ci90_lo < 40.0, name
+
+
+def test_a_flag_needs_the_whole_interval_beyond_the_threshold() -> None:
+    from posture_check.measures import uncertainty
+
+    s = synthetic_series(StickPose(lateral_lean=4.0), SyntheticCamera(), n_frames=90)
+    ms = compute_measures(s, method="hybrid")
+    lean = next(f for f in evaluate_findings(ms) if f.measure == "lateral_lean")
+    half = (lean.ci90[1] - lean.ci90[0]) / 2
+    assert lean.value == pytest.approx(4.0, abs=0.5)
+    # 4 deg is beyond the 3 deg flag threshold, but the interval reaches below it
+    assert lean.value - half < 3.0
+    assert lean.severity == "watch"
+    assert "flag_withheld" in lean.extra
+    assert "likely" in lean.message
+    assert uncertainty.has_model_error("lateral_lean")
+
+
+# ------------------------------------------------------------------ flip averaging
+def test_unmirror_is_an_involution_and_averaging_keeps_missing_frames() -> None:
+    s = synthetic_series(POSE, SyntheticCamera(yaw_deg=10.0), n_frames=3)
+    arrays = (s.image, s.world, s.visibility, s.presence)
+    back = unmirror(*unmirror(*arrays))
+    for a, b in zip(arrays, back, strict=True):
+        np.testing.assert_allclose(a, b)
+    m = s.mirrored()
+    np.testing.assert_allclose(unmirror(m.image, m.world, m.visibility, m.presence)[0], s.image,
+                               atol=1e-6)
+    mirrored = [a.copy() for a in unmirror(*arrays)]
+    mirrored[0][1] = np.nan  # the mirrored pass lost the person in frame 1
+    avg = average_with_mirror(arrays, tuple(mirrored))
+    np.testing.assert_allclose(avg[0][1], s.image[1])
+
+
+# ------------------------------------------------------------------ camera roll (renders)
+@pytest.mark.parametrize("roll", [-6.0, -2.0, 0.0, 4.0])
+@pytest.mark.parametrize("height_m", [0.7, 1.6])
+def test_camera_roll_from_the_rooms_vertical_lines(roll: float, height_m: float) -> None:
+    cam = Camera(roll_deg=roll, height_m=height_m, yaw_deg=12.0)
+    look = 0.5 * cam.body_height_m
+    pitch = math.degrees(math.atan2(height_m - look, cam.distance_m))
+    rgb, truth = render_frame(BodyPose(), cam,
+                              appearance=Appearance(wall_distance_m=1.5,
+                                                    wall_edges_m=(-1.2, 0.9, 1.8)))
+    est = estimate_roll_deg(rgb, truth.landmarks_image, pitch)
+    # the renderer's roll turns the picture clockwise; the measures' roll is the opposite sign
+    assert est.roll_deg == pytest.approx(-roll, abs=0.8)
+
+
+def test_no_lines_no_roll_estimate() -> None:
+    rgb, truth = render_frame(BodyPose(), Camera(roll_deg=5.0))  # plain wall, no room lines
+    assert estimate_roll_deg(rgb, truth.landmarks_image).roll_deg is None
+
+
+# ------------------------------------------------------------------ real footage
+def _write_video(frames: list[np.ndarray], path: Path, fps: float) -> Path:
+    h, w = frames[0].shape[:2]
+    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+    for rgb in frames:
+        out.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    out.release()
+    return path
+
+
+@pytest.fixture(scope="module")
+def standing_variants(tmp_path_factory) -> dict[str, object]:
+    """standing_front.mp4 re-encoded as it is, mirrored, and rotated by 4 deg, analysed."""
+    frames = [rgb for _, rgb in iter_frames(real("standing_front.mp4"))]
+    folder = tmp_path_factory.mktemp("variants")
+    h, w = frames[0].shape[:2]
+    rot = cv2.getRotationMatrix2D((w / 2, h / 2), 4.0, 1.0)  # counter-clockwise on screen
+    variants = {
+        "original": frames,
+        "mirrored": [np.ascontiguousarray(f[:, ::-1]) for f in frames],
+        "rotated": [cv2.warpAffine(f, rot, (w, h), borderMode=cv2.BORDER_REFLECT) for f in frames],
+    }
+    return {k: analyze(_write_video(v, folder / f"{k}.mp4", 10.0), AnalysisOptions())
+            for k, v in variants.items()}
+
+
+@pytest.mark.slow
+def test_mirrored_real_clip_swaps_left_and_right(standing_variants) -> None:
+    a = standing_variants["original"].measures.summary()
+    b = standing_variants["mirrored"].measures.summary()
+    assert b["foot_turnout_left"].median == pytest.approx(a["foot_turnout_right"].median, abs=1.5)
+    assert b["foot_turnout_right"].median == pytest.approx(a["foot_turnout_left"].median, abs=1.5)
+    for name in ("pelvic_obliquity", "lateral_lean", "shoulder_tilt"):
+        assert b[name].median == pytest.approx(-a[name].median, abs=0.8), name
+
+
+@pytest.mark.slow
+def test_rotated_real_clip_reads_the_same_posture(standing_variants) -> None:
+    a = standing_variants["original"]
+    r = standing_variants["rotated"]
+    # the roll is found from the office's door frames and removed
+    assert r.measures.meta["roll_source"] == "scene"
+    assert r.measures.meta["roll_deg"] - a.measures.meta["roll_deg"] == pytest.approx(4.0, abs=1.0)
+    sa, sr = a.measures.summary(), r.measures.summary()
+    for name in ("lateral_lean", "pelvic_obliquity", "shoulder_tilt"):
+        assert sr[name].median == pytest.approx(sa[name].median, abs=1.2), name
+
+
+@pytest.mark.slow
+def test_walking_people_give_no_posture_findings() -> None:
+    result = analyze(real("video.avi"), AnalysisOptions(flip_average=False))
+    standing = {"lateral_lean", "pelvic_obliquity", "shoulder_tilt", "foot_turnout_left",
+                "foot_turnout_right", "foot_turnout_asymmetry"}
+    for f in result.findings:
+        if f.measure in standing:
+            assert f.severity in ("ok", "not_measured"), (f.measure, f.severity, f.message)
+    assert any(w.code == "not_standing_still" for w in result.warnings)
