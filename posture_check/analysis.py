@@ -608,8 +608,7 @@ def analyze_series(
     smoothing = opts.smoothing if len(series) > 2 else None
     roll, roll_source = _camera_roll(series, thumbnails or [], opts.roll_deg)
     measures = compute_measures(series, smoothing=smoothing, height_m=opts.height_m,
-                                roll_deg=roll)
-    measures.meta["roll_source"] = roll_source
+                                roll_deg=roll, roll_source=roll_source)
     timings["measures_s"] = time.perf_counter() - t
 
     t = time.perf_counter()

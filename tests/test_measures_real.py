@@ -142,8 +142,11 @@ def test_real_standing_video_front_view_and_findings():
     front = np.mean(ms.view == "front")
     assert front > 0.8
     summ = ms.summary()
-    assert summ["lateral_lean"].valid_fraction > 0.7
-    assert abs(summ["lateral_lean"].median) < 6.0          # a man standing naturally
+    # he shifts his weight from side to side three times: those frames are "moving", and the
+    # quiet-standing segments between them (with his weight on one side, then the other) count
+    assert 0.35 < summ["lateral_lean"].valid_fraction < 0.8
+    assert "moving" in set(ms.reason_names("lateral_lean"))
+    assert abs(summ["lateral_lean"].median) < 9.0          # a man standing naturally
     assert np.isnan(summ["trunk_flexion"].median)          # sagittal: gated in a front view
     findings = {f.measure: f for f in evaluate_findings(ms)}
     assert findings["pelvic_tilt"].severity == "not_measured"

@@ -190,9 +190,11 @@ def estimates(samples: Samples, method: str, flip: bool, roll: bool
 
     ``roll``: remove the camera roll estimated from the scene's lines.
     """
+    known = np.isfinite(samples.roll_estimate)
     ms = compute_measures(samples.series(flip), smoothing=None, method=method,
                           independent_frames=True,
-                          roll_deg=np.nan_to_num(samples.roll_estimate) if roll else 0.0)
+                          roll_deg=np.nan_to_num(samples.roll_estimate) if roll else 0.0,
+                          roll_source=np.where(known & roll, "scene", "none"))
     out = {k: ms.values[k] for k in REPORTED}
     for k in REPORTED:
         lo, hi = ms.interval90(k)

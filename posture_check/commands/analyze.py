@@ -36,6 +36,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="your height in metres (scales the cm measures)")
     parser.add_argument("--model", type=Path, default=None,
                         help="pose landmarker .task (default: the bundled full model)")
+    parser.add_argument("--camera-roll-deg", type=float, default=None, metavar="DEG",
+                        help="the camera's roll if you know it (0 = levelled with a spirit level; "
+                        "> 0 = verticals lean counter-clockwise on screen); default: estimated "
+                        "from the room's vertical lines, and the intervals widen when there are "
+                        "none")
+    parser.add_argument("--no-flip-average", action="store_true",
+                        help="run the pose model once per frame instead of on the frame and its "
+                        "mirror (twice as fast; readings no longer swap exactly when mirrored)")
 
 
 def _formats(args: argparse.Namespace) -> tuple[list[str], bool]:
@@ -74,8 +82,12 @@ def run(args: argparse.Namespace) -> int:
     formats, to_stdout = _formats(args)
     if args.height_m is not None and not 0.5 <= args.height_m <= 2.6:
         raise InputError(f"--height-m must be a height in metres (0.5-2.6), got {args.height_m}")
+    if args.camera_roll_deg is not None and not abs(args.camera_roll_deg) <= 45:
+        raise InputError(f"--camera-roll-deg must be within +-45, got {args.camera_roll_deg}")
     options = AnalysisOptions(model_path=args.model, stretch=args.stretch,
-                              pain_side=args.pain_side, height_m=args.height_m)
+                              pain_side=args.pain_side, height_m=args.height_m,
+                              roll_deg=args.camera_roll_deg,
+                              flip_average=not args.no_flip_average)
     with progress_bar(f"analyse {args.input.name}") as progress:
         result = analyze(args.input, options, progress)
     # the output folder is created only now, after the analysis succeeded

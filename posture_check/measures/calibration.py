@@ -85,23 +85,24 @@ FOOT_PER_LEG = 0.28
 _MIN_SIN_E = 0.05
 
 # Fitted coefficients (see the module docstring; refit with `posture-check bench accuracy --fit`).
-COEF_LEAN: dict[str, float] = {"rel_lean_hip": -0.353, "rel_lean_shoulder": -0.144,
-                               "rel_knee_hip": 0.239, "thigh_len": 0.54, "shank_len": -0.156}
-COEF_OBLIQUITY: dict[str, float] = {"rel_lean_hip": 0.908, "rel_shoulder_hip": 2.671,
-                                    "rel_knee_hip": 0.881, "rel_ankle_hip": -1.455,
-                                    "thigh_len": -2.051, "shank_len": -3.217, "side_len": -6.121}
-COEF_TURNOUT_SUM: dict[str, float] = {"cam": 0.4551, "cam_sq": 0.2336, "toe_x": 0.6792,
-                                      "heel_x": 0.0948, "toe_y": -0.1867, "knee_x": -0.2188,
-                                      "one": 11.0501}
-COEF_TURNOUT_DIFF: dict[str, float] = {"cam": 0.1789, "cam_sq": 0.1354, "toe_x": 1.1728,
-                                       "heel_x": -0.374, "toe_y": 1.0854, "knee_x": -0.4396,
-                                       "yaw_ankle": 0.1237, "yaw_toe": 0.2524, "yaw_heel": 0.1865,
-                                       "wyaw_hip": -1.0216, "wyaw_shoulder": 1.891,
-                                       "wyaw_knee": 1.5466, "wyaw_ankle": -0.8326,
-                                       "wyaw_heel_vs_ankle": 16.6514, "wyaw_toe": -0.3289,
-                                       "lean2d": 0.3361, "rel_lean_hip": 1.661,
-                                       "rel_knee_hip": 0.4212, "rel_ankle_hip": 0.8385,
-                                       "thigh_len": 5.448, "shank_len": 6.3118}
+COEF_LEAN: dict[str, float] = {"rel_lean_hip": -0.1405, "rel_lean_shoulder": -0.0371,
+                               "rel_knee_hip": 0.0311, "thigh_len": -0.0942, "shank_len": -0.2728}
+COEF_OBLIQUITY: dict[str, float] = {"rel_lean_hip": -0.4675, "rel_shoulder_hip": -0.1357,
+                                    "rel_knee_hip": 0.0344, "rel_ankle_hip": -0.6005,
+                                    "thigh_len": -2.2783, "shank_len": -1.0443, "side_len": -1.024}
+COEF_TURNOUT_SUM: dict[str, float] = {"cam": 0.674, "cam_sq": 0.0898, "toe_x": 0.4608,
+                                      "heel_x": 0.1131, "toe_y": -0.2517, "knee_x": -0.2564,
+                                      "one": 21.5726}
+COEF_TURNOUT_DIFF: dict[str, float] = {"cam": -0.1491, "cam_sq": 0.2529, "toe_x": 1.3719,
+                                       "heel_x": -0.4849, "toe_y": 0.7671, "knee_x": -0.2028,
+                                       "yaw_ankle": -0.2586, "yaw_toe": -0.3746,
+                                       "yaw_heel": 0.2744, "wyaw_hip": -0.397,
+                                       "wyaw_shoulder": 2.6212, "wyaw_knee": 1.6294,
+                                       "wyaw_ankle": 0.1461, "wyaw_heel_vs_ankle": 17.6507,
+                                       "wyaw_toe": -1.6609, "lean2d": 2.8272,
+                                       "rel_lean_hip": -1.3139, "rel_knee_hip": 1.38,
+                                       "rel_ankle_hip": -4.9838, "thigh_len": -5.4133,
+                                       "shank_len": -7.4872}
 # lean = lean2d + COEF_LEAN . features; obliquity = hip2d + COEF_OBLIQUITY . features: both turn
 # exactly with the image (rotation-equivariant), so a known roll can be removed and rotating a
 # photo by a changes the lean by a.

@@ -212,12 +212,25 @@ class MeasureSeries:
         a = np.abs(np.asarray(self.subject_yaw_deg, dtype=np.float64))
         return np.minimum(a, 180.0 - a)
 
+    @property
+    def roll_source(self) -> str | np.ndarray:
+        """Where the removed camera roll came from: ``"given"``, ``"scene"`` or ``"none"``
+        (one value, or ``(T,)`` for independent stills)."""
+        return self.meta.get("roll_source", "none")
+
+    def _roll_source_one(self) -> str:
+        src = np.asarray(self.roll_source)
+        if src.ndim == 0:
+            return str(src)
+        names, counts = np.unique(src, return_counts=True)
+        return str(names[np.argmax(counts)]) if len(names) else "none"
+
     def interval90(self, measure: str) -> tuple[np.ndarray, np.ndarray]:
-        """Per-frame 90% interval ``(lo, hi)`` of one frame's value (model error only)."""
+        """Per-frame 90% interval ``(lo, hi)`` of one frame's value (validated model error and
+        camera roll; NaN where the measure has no validated error)."""
         v = self.values[measure]
-        hw = uncertainty.model_half_width(measure, self._abs_yaw())
-        if not uncertainty.has_model_error(measure):
-            hw = np.full_like(v, np.nan)
+        hw = uncertainty.frame_half_width(measure, self._abs_yaw(),
+                                          np.broadcast_to(self.roll_source, v.shape))
         return v - hw, v + hw
 
     def summary(self) -> dict[str, MeasureSummary]:
@@ -234,7 +247,7 @@ class MeasureSeries:
                 p10, med, p90 = np.percentile(ok, [10, 50, 90])
                 t = self.t_s[finite]
                 dur = float(t[-1] - t[0]) if ok.size > 1 else 0.0
-                hw = uncertainty.summary_half_width(name, v, yaw, dur)
+                hw = uncertainty.summary_half_width(name, v, yaw, dur, self._roll_source_one())
                 lo, hi = float(med - hw), float(med + hw)
             else:
                 p10 = med = p90 = float("nan")
@@ -475,6 +488,7 @@ def compute_measures(
     pitch_deg: float | None = None,
     cutoff_hz: float = ZERO_PHASE_CUTOFF_HZ,
     independent_frames: bool = False,
+    roll_source: str | np.ndarray | None = None,
 ) -> MeasureSeries:
     """All measures of ``series``, gated per frame and smoothed.
 
@@ -492,6 +506,8 @@ def compute_measures(
         cutoff_hz: zero-phase cutoff.
         independent_frames: the frames are unrelated stills (benchmarks): camera constants per
             frame, no quiet-standing rule.
+        roll_source: where ``roll_deg`` came from (``"given"``, ``"scene"``, ``"none"``; one or
+            ``(T,)``), for the intervals; None = ``"given"`` for a non-zero roll, else ``"none"``.
     """
     if smoothing not in ("zero_phase", "one_euro", None):
         raise ValueError(f"smoothing must be 'zero_phase', 'one_euro' or None, got {smoothing!r}")
@@ -563,6 +579,8 @@ def compute_measures(
             "cm_scale_source": "height_m" if height_m else "mediapipe_world",
             "feet_elevation_deg": float(np.degrees(np.arcsin(sin_e))) if sin_e else None,
             "quiet_standing_share": quiet_share,
+            "roll_source": (roll_source if roll_source is not None
+                            else "given" if np.any(roll_deg) else "none"),
             "source": series.source, "frame_size": list(series.frame_size)}
     view = np.asarray(VIEWS, dtype="<U10")[vcodes]
     return MeasureSeries(series.t_s.copy(), values, reasons, view, yaw, meta)

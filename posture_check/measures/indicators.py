@@ -213,7 +213,9 @@ def _interval(measure: str, ms: MeasureSeries, v_all: np.ndarray, ok: np.ndarray
               median: float) -> tuple[float, float]:
     """90% interval of the true value around ``median`` (NaN, NaN where none)."""
     yaw = np.abs(np.asarray(ms.subject_yaw_deg, dtype=np.float64))
-    hw = uncertainty.summary_half_width(measure, v_all, np.minimum(yaw, 180.0 - yaw), dur)
+    src = ms.meta.get("roll_source", "none")
+    hw = uncertainty.summary_half_width(measure, v_all, np.minimum(yaw, 180.0 - yaw), dur,
+                                        src if isinstance(src, str) else "none")
     return (median - hw, median + hw) if np.isfinite(hw) else (math.nan, math.nan)
 
 

@@ -14,7 +14,8 @@ Definition (units: body heights per second, so it does not depend on distance or
   landmark jitter of a few pixels does not look like motion);
 * a frame is quiet when its speed is below :data:`MAX_SPEED` (0.1 body heights/s: quiet
   standing sways about 0.005-0.02, walking moves the hips about 0.7 and the feet far more) and
-  the body is upright (both knees bent less than :data:`MAX_KNEE_FLEXION_DEG`);
+  the body is upright (both knees bent less than :data:`MAX_KNEE_FLEXION_DEG`: MediaPipe reads
+  15-30 deg on real people standing straight, a squat goes past 60);
 * a quiet-standing segment is a run of quiet frames lasting at least :data:`MIN_SEGMENT_S`
   (or the whole recording, if it is shorter); shorter runs (the pause between two steps) do
   not count.
@@ -35,7 +36,7 @@ __all__ = ["MAX_KNEE_FLEXION_DEG", "MAX_SPEED", "MIN_SEGMENT_S", "SPEED_BASE_S",
 MAX_SPEED = 0.10
 MIN_SEGMENT_S = 1.0
 SPEED_BASE_S = 0.2
-MAX_KNEE_FLEXION_DEG = 25.0
+MAX_KNEE_FLEXION_DEG = 45.0
 # mid-ankle -> mid-shoulder is about 0.78 of stature (ankle 0.04 H, shoulder 0.82 H)
 TRUNK_LEG_FRACTION = 0.78
 

@@ -13,7 +13,15 @@ Every reported number carries an interval meant to hold the true value 90% of th
   ``1.2533 * sd / sqrt(n_eff)``; frames are correlated (smoothing, slow sway), so ``n_eff`` is
   the recording's duration times :data:`INDEPENDENT_PER_S` (at most the frame count).
 
-The two are added in quadrature: ``half = sqrt(model^2 + (1.645 * sampling)^2)``.
+* **Camera roll** (lean, hip line and shoulder line only: a rolled camera tilts them one for
+  one): 90% bound of the roll left in the picture, by where the roll came from
+  (:data:`ROLL_HALF_WIDTH_90`): ``"given"`` by the user, estimated from the room's lines
+  (``"scene"``: the estimator's measured error), or unknown (``"none"``: a camera set up by
+  hand is assumed level to within +-6 deg, uniformly).
+
+The model-error table is measured with the true camera roll removed, so that the roll enters
+once, through its own term. The parts are added in quadrature:
+``half = sqrt(model^2 + roll^2 + (1.645 * sampling)^2)``.
 
 For measures without a validated model error (the side-view flexions, the cm shifts) the
 interval is the sampling part only and :func:`has_model_error` is False; reports say so.
@@ -23,7 +31,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["HALF_WIDTH_90", "INDEPENDENT_PER_S", "YAW_BINS", "has_model_error", "model_half_width",
+__all__ = ["HALF_WIDTH_90", "INDEPENDENT_PER_S", "ROLL_HALF_WIDTH_90", "ROLL_SENSITIVE",
+           "YAW_BINS", "frame_half_width", "has_model_error", "model_half_width",
            "summary_half_width"]
 
 # |subject yaw| bin edges in degrees (the last bin is open-ended)
@@ -31,7 +40,28 @@ YAW_BINS: tuple[float, ...] = (0.0, 10.0, 20.0)
 # measure -> 90th-percentile absolute error per yaw bin (degrees), from held-out renders
 HALF_WIDTH_90: dict[str, tuple[float, ...]] = {}
 INDEPENDENT_PER_S = 2.0
+ROLL_SENSITIVE = frozenset({"lateral_lean", "pelvic_obliquity", "shoulder_tilt"})
+ROLL_HALF_WIDTH_90: dict[str, float] = {"given": 1.0, "scene": 3.0, "none": 5.4}
 _Z90 = 1.645
+
+
+def _roll_term(measure: str, roll_source: str | np.ndarray) -> np.ndarray:
+    if measure not in ROLL_SENSITIVE:
+        return np.zeros(np.shape(roll_source))
+    src = np.asarray(roll_source)
+    out = np.full(src.shape, ROLL_HALF_WIDTH_90["none"])
+    for name, hw in ROLL_HALF_WIDTH_90.items():
+        out[src == name] = hw
+    return out
+
+
+def frame_half_width(measure: str, abs_yaw_deg: np.ndarray,
+                     roll_source: str | np.ndarray = "none") -> np.ndarray:
+    """``(T,)`` half-width of the 90% interval of one frame's value (NaN: none validated)."""
+    model = model_half_width(measure, abs_yaw_deg)
+    if not has_model_error(measure):
+        return np.full_like(model, np.nan)
+    return np.hypot(model, _roll_term(measure, roll_source))
 
 
 def has_model_error(measure: str) -> bool:
@@ -50,7 +80,7 @@ def model_half_width(measure: str, abs_yaw_deg: np.ndarray | float) -> np.ndarra
 
 
 def summary_half_width(measure: str, values: np.ndarray, abs_yaw_deg: np.ndarray,
-                       duration_s: float) -> float:
+                       duration_s: float, roll_source: str = "none") -> float:
     """Half-width of the 90% interval around the median of ``values`` (finite frames)."""
     v = np.asarray(values, dtype=np.float64)
     ok = np.isfinite(v)
@@ -59,6 +89,7 @@ def summary_half_width(measure: str, values: np.ndarray, abs_yaw_deg: np.ndarray
     v = v[ok]
     yaw = np.asarray(abs_yaw_deg, dtype=np.float64)[ok]
     model = float(np.median(model_half_width(measure, yaw)))
+    model = float(np.hypot(model, _roll_term(measure, roll_source)))
     if v.size > 1:
         mad = float(np.median(np.abs(v - np.median(v))))
         sd = 1.4826 * mad
