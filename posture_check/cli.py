@@ -2,7 +2,13 @@
 
 Each subcommand lives in a module exposing ``add_arguments(parser)`` and ``run(args) -> int``;
 :data:`COMMANDS` maps command names to those modules, so adding a command is adding a line.
-Errors a user can fix (:class:`PostureCheckError`) print one line and exit with status 2.
+Errors a user can fix (:class:`PostureCheckError`) and file-system errors (:class:`OSError`)
+print one line, ``posture-check: error: ...``, and exit with status 2.
+
+The terminal shows only the CLI's own lines: without ``--verbose``, native libraries' logs
+(MediaPipe's C++ start-up lines, FFmpeg's demuxer complaints) are captured by
+:func:`posture_check.native_logs.native_stderr_captured`, Python warnings and third-party log
+records are dropped, and only posture-check's own warnings are shown. ``--verbose`` shows all.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import sys
 from collections.abc import Sequence
 
 from .errors import PostureCheckError
+from .native_logs import native_stderr_captured
+from .output_paths import os_error_message
 
 # command -> module; "bench <name>" entries become subcommands of "bench".
 COMMANDS: dict[str, str] = {
@@ -37,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check posture and stretch form from a camera, a video or a photo. "
         "It informs and never diagnoses.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="log progress details, and show the native libraries' own logs")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     bench_sub = None
     for name, module_name in COMMANDS.items():
@@ -55,14 +64,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (it is swapped while native logs are
+    captured, see :mod:`posture_check.native_logs`)."""
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
+def _configure_logging(verbose: bool) -> None:
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    if not verbose:  # only posture-check's own records; others and py.warnings only when asked
+        handler.addFilter(lambda r: r.name.split(".")[0] == "posture_check")
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.captureWarnings(True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    _configure_logging(args.verbose)
     try:
-        return int(args._run(args) or 0)
+        with native_stderr_captured(enabled=not args.verbose):
+            return int(args._run(args) or 0)
     except PostureCheckError as exc:
         print(f"posture-check: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file-system problem the user can fix, not a crash
+        if args.verbose:
+            logging.getLogger(__name__).exception("file-system error")
+        print(f"posture-check: error: {os_error_message(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("posture-check: interrupted", file=sys.stderr)

@@ -17,6 +17,13 @@ follows one of them: at the start (and after the person was lost) the most promi
 largest landmark bounding box weighted by how central it is; after that, whichever candidate is
 nearest to the person followed in the previous frame. The number of people seen in each frame is
 kept in ``PoseSeries.meta["people_per_frame"]`` (capped at ``num_poses``), for quality warnings.
+A candidate whose image landmarks are not finite anywhere (the landmarker can return
+infinities) is not a person: it is dropped, and any single non-finite coordinate becomes NaN.
+
+:func:`estimate_file` checks the input (file present, image readable, video not damaged beyond
+use; :func:`posture_check.video_io.scan_video`) *before* loading the model, so a bad file fails
+at once. A damaged but usable video gives the frames that decode, and
+``PoseSeries.meta["damaged"]`` says which part was lost.
 """
 
 from __future__ import annotations
@@ -34,11 +41,14 @@ from .landmarks import N_LANDMARKS
 from .model import ensure_model
 from .series import PoseSeries
 from .video_io import (
+    check_input_file,
+    damaged_part,
     downscale_for_inference,
     is_image_path,
     iter_frames,
     probe_video,
     read_image_rgb,
+    scan_video,
 )
 
 RunningMode = Literal["image", "video", "live"]
@@ -174,18 +184,26 @@ class PoseEstimator:
 
     def _frame_arrays(self, result, frame_size: tuple[int, int]):
         """Pick the person to follow; return (image, world, visibility, presence, n_people)."""
-        n_people = len(result.pose_landmarks)
-        if n_people == 0:
+        if len(result.pose_landmarks) == 0:
             self._previous_px = None
             return None, 0
         cands = np.array(
             [[(lm.x, lm.y, lm.z, lm.visibility or 0.0, lm.presence or 0.0) for lm in pose]
              for pose in result.pose_landmarks], dtype=np.float64)
+        worlds = np.array([[(lm.x, lm.y, lm.z) for lm in pose]
+                           for pose in result.pose_world_landmarks], dtype=np.float64)
+        cands[~np.isfinite(cands)] = np.nan
+        worlds[~np.isfinite(worlds)] = np.nan
+        real = np.isfinite(cands[:, :, :2]).all(axis=2).any(axis=1)  # (K,) some finite landmark
+        cands, worlds = cands[real], worlds[real]
+        n_people = len(cands)
+        if n_people == 0:
+            self._previous_px = None
+            return None, 0
         xy_px = cands[:, :, :2] * np.asarray(frame_size, dtype=np.float64)
         k = choose_person(xy_px, frame_size, self._previous_px)
         self._previous_px = xy_px[k]
-        world = np.array([(lm.x, lm.y, lm.z) for lm in result.pose_world_landmarks[k]])
-        return (cands[k, :, :3], world, cands[k, :, 3], cands[k, :, 4]), n_people
+        return (cands[k, :, :3], worlds[k], cands[k, :, 3], cands[k, :, 4]), n_people
 
     def process_frames(
         self,
@@ -252,10 +270,20 @@ class PoseEstimator:
     def process_video(
         self, path: str | os.PathLike[str], *, progress: ProgressCallback | None = None
     ) -> PoseSeries:
-        """Every decodable frame of a video file, timestamps from the container."""
+        """Every decodable frame of a video file, timestamps from the container.
+
+        A damaged video beyond use raises :class:`InputError`; a damaged but usable one gives
+        what decodes, with ``meta["damaged"]`` (:meth:`DamagedPart.as_dict` plus its
+        ``message``) saying which part was lost.
+        """
         info = probe_video(path)
-        return self.process_frames(iter_frames(path), source=str(path), progress=progress,
-                                   expected_frames=info.n_frames)
+        series = self.process_frames(iter_frames(path), source=str(path), progress=progress,
+                                     expected_frames=info.n_frames)
+        dt = 1.0 / info.fps if info.fps > 0 else 1.0 / 30.0
+        damage = damaged_part(info, len(series), float(series.t_s[-1]) + dt)
+        if damage is not None:
+            series.meta.update(damaged=dict(damage.as_dict(), message=damage.message))
+        return series
 
 
 def estimate_file(
@@ -263,9 +291,17 @@ def estimate_file(
     options: EstimatorOptions | None = None,
     progress: ProgressCallback | None = None,
 ) -> PoseSeries:
-    """Landmarks of an image or a video file, choosing the running mode from the file."""
+    """Landmarks of an image or a video file, choosing the running mode from the file.
+
+    The input is checked before the model loads (see module docstring).
+    """
     options = options or EstimatorOptions()
+    check_input_file(path)
     image = is_image_path(path)
+    if image:
+        read_image_rgb(path)  # a corrupt image fails here, before the model loads
+    else:
+        scan_video(path).check_usable()
     mode: RunningMode = "image" if image else "video"
     with PoseEstimator(replace(options, running_mode=mode)) as est:
         return est.process_image(path) if image else est.process_video(path, progress=progress)

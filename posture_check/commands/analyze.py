@@ -4,12 +4,15 @@ annotated video)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
 from ..analysis import AnalysisOptions, analyze
-from ..errors import InputError
+from ..errors import InputError, OutputError
+from ..output_paths import check_output_dir, os_error_message, remove_created_dirs_on_failure
 from ..report import FORMATS, dumps, output_names, write_reports
+from ..video_io import is_image_path
 from .progress import progress_bar
 
 _FLAGS = ("pdf", "html", "csv", "video")
@@ -54,20 +57,23 @@ def _formats(args: argparse.Namespace) -> tuple[list[str], bool]:
 
 def _write(result, out: Path, formats: list[str]) -> dict[str, Path]:
     """Write every format (each atomically); on failure remove what this run wrote, and the
-    folder if this run created it, so no partial report is left behind."""
-    created = not out.exists()
+    folders this run created, so no partial report is left behind. An OS error becomes an
+    :class:`OutputError`; clean-up errors are suppressed so they never hide it."""
     names = output_names(Path(result.input.file_name).stem, result.input.kind)
     existed = {f for f in formats if (out / names[f]).exists()}
     try:
-        with progress_bar("writing report", unit="frame") as progress:
-            return write_reports(result, out, formats, progress=progress)
-    except BaseException:
-        for f in formats:
-            if f not in existed:
-                (out / names[f]).unlink(missing_ok=True)
-        if created and out.is_dir() and not any(out.iterdir()):
-            out.rmdir()
-        raise
+        with remove_created_dirs_on_failure(out):
+            try:
+                with progress_bar("writing report", unit="frame") as progress:
+                    return write_reports(result, out, formats, progress=progress)
+            except BaseException:
+                for f in formats:
+                    if f not in existed:
+                        with contextlib.suppress(OSError):
+                            (out / names[f]).unlink(missing_ok=True)
+                raise
+    except OSError as exc:
+        raise OutputError(os_error_message(exc)) from exc
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,12 +82,15 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--height-m must be a height in metres (0.5-2.6), got {args.height_m}")
     options = AnalysisOptions(model_path=args.model, stretch=args.stretch,
                               pain_side=args.pain_side, height_m=args.height_m)
+    out = args.out or Path.cwd() / f"{args.input.stem}_report"
+    if formats:  # checked before analysing; the folder is created only after it succeeded
+        kind = "image" if is_image_path(args.input) else "video"
+        names = output_names(args.input.stem, kind)
+        check_output_dir(out, [names[f] for f in formats])
     with progress_bar(f"analyse {args.input.name}") as progress:
         result = analyze(args.input, options, progress)
-    # the output folder is created only now, after the analysis succeeded
     paths = {}
     if formats:
-        out = args.out or Path.cwd() / f"{args.input.stem}_report"
         paths = _write(result, out, formats)
     if to_stdout:
         sys.stdout.write(dumps(result))
@@ -92,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{args.input.name}: {result.n_frames} frame(s), person in {result.n_detected}, "
           f"{n_flag} flag(s), {n_watch} to watch"
           + (f", stretch: {result.stretch.verdict}" if result.stretch is not None else "")
+          + (", PARTIAL (damaged recording)" if result.partial else "")
           + f" ({result.timings_s['total_s']:.1f} s)", file=info)
     for w in result.warnings:
         print(f"  warning: {w.message}", file=info)
