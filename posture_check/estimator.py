@@ -41,14 +41,13 @@ from .landmarks import N_LANDMARKS
 from .model import ensure_model
 from .series import PoseSeries
 from .video_io import (
-    check_input_file,
+    check_media,
     damaged_part,
     downscale_for_inference,
     is_image_path,
     iter_frames,
     probe_video,
     read_image_rgb,
-    scan_video,
 )
 
 RunningMode = Literal["image", "video", "live"]
@@ -296,12 +295,8 @@ def estimate_file(
     The input is checked before the model loads (see module docstring).
     """
     options = options or EstimatorOptions()
-    check_input_file(path)
+    check_media(path)  # a missing, corrupt or damaged file fails here, before the model loads
     image = is_image_path(path)
-    if image:
-        read_image_rgb(path)  # a corrupt image fails here, before the model loads
-    else:
-        scan_video(path).check_usable()
     mode: RunningMode = "image" if image else "video"
     with PoseEstimator(replace(options, running_mode=mode)) as est:
         return est.process_image(path) if image else est.process_video(path, progress=progress)

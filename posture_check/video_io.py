@@ -215,6 +215,17 @@ def scan_video(path: str | os.PathLike[str]) -> VideoScan:
     return VideoScan(info, n, until, damaged_part(info, n, until))
 
 
+def check_media(path: str | os.PathLike[str]) -> Path:
+    """Validate an input before any model loads: a readable image, or a video that is not
+    damaged beyond use (:func:`scan_video`). Raises :class:`InputError`; returns the path."""
+    p = check_input_file(path)
+    if is_image_path(p):
+        read_image_rgb(p)
+    else:
+        scan_video(p).check_usable()
+    return p
+
+
 def _decode(cap: cv2.VideoCapture, info: VideoInfo, allow_truncated: bool
             ) -> Iterator[tuple[float, np.ndarray]]:
     fps = info.fps
