@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a file-system problem the user can fix, not a crash
         if args.verbose:
             logging.getLogger(__name__).exception("file-system error")
-        print(f"posture-check: error: {os_error_message(exc)}", file=sys.stderr)
+        print(f"posture-check: error: {os_error_message(exc, action='')}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("posture-check: interrupted", file=sys.stderr)

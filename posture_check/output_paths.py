@@ -27,13 +27,15 @@ __all__ = ["check_output_dir", "check_output_file", "os_error_message",
 
 
 def os_error_message(exc: OSError, action: str = "cannot write") -> str:
-    """``"<action> <file>: <reason>"`` for an :class:`OSError` (no traceback, no errno)."""
+    """``"<action> <file>: <reason>"`` for an :class:`OSError` (no traceback, no errno);
+    ``"<file>: <reason>"`` when ``action`` is empty."""
     reason = exc.strerror or (os.strerror(exc.errno) if exc.errno else str(exc))
     reason = reason or exc.__class__.__name__
     name = exc.filename if exc.filename is not None else ""
     if exc.filename2 is not None:
         name = f"{name} -> {exc.filename2}"
-    return f"{action} {name}: {reason}" if name else f"{action}: {reason}"
+    head = " ".join(part for part in (action, str(name)) if part)
+    return f"{head}: {reason}" if head else reason
 
 
 def _nearest_existing(path: Path) -> Path:
