@@ -21,13 +21,13 @@ model: $(STAMP)
 
 # A font with Chinese/Japanese/Korean glyphs for names in the PDF report (Debian's WenQuanYi Zen
 # Hei; any Noto Sans CJK is used too). Optional: without it such names show as boxes, so a failed
-# install only prints a note.
+# install (no root, no password-less sudo, no network) only prints a note.
 fonts:
 	@[ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || \
 	  [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo -n ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	  fonts-wqy-zenhei >/dev/null; } || echo "note: no CJK font installed (fonts-wqy-zenhei);" \
+	  fonts-wqy-zenhei >/dev/null; } 2>/dev/null || echo "note: no CJK font installed (fonts-wqy-zenhei);" \
 	  "Chinese, Japanese and Korean names show as boxes in the PDF"
 
 # Debian's Chromium for the end-to-end browser test (Playwright never downloads a browser here).
