@@ -13,13 +13,15 @@ stream mode; a 20 s clip takes about 10 ms) and decodes only the first frame, th
 the packets found with the frame count the container lists. A video is damaged when fewer than
 :data:`TRUNCATION_TOLERANCE` (99 %) of the listed frames, less two, can be read and they also
 end more than 1 % (plus two frames) before the listed duration (the count some containers list
-is an estimate). A damaged video is analysed as far as it
-decodes, with a :class:`DamagedPart` saying which time range was lost, if at least
-:data:`MIN_PARTIAL_FRACTION` (half) of its frames remain and at least what a finding needs
-(:data:`MIN_PARTIAL_FRAMES` frames over :data:`MIN_PARTIAL_S` s, the minimum of
-``posture_check.measures.indicators``); otherwise it is refused with one line. Less than half
-means the file is more lost than kept: re-exporting or re-recording gives a truer picture than
-a report on a fragment.
+is an estimate). Decoding stops at the first frame that cannot be read, so what is lost is
+always the end: from there to the listed duration.
+
+A damaged video is analysed as far as it decodes, with a :class:`DamagedPart` saying which time
+range was lost, if at least :data:`MIN_PARTIAL_FRACTION` (half) of its frames remain and at
+least what a finding needs (:data:`MIN_PARTIAL_FRAMES` frames over :data:`MIN_PARTIAL_S` s, the
+minimum of ``posture_check.measures.indicators``); otherwise it is refused with one line. Less
+than half means the file is more lost than kept: re-exporting or re-recording gives a truer
+picture than a report on a fragment.
 """
 
 from __future__ import annotations

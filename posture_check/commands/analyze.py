@@ -54,9 +54,6 @@ def _formats(args: argparse.Namespace) -> tuple[list[str], bool]:
     from ..report import FORMATS
 
     to_stdout = args.json == "-"
-    if args.json not in (None, "", "-"):
-        raise InputError(f"--json takes no path (got {args.json!r}): use --out DIR, or '-' "
-                         "for stdout")
     chosen = [f for f in _FLAGS if getattr(args, f)]
     if args.json == "":
         chosen.insert(0, "json")
