@@ -6,9 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup model browser run test lint bench clean
+.PHONY: setup model fonts browser run test lint bench clean
 
-setup: $(STAMP) model
+setup: $(STAMP) model fonts
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,17 @@ $(STAMP): requirements.txt pyproject.toml
 
 model: $(STAMP)
 	$(PY) -m posture_check model
+
+# A font with Chinese/Japanese/Korean glyphs for names in the PDF report (Debian's WenQuanYi Zen
+# Hei; any Noto Sans CJK is used too). Optional: without it such names show as boxes, so a failed
+# install (no root, no password-less sudo, no network) only prints a note.
+fonts:
+	@[ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || \
+	  [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo -n ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  fonts-wqy-zenhei >/dev/null; } 2>/dev/null || echo "note: no CJK font installed (fonts-wqy-zenhei);" \
+	  "Chinese, Japanese and Korean names show as boxes in the PDF"
 
 # Debian's Chromium for the end-to-end browser test (Playwright never downloads a browser here).
 browser:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -141,6 +142,7 @@ def analysis_page() -> None:
     if submitted:
         options = AnalysisOptions(stretch=None if stretch == "none" else stretch,
                                   pain_side=None if pain == "not said" else pain)
+        tmp = ""  # the server's temporary folder never shows in a message
         try:
             if upload is not None:
                 with tempfile.TemporaryDirectory(prefix="posture-check-upload-") as tmp:
@@ -153,7 +155,8 @@ def analysis_page() -> None:
                 st.warning("Choose a file first.")
         except PostureCheckError as exc:
             st.session_state.pop("analysis", None)
-            st.error(f"Could not analyse this file: {exc}")
+            shown = str(exc).replace(f"{tmp}{os.sep}", "").replace(tmp, "") if tmp else exc
+            st.error(f"Could not analyse this file: {shown}")
     done = st.session_state.get("analysis")
     if done:
         show_result(done["result"], done["downloads"], key="analysis")

@@ -4,7 +4,7 @@ Pipeline: :mod:`posture_check.estimator` (MediaPipe pose landmarker) -> :class:`
 -> measures, stretch checks -> reports. It informs and never diagnoses.
 """
 
-from .errors import InputError, ModelError, NoPersonError, PostureCheckError
+from .errors import InputError, ModelError, NoPersonError, OutputError, PostureCheckError
 from .landmarks import Landmark
 from .series import PoseSeries
 
@@ -13,6 +13,7 @@ __all__ = [
     "Landmark",
     "ModelError",
     "NoPersonError",
+    "OutputError",
     "PoseSeries",
     "PostureCheckError",
 ]

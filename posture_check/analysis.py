@@ -31,6 +31,11 @@ Decisions:
   reason) and a warning names the body part and share of frames.
 * Quality warnings are raised when an issue affects at least :data:`WARN_FRACTION` (10 %) of the
   frames in which the person was found.
+* Damaged videos are found before the model loads (:func:`posture_check.video_io.scan_video`):
+  refused with one line when less than half of the recording (or less than a finding needs)
+  decodes, otherwise analysed as far as they decode; the result is then
+  :attr:`AnalysisResult.partial` and a ``damaged_recording`` warning (first in the list)
+  gives the time range that was lost.
 * A still photo is one moment. The findings rules normally require a few seconds of valid
   frames; a photo is judged on its single frame (``evaluate_findings(min_valid_frames=1,
   min_valid_s=0)``), and a warning says that one photo is less reliable than a 10 s video.
@@ -45,7 +50,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -63,12 +68,15 @@ from .measures.quality import landmark_flags
 from .series import PoseSeries
 from .video_io import (
     check_input_file,
+    damaged_part,
     downscale_for_inference,
     is_image_path,
     iter_frames,
     open_video,
+    probe_video,
     read_image_rgb,
     run_ahead,
+    scan_video,
 )
 
 __all__ = [
@@ -223,6 +231,11 @@ class AnalysisResult:
     @property
     def n_frames(self) -> int:
         return len(self.series)
+
+    @property
+    def partial(self) -> bool:
+        """The recording was damaged and only the part that decoded was analysed."""
+        return any(w.code == "damaged_recording" for w in self.warnings)
 
     @property
     def n_detected(self) -> int:
@@ -426,7 +439,7 @@ def quality_warnings(series: PoseSeries, measures: MeasureSeries, kind: str = "v
         fps = (n - 1) / dur if dur > 0 else 0.0
         if 0 < fps < 10:
             out.append(QualityWarning(
-                "low_frame_rate", f"Low frame rate ({fps:.0f} fps): fast movements and bouncing "
+                "low_frame_rate", f"Low frame rate ({fps:.2g} fps): fast movements and bouncing "
                 "may be missed.", None))
     roll = measures.meta.get("roll_deg", 0.0)
     if measures.meta.get("roll_source") == "scene" and abs(roll) >= LARGE_ROLL_DEG:
@@ -534,6 +547,8 @@ def analyze(
     t0 = time.perf_counter()
     path = check_input_file(input_path)
     info = _probe(path)
+    if info.kind == "video" and opts.max_frames is None:
+        scan_video(path).check_usable()  # a damaged file is refused before the model loads
     thumbs = _Thumbnails()
     est_opts = EstimatorOptions(model_path=opts.model_path, num_poses=opts.num_poses,
                                 max_side_px=opts.max_side_px, flip_average=opts.flip_average,
@@ -566,8 +581,19 @@ def analyze(
         dur = float(series.t_s[-1] - series.t_s[0])
         if not np.isfinite(info.duration_s) or opts.max_frames:
             info = InputInfo(**{**info.__dict__, "duration_s": dur})
-    return analyze_series(series, opts, info=info, thumbnails=thumbs.items, timings=timings,
-                          started=t0)
+    damage = None
+    if info.kind == "video" and opts.max_frames is None:
+        vinfo = probe_video(path)
+        dt = 1.0 / vinfo.fps if vinfo.fps > 0 else 1.0 / 30.0
+        damage = damaged_part(vinfo, len(series), float(series.t_s[-1]) + dt)
+        if damage is not None:
+            series.meta["damaged"] = dict(damage.as_dict(), message=damage.message)
+    result = analyze_series(series, opts, info=info, thumbnails=thumbs.items, timings=timings,
+                            started=t0)
+    if damage is not None:
+        lost = QualityWarning("damaged_recording", damage.message, damage.fraction_lost)
+        result = replace(result, warnings=(lost, *result.warnings))
+    return result
 
 
 def analyze_series(

@@ -36,7 +36,9 @@ def atomic_path(path: str | os.PathLike[str], suffix: str | None = None) -> Iter
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     finally:
-        tmp.unlink(missing_ok=True)
+        # never let a failing clean-up hide the error that got us here
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:

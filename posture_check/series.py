@@ -120,8 +120,9 @@ class PoseSeries:
 
     @property
     def detected(self) -> np.ndarray:
-        """``(T,)`` bool: a person was found in the frame."""
-        return ~np.isnan(self.image[:, :, 0]).all(axis=1)
+        """``(T,)`` bool: a person was found in the frame, i.e. at least one landmark has finite
+        image x and y (a frame of NaN or infinite landmarks has nobody)."""
+        return np.isfinite(self.image[:, :, :2]).all(axis=2).any(axis=1)
 
     def image_px(self) -> np.ndarray:
         """``(T, 33, 2)`` image x, y in pixels (float64), so angles are not distorted."""

@@ -6,6 +6,22 @@
 * Rotation metadata of phone videos is honoured (OpenCV applies it by default).
 * Decoding runs ahead of the consumer on its own thread through a bounded queue, so memory stays
   bounded on hour-long videos while inference never waits for the decoder.
+
+Damaged videos (a phone recording cut short, a broken download) are found *before* any analysis:
+:func:`scan_video` reads every packet of the video stream without decoding it (OpenCV's raw
+stream mode; a 20 s clip takes about 10 ms) and decodes only the first frame, then compares
+the packets found with the frame count the container lists. A video is damaged when fewer than
+:data:`TRUNCATION_TOLERANCE` (99 %) of the listed frames, less two, can be read and they also
+end more than 1 % (plus two frames) before the listed duration (the count some containers list
+is an estimate). Decoding stops at the first frame that cannot be read, so what is lost is
+always the end: from there to the listed duration.
+
+A damaged video is analysed as far as it decodes, with a :class:`DamagedPart` saying which time
+range was lost, if at least :data:`MIN_PARTIAL_FRACTION` (half) of its frames remain and at
+least what a finding needs (:data:`MIN_PARTIAL_FRAMES` frames over :data:`MIN_PARTIAL_S` s, the
+minimum of ``posture_check.measures.indicators``); otherwise it is refused with one line. Less
+than half means the file is more lost than kept: re-exporting or re-recording gives a truer
+picture than a report on a fragment.
 """
 
 from __future__ import annotations
@@ -23,9 +39,12 @@ import numpy as np
 
 from .errors import InputError
 
-# A video decoding to fewer than this fraction of the frames its container lists is refused as
-# truncated (container counts of variable-frame-rate files can be a little off).
-TRUNCATION_TOLERANCE = 0.95
+# A video decoding to fewer than this fraction of the frames its container lists is damaged
+# (container counts of variable-frame-rate files can be a little off); see the module docstring.
+TRUNCATION_TOLERANCE = 0.99
+MIN_PARTIAL_FRACTION = 0.5  # a damaged video needs this share of its frames decodable ...
+MIN_PARTIAL_FRAMES = 10  # ... and at least what a finding needs (MIN_VALID_FRAMES ...
+MIN_PARTIAL_S = 1.0  # ... over MIN_VALID_S seconds), else it is refused
 T = TypeVar("T")
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 
@@ -43,6 +62,67 @@ class VideoInfo:
     @property
     def duration_s(self) -> float:
         return self.n_frames / self.fps if self.fps > 0 else float("nan")
+
+
+@dataclass(frozen=True)
+class DamagedPart:
+    """The part of a damaged video that could not be read (see module docstring).
+
+    ``n_decoded`` of the ``n_listed`` frames decode, covering 0 .. ``decoded_until_s`` of the
+    ``duration_s`` seconds the container lists; the rest is lost.
+    """
+
+    path: Path
+    n_decoded: int
+    n_listed: int
+    decoded_until_s: float
+    duration_s: float
+
+    @property
+    def fraction_lost(self) -> float:
+        return 1.0 - self.n_decoded / max(self.n_listed, 1)
+
+    @property
+    def usable(self) -> bool:
+        """Enough is left to measure (see module docstring)."""
+        return (self.n_decoded >= MIN_PARTIAL_FRACTION * self.n_listed
+                and self.n_decoded >= MIN_PARTIAL_FRAMES
+                and self.decoded_until_s >= MIN_PARTIAL_S)
+
+    @property
+    def message(self) -> str:
+        """The quality warning of a partial report."""
+        return (f"The recording is damaged: only the first {self.decoded_until_s:.1f} s of "
+                f"{self.duration_s:.1f} s ({self.n_decoded} of {self.n_listed} frames) could be "
+                f"decoded; the part from {self.decoded_until_s:.1f} s to {self.duration_s:.1f} s "
+                "is lost and not analysed. This report is partial.")
+
+    def refusal(self) -> str:
+        """The error line when too little is left."""
+        return (f"{self.path}: truncated or corrupt video: only {self.n_decoded} of the "
+                f"{self.n_listed} frames ({self.decoded_until_s:.1f} s of "
+                f"{self.duration_s:.1f} s) can be decoded; at least half of the recording (and "
+                f"{MIN_PARTIAL_FRAMES} frames over {MIN_PARTIAL_S:.0f} s) is needed to measure "
+                "anything")
+
+    def as_dict(self) -> dict:
+        return {"n_decoded": self.n_decoded, "n_listed": self.n_listed,
+                "decoded_until_s": round(self.decoded_until_s, 3),
+                "duration_s": round(self.duration_s, 3),
+                "lost_s": [round(self.decoded_until_s, 3), round(self.duration_s, 3)]}
+
+
+def damaged_part(info: VideoInfo, n_decoded: int, decoded_until_s: float) -> DamagedPart | None:
+    """A :class:`DamagedPart` if ``n_decoded`` frames fall short of what ``info`` lists."""
+    if info.n_frames <= 0 or n_decoded >= info.n_frames * TRUNCATION_TOLERANCE - 2:
+        return None
+    duration = info.duration_s
+    dt = 1.0 / info.fps if info.fps > 0 else 1.0 / 30.0
+    if np.isfinite(duration) and decoded_until_s >= duration * TRUNCATION_TOLERANCE - 2 * dt:
+        return None
+    if not np.isfinite(duration) or duration < decoded_until_s:
+        duration = decoded_until_s * info.n_frames / max(n_decoded, 1)
+    return DamagedPart(info.path, n_decoded, info.n_frames, decoded_until_s, duration)
 
 
 def check_input_file(path: str | os.PathLike[str]) -> Path:
@@ -94,6 +174,60 @@ def probe_video(path: str | os.PathLike[str]) -> VideoInfo:
     return info
 
 
+@dataclass(frozen=True)
+class VideoScan:
+    """What a quick scan of a video found: container facts, readable frames, the lost part."""
+
+    info: VideoInfo
+    n_readable: int
+    readable_until_s: float
+    damage: DamagedPart | None
+
+    def check_usable(self) -> None:
+        """Raise :class:`InputError` if the video is damaged beyond use (module docstring)."""
+        if self.damage is not None and not self.damage.usable:
+            raise InputError(self.damage.refusal())
+
+
+def scan_video(path: str | os.PathLike[str]) -> VideoScan:
+    """Find a damaged video before analysing it: decode the first frame, then read every packet
+    of the video stream without decoding it (see module docstring). Takes milliseconds where
+    the backend supports raw packets, else one decode-free ``grab()`` pass."""
+    cap, info = open_video(path)
+    try:
+        ok, _ = cap.read()
+    finally:
+        cap.release()
+    if not ok:
+        raise InputError(f"{info.path}: no frames could be decoded (corrupt or empty video)")
+    cap = cv2.VideoCapture(str(info.path))
+    try:
+        raw = bool(cap.set(cv2.CAP_PROP_FORMAT, -1))  # packets, not pictures
+        n, last_ms = 0, 0.0
+        while cap.grab():
+            n += 1
+            ms = cap.get(cv2.CAP_PROP_POS_MSEC)
+            last_ms = ms if np.isfinite(ms) else last_ms
+    finally:
+        cap.release()
+    dt = 1.0 / info.fps if info.fps > 0 else 1.0 / 30.0
+    until = last_ms / 1000.0 + dt if last_ms > 0 else n * dt
+    if not raw:  # grab() positions are already past the frame
+        until = last_ms / 1000.0 if last_ms > 0 else n * dt
+    return VideoScan(info, n, until, damaged_part(info, n, until))
+
+
+def check_media(path: str | os.PathLike[str]) -> Path:
+    """Validate an input before any model loads: a readable image, or a video that is not
+    damaged beyond use (:func:`scan_video`). Raises :class:`InputError`; returns the path."""
+    p = check_input_file(path)
+    if is_image_path(p):
+        read_image_rgb(p)
+    else:
+        scan_video(p).check_usable()
+    return p
+
+
 def _decode(cap: cv2.VideoCapture, info: VideoInfo, allow_truncated: bool
             ) -> Iterator[tuple[float, np.ndarray]]:
     fps = info.fps
@@ -112,11 +246,9 @@ def _decode(cap: cv2.VideoCapture, info: VideoInfo, allow_truncated: bool
         yield t, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
     if index == 0:
         raise InputError(f"{info.path}: no frames could be decoded (corrupt or empty video)")
-    if not allow_truncated and index < info.n_frames * TRUNCATION_TOLERANCE - 2:
-        raise InputError(
-            f"{info.path}: truncated or corrupt video: decoded {index} of the "
-            f"{info.n_frames} frames the container lists"
-        )
+    damage = damaged_part(info, index, last_t + fallback_dt)
+    if not allow_truncated and damage is not None and not damage.usable:
+        raise InputError(damage.refusal())
 
 
 def iter_frames(
@@ -126,8 +258,9 @@ def iter_frames(
 
     ``prefetch`` bounds how many decoded frames wait in memory (0 = decode on the caller's
     thread). Decoding stops at the first undecodable frame; then, unless ``allow_truncated``,
-    :class:`InputError` is raised if far fewer frames came out than the container lists, so a
-    damaged file is reported rather than silently analysed in part.
+    :class:`InputError` is raised if too little of the video decoded to measure anything (see
+    module docstring). A damaged but usable video yields what decodes: compare the frames
+    received with the container's count (:func:`damaged_part`) to tell the user what was lost.
     """
     cap, info = open_video(path)
 

@@ -84,10 +84,11 @@ def test_failure_while_writing_leaves_nothing(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr("posture_check.report.write_video", broken)
     assert video_report is not None
-    out = tmp_path / "out"
-    with pytest.raises(OSError):
-        cli.main(["analyze", str(CLIP), "--out", str(out)])
-    assert not out.exists()
+    out = tmp_path / "out" / "nested"
+    assert cli.main(["analyze", str(CLIP), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["posture-check: error: cannot write: disk full"]
+    assert not (tmp_path / "out").exists()  # both folders this run created are gone
 
 
 def test_unknown_stretch_is_a_usage_error(capsys):

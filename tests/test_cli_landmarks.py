@@ -55,13 +55,14 @@ def _truncated_copy(src, dst, fraction):
         (lambda d, m: _write(d / "broken.jpg", b"\xff\xd8\xff garbage"),
          "not a readable image"),
         (lambda d, m: _truncated_copy(m / "standing_front.mp4", d / "cut.mp4", 0.02),
-         "truncated or corrupt video: decoded 1 of the 106 frames"),
-        (lambda d, m: _truncated_copy(m / "standing_front.mp4", d / "half.mp4", 0.5),
-         "truncated or corrupt video"),
+         "truncated or corrupt video: only 1 of the 106 frames"),
+        # less than half of the recording left: refused (half or more gives a partial result)
+        (lambda d, m: _truncated_copy(m / "standing_front.mp4", d / "cut40.mp4", 0.4),
+         "truncated or corrupt video: only 42 of the 106 frames"),
         (lambda d, m: cv2.imwrite(str(d / "wall.png"), np.full((480, 640, 3), 200, np.uint8))
          and d / "wall.png", "no person detected"),
     ],
-    ids=["missing", "empty", "text-as-video", "corrupt-jpeg", "truncated-2pct", "truncated-half",
+    ids=["missing", "empty", "text-as-video", "corrupt-jpeg", "truncated-2pct", "truncated-40pct",
          "no-person"],
 )
 def test_bad_input_fails_clearly_and_writes_nothing(tmp_path, real_media, model_path, capsys,
@@ -74,3 +75,14 @@ def test_bad_input_fails_clearly_and_writes_nothing(tmp_path, real_media, model_
     assert re.search(message, err), err
     assert not out.exists()
     assert not (out.parent.exists() and any(out.parent.iterdir()))
+
+
+def test_half_decodable_video_gives_the_part_that_decodes(tmp_path, real_media, model_path,
+                                                         capsys):
+    src = _truncated_copy(real_media / "standing_front.mp4", tmp_path / "half.mp4", 0.5)
+    out = tmp_path / "half.npz"
+    assert main(["landmarks", str(src), "-o", str(out)]) == 0
+    series = PoseSeries.load(out)
+    assert len(series) == 53
+    assert series.meta["damaged"]["lost_s"] == pytest.approx([5.3, 10.6], abs=0.05)
+    assert "the part from 5.3 s to 10.6 s is lost" in capsys.readouterr().out

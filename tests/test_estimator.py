@@ -60,3 +60,26 @@ def test_live_frames_tolerate_repeated_timestamps(model_path, real_media):
     with PoseEstimator(EstimatorOptions(model_path=model_path, running_mode="live")) as est:
         results = [est.process_frame(rgb, 1.0) for _, rgb in frames]  # same arrival time
     assert all(r.detected[0] for r in results)
+
+
+def test_candidates_with_infinite_landmarks_are_not_people(image_estimator, real_media):
+    from posture_check.video_io import read_image_rgb
+
+    rgb = read_image_rgb(real_media / "COCO_val2014_000000000241.jpg")
+    size = (rgb.shape[1], rgb.shape[0])
+    result = image_estimator._detect(rgb, 0.0)  # a real landmarker result: three people
+    assert len(result.pose_landmarks) == 3
+    for lm in result.pose_landmarks[0]:
+        lm.x, lm.y = float("inf"), float("-inf")
+    result.pose_landmarks[1][0].x = float("nan")
+    result.pose_landmarks[1][5].z = float("inf")
+    arrays, n_people = image_estimator._frame_arrays(result, size)
+    assert n_people == 2  # the all-infinite one is dropped
+    image, world, _, _ = arrays
+    assert np.isfinite(image[:, :2]).any() and not np.isinf(image).any()
+    assert not np.isinf(world).any()
+    for pose in result.pose_landmarks[1:]:
+        for lm in pose:
+            lm.x = float("inf")
+    arrays, n_people = image_estimator._frame_arrays(result, size)
+    assert arrays is None and n_people == 0

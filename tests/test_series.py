@@ -26,6 +26,16 @@ def test_shapes_are_checked_with_a_clear_message():
         PoseSeries(s.image, s.world, s.visibility, s.presence, s.t_s, (0, 480))
 
 
+def test_infinite_landmarks_are_not_a_detection():
+    s = make_series(4)
+    image = s.image.copy()
+    image[1] = np.inf  # every landmark infinite: nobody there
+    image[2, :, :2] = -np.inf
+    image[3, 1:, 0] = np.nan  # one finite landmark left: still a person (partly seen)
+    t = PoseSeries(image, s.world, s.visibility, s.presence, s.t_s, s.frame_size)
+    np.testing.assert_array_equal(t.detected, [True, False, False, True])
+
+
 def test_empty_series_is_all_nan_and_not_detected():
     s = PoseSeries.empty(np.arange(3) / 10, (100, 200))
     assert len(s) == 3

@@ -4,20 +4,30 @@ annotated video)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
-from ..analysis import AnalysisOptions, analyze
-from ..errors import InputError
-from ..report import FORMATS, dumps, output_names, write_reports
+from ..errors import InputError, OutputError
+from ..output_paths import check_output_dir, os_error_message, remove_created_dirs_on_failure
+from ..video_io import check_media, is_image_path
 from .progress import progress_bar
 
 _FLAGS = ("pdf", "html", "csv", "video")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def _stretch_name(name: str) -> str:
+    """argparse type of ``--stretch``: the catalogue (and SciPy with it) is imported only when
+    the option is used, so checking a bad input stays fast."""
     from ..stretch import CATALOGUE
 
+    if name not in CATALOGUE:
+        raise argparse.ArgumentTypeError(
+            f"unknown stretch {name!r}; choose from {', '.join(sorted(CATALOGUE))}")
+    return name
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", type=Path, help="video (mp4, mov, avi, ...) or photo (jpg, png)")
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: <input name>_report in the current folder)")
@@ -28,8 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--csv", action="store_true", help="write one CSV row per frame")
     parser.add_argument("--video", action="store_true",
                         help="write the annotated video (H.264 MP4; a PNG for a photo)")
-    parser.add_argument("--stretch", choices=sorted(CATALOGUE), default=None,
-                        help="check the form of this stretch")
+    parser.add_argument("--stretch", type=_stretch_name, default=None, metavar="NAME",
+                        help="check the form of this stretch of the catalogue, e.g. "
+                        "standing_hamstring (an unknown name lists them all)")
     parser.add_argument("--pain-side", choices=("left", "right"), default=None,
                         help="the side where you feel the pain (findings relate the lean to it)")
     parser.add_argument("--height-m", type=float, default=None,
@@ -48,10 +59,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _formats(args: argparse.Namespace) -> tuple[list[str], bool]:
     """(formats written to files, JSON to stdout)."""
+    from ..report import FORMATS
+
     to_stdout = args.json == "-"
-    if args.json not in (None, "", "-"):
-        raise InputError(f"--json takes no path (got {args.json!r}): use --out DIR, or '-' "
-                         "for stdout")
     chosen = [f for f in _FLAGS if getattr(args, f)]
     if args.json == "":
         chosen.insert(0, "json")
@@ -62,38 +72,55 @@ def _formats(args: argparse.Namespace) -> tuple[list[str], bool]:
 
 def _write(result, out: Path, formats: list[str]) -> dict[str, Path]:
     """Write every format (each atomically); on failure remove what this run wrote, and the
-    folder if this run created it, so no partial report is left behind."""
-    created = not out.exists()
+    folders this run created, so no partial report is left behind. An OS error becomes an
+    :class:`OutputError`; clean-up errors are suppressed so they never hide it."""
+    from ..report import output_names, write_reports
+
     names = output_names(Path(result.input.file_name).stem, result.input.kind)
     existed = {f for f in formats if (out / names[f]).exists()}
     try:
-        with progress_bar("writing report", unit="frame") as progress:
-            return write_reports(result, out, formats, progress=progress)
-    except BaseException:
-        for f in formats:
-            if f not in existed:
-                (out / names[f]).unlink(missing_ok=True)
-        if created and out.is_dir() and not any(out.iterdir()):
-            out.rmdir()
-        raise
+        with remove_created_dirs_on_failure(out):
+            try:
+                with progress_bar("writing report", unit="frame") as progress:
+                    return write_reports(result, out, formats, progress=progress)
+            except BaseException:
+                for f in formats:
+                    if f not in existed:
+                        with contextlib.suppress(OSError):
+                            (out / names[f]).unlink(missing_ok=True)
+                raise
+    except OSError as exc:
+        raise OutputError(os_error_message(exc)) from exc
 
 
 def run(args: argparse.Namespace) -> int:
-    formats, to_stdout = _formats(args)
+    if args.json not in (None, "", "-"):
+        raise InputError(f"--json takes no path (got {args.json!r}): use --out DIR, or '-' "
+                         "for stdout")
     if args.height_m is not None and not 0.5 <= args.height_m <= 2.6:
         raise InputError(f"--height-m must be a height in metres (0.5-2.6), got {args.height_m}")
+    # Everything a user can get wrong is checked before the analysis (and before importing
+    # it): the input first (a damaged video is found in milliseconds), then the output folder.
+    check_media(args.input)
+    from ..analysis import AnalysisOptions, analyze
+    from ..report import dumps, output_names
+
+    formats, to_stdout = _formats(args)
     if args.camera_roll_deg is not None and not abs(args.camera_roll_deg) <= 45:
         raise InputError(f"--camera-roll-deg must be within +-45, got {args.camera_roll_deg}")
     options = AnalysisOptions(model_path=args.model, stretch=args.stretch,
                               pain_side=args.pain_side, height_m=args.height_m,
                               roll_deg=args.camera_roll_deg,
                               flip_average=not args.no_flip_average)
+    out = args.out or Path.cwd() / f"{args.input.stem}_report"
+    if formats:  # the folder itself is created only after the analysis succeeded
+        kind = "image" if is_image_path(args.input) else "video"
+        names = output_names(args.input.stem, kind)
+        check_output_dir(out, [names[f] for f in formats])
     with progress_bar(f"analyse {args.input.name}") as progress:
         result = analyze(args.input, options, progress)
-    # the output folder is created only now, after the analysis succeeded
     paths = {}
     if formats:
-        out = args.out or Path.cwd() / f"{args.input.stem}_report"
         paths = _write(result, out, formats)
     if to_stdout:
         sys.stdout.write(dumps(result))
@@ -104,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{args.input.name}: {result.n_frames} frame(s), person in {result.n_detected}, "
           f"{n_flag} flag(s), {n_watch} to watch"
           + (f", stretch: {result.stretch.verdict}" if result.stretch is not None else "")
+          + (", PARTIAL (damaged recording)" if result.partial else "")
           + f" ({result.timings_s['total_s']:.1f} s)", file=info)
     for w in result.warnings:
         print(f"  warning: {w.message}", file=info)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import NoPersonError
+from ..errors import NoPersonError, OutputError
 from ..estimator import EstimatorOptions, estimate_file
+from ..output_paths import check_output_file, os_error_message, remove_created_dirs_on_failure
 from .progress import progress_bar
 
 
@@ -18,13 +19,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_output_file(args.output)  # before any decoding or model loading
     with progress_bar(f"landmarks {args.input.name}") as progress:
         series = estimate_file(args.input, EstimatorOptions(model_path=args.model), progress)
     found = int(series.detected.sum())
     if found == 0:
         raise NoPersonError(f"{args.input}: no person detected in {len(series)} frame(s); "
                             "nothing written")
-    out = series.save(args.output)
+    try:
+        with remove_created_dirs_on_failure(args.output.parent):
+            out = series.save(args.output)
+    except OSError as exc:
+        raise OutputError(os_error_message(exc)) from exc
     print(f"{out}: {len(series)} frame(s), person found in {found} "
           f"({100.0 * found / len(series):.0f}%), {series.frame_size[0]}x{series.frame_size[1]}")
+    if damage := series.meta.get("damaged"):
+        print(f"  warning: {damage['message']}")
     return 0

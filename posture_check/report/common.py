@@ -69,6 +69,10 @@ def headline(result) -> str:
     sa = result.stretch
     if sa is not None:
         text += f" Stretch ({sa.stretch.replace('_', ' ')}): {sa.verdict.replace('_', ' ')}."
+    lost = (result.series.meta.get("damaged") or {}).get("lost_s")
+    if getattr(result, "partial", False) and lost:
+        text = (f"Partial report: the recording is damaged, {lost[0]:.1f}-{lost[1]:.1f} s "
+                "could not be read. " + text)
     return text
 
 

@@ -127,6 +127,9 @@ def build_report(result) -> dict:
             "pain_side": result.options.pain_side, "height_m": result.options.height_m,
             "stretch_requested": result.options.stretch,
             "frames_with_several_people_fraction": float(np.mean(result.people_per_frame > 1)),
+            # a damaged recording analysed as far as it decoded: the time range lost [from, to]
+            "partial": result.partial,
+            "lost_s": (series.meta.get("damaged") or {}).get("lost_s"),
         },
         "views": result.view_fractions(),
         "main_view": result.main_view,

@@ -33,6 +33,7 @@ from .common import (
     sorted_findings,
     stretch_rows,
 )
+from .fonts import report_font_family
 from .json_report import DOC_TITLES
 from .plots import measures_figure, stretch_figure, summary_figure
 
@@ -257,8 +258,10 @@ def _render(result, pdf: PdfPages) -> None:
 def pdf_bytes(result) -> bytes:
     """The PDF report as bytes."""
     buf = io.BytesIO()
-    with PdfPages(buf, metadata={"Title": f"Posture report: {result.input.file_name}",
-                                 "Creator": "posture-check"}) as pdf:
+    # a CJK fallback font so names in Chinese, Japanese or Korean do not show as boxes
+    with matplotlib.rc_context({"font.family": list(report_font_family())}), \
+            PdfPages(buf, metadata={"Title": f"Posture report: {result.input.file_name}",
+                                    "Creator": "posture-check"}) as pdf:
         _render(result, pdf)
     return buf.getvalue()
 

