@@ -20,11 +20,15 @@ from posture_check.measures.synthetic import StickPose, SyntheticCamera, synthet
 DOCS_DIR = "/work/shared/docs"
 
 
-def measure_series(values: dict[str, np.ndarray], fps: float = 30.0) -> MeasureSeries:
+def measure_series(values: dict[str, np.ndarray], fps: float = 30.0,
+                   roll_source: str = "given") -> MeasureSeries:
+    """Measures of a person facing a camera whose roll is known (levelled), so each value's
+    90% interval is the validated model error (posture_check.measures.uncertainty)."""
     n = len(next(iter(values.values())))
     full = {k: values.get(k, np.full(n, np.nan)) for k in MEASURES}
     reasons = {k: np.where(np.isfinite(v), 0, 4).astype(np.int8) for k, v in full.items()}
-    return MeasureSeries(np.arange(n) / fps, full, reasons, np.full(n, "front"), np.zeros(n))
+    return MeasureSeries(np.arange(n) / fps, full, reasons, np.full(n, "front"), np.zeros(n),
+                         {"roll_source": roll_source})
 
 
 def by_measure(findings):
@@ -45,14 +49,19 @@ def test_table_cites_existing_docs_and_references():
 def test_sustained_fraction_rule():
     n = 100
     lean = np.zeros(n)
-    lean[:50] = -4.0                 # 50% of frames leaning left: not sustained
+    lean[:50] = -5.0                 # 50% of frames leaning left: not sustained
     f = by_measure(evaluate_findings(measure_series({"lateral_lean": lean})))["lateral_lean"]
     assert f.severity == "ok"
-    lean[:70] = -4.0                 # 70%: sustained, beyond the flag threshold (3 deg)
+    lean[:70] = -5.0                 # 70%: sustained, beyond the flag threshold (3 deg)
     f = by_measure(evaluate_findings(measure_series({"lateral_lean": lean})))["lateral_lean"]
     assert f.severity == "flag" and f.direction == "left"
     assert f.fraction_of_valid_frames == pytest.approx(0.7)
     assert "doc 000" in f.message and "lean" in f.message
+    # the whole 90% interval must be beyond the threshold: with an unknown camera roll (+-5.4)
+    # the same lean is only a "watch"
+    f = by_measure(evaluate_findings(measure_series({"lateral_lean": lean},
+                                                    roll_source="none")))["lateral_lean"]
+    assert f.severity == "watch" and "flag_withheld" in f.extra
 
 
 def test_watch_between_thresholds_and_one_frame_never_flags():
@@ -88,7 +97,7 @@ def test_not_measured_when_too_few_valid_frames():
 
 def test_obliquity_mentions_bent_knee_on_low_side():
     n = 60
-    ms = measure_series({"pelvic_obliquity": np.full(n, 4.0),       # right hip higher
+    ms = measure_series({"pelvic_obliquity": np.full(n, 7.0),       # right hip higher
                          "knee_flexion_left": np.full(n, 15.0),     # left (low) knee bent
                          "knee_flexion_right": np.full(n, 2.0)})
     f = by_measure(evaluate_findings(ms))["pelvic_obliquity"]
@@ -98,9 +107,9 @@ def test_obliquity_mentions_bent_knee_on_low_side():
 
 def test_turnout_one_sided_and_asymmetry():
     n = 60
-    ms = measure_series({"foot_turnout_left": np.full(n, 8.0),
-                         "foot_turnout_right": np.full(n, 24.0),
-                         "foot_turnout_asymmetry": np.full(n, 16.0)})
+    ms = measure_series({"foot_turnout_left": np.full(n, 4.0),
+                         "foot_turnout_right": np.full(n, 30.0),
+                         "foot_turnout_asymmetry": np.full(n, 26.0)})
     f = by_measure(evaluate_findings(ms))
     assert f["foot_turnout_left"].severity == "ok"
     assert f["foot_turnout_right"].severity == "flag"
@@ -126,9 +135,11 @@ def test_baseline_change_and_pelvic_tilt_baseline_only():
 
 
 def test_end_to_end_synthetic_person_flags_what_was_built():
-    pose = StickPose(lateral_lean=-5.0, foot_turnout_right=28.0, foot_turnout_left=5.0)
+    pose = StickPose(lateral_lean=-5.0, foot_turnout_right=32.0, foot_turnout_left=5.0)
     s = synthetic_series(pose, SyntheticCamera(height_m=1.0), n_frames=60, noise_px=0.5)
-    f = by_measure(evaluate_findings(compute_measures(s, method="hybrid", pitch_deg=1.5)))
+    # the synthetic camera is level, and we say so (as a user with a spirit level would)
+    f = by_measure(evaluate_findings(compute_measures(s, method="hybrid", pitch_deg=1.5,
+                                                      roll_source="given")))
     assert f["lateral_lean"].severity == "flag" and f["lateral_lean"].direction == "left"
     assert f["foot_turnout_right"].severity == "flag"
     assert f["foot_turnout_left"].severity == "ok"

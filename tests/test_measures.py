@@ -175,12 +175,28 @@ def test_calibrated_estimator_is_mirror_antisymmetric_and_turns_with_the_image()
     a = compute_measures(s, smoothing=None)
     b = compute_measures(s.mirrored(), smoothing=None)
     for k in ("lateral_lean", "pelvic_obliquity", "foot_turnout_asymmetry"):
-        assert one(b, k) == pytest.approx(-one(a, k), abs=1e-3), k
-    assert one(b, "foot_turnout_left") == pytest.approx(one(a, "foot_turnout_right"), abs=1e-3)
+        if np.isnan(one(a, k)):  # gated (the stick figure's feet are far outside the fit family)
+            assert np.isnan(one(b, k)) and a.reason_names(k)[0] == b.reason_names(k)[0], k
+        else:
+            assert one(b, k) == pytest.approx(-one(a, k), abs=1e-3), k
+    for k, twin in (("foot_turnout_left", "foot_turnout_right"),
+                    ("foot_turnout_right", "foot_turnout_left")):
+        if np.isnan(one(a, twin)):
+            assert np.isnan(one(b, k)) and a.reason_names(twin)[0] == b.reason_names(k)[0], k
+        else:
+            assert one(b, k) == pytest.approx(one(a, twin), abs=1e-3), k
+    # rotation equivariance of the estimators themselves (ungated: the stick figure's hips sit
+    # outside the calibration family, so a rolled reading may be gated as implausible)
+    from posture_check.measures.body_frame import hybrid_block
+    from posture_check.measures.compute import raw_measures
+
+    def raw(series, roll=0.0):
+        blk = hybrid_block(series.image, series.world, series.frame_size, roll)
+        return {k: float(v[0]) for k, v in raw_measures(blk, series.frame_size).items()}
+
     rolled = synthetic_series(POSE, SyntheticCamera(height_m=1.2, roll_deg=6.0), n_frames=2)
-    r = compute_measures(rolled, smoothing=None)
+    a0, r = raw(s), raw(rolled)
     # a counter-clockwise roll adds to the lean toward the subject's right, lowers the right hip
-    assert one(r, "lateral_lean") - one(a, "lateral_lean") == pytest.approx(6.0, abs=0.3)
-    assert one(r, "pelvic_obliquity") - one(a, "pelvic_obliquity") == pytest.approx(-6.0, abs=0.3)
-    fixed = compute_measures(rolled, smoothing=None, roll_deg=6.0)
-    assert one(fixed, "lateral_lean") == pytest.approx(one(a, "lateral_lean"), abs=0.3)
+    assert r["lateral_lean"] - a0["lateral_lean"] == pytest.approx(6.0, abs=0.3)
+    assert r["pelvic_obliquity"] - a0["pelvic_obliquity"] == pytest.approx(-6.0, abs=0.3)
+    assert raw(rolled, 6.0)["lateral_lean"] == pytest.approx(a0["lateral_lean"], abs=0.3)
