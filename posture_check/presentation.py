@@ -67,6 +67,7 @@ REASON_TEXT: dict[str, str] = {
     "low_visibility": "joints hard to see",
     "wrong_view": "the wrong way round to the camera",
     "too_short": "too little usable footage",
+    "not_standing": "only meaningful standing upright, knees and hips straight",
 }
 
 #: Finding severity -> the word shown beside it.

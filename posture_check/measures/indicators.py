@@ -194,6 +194,8 @@ def _not_measured(ind: Indicator, ms: MeasureSeries, v: np.ndarray, n_valid: int
     codes = ms.reasons[ind.measure]
     bad = codes[codes != 0]
     why = REASONS[int(np.bincount(bad).argmax())] if bad.size else "too_short"
+    if not bad.size and ind.measure == "pelvic_tilt" and n_valid < len(ms):
+        why = "not_standing"  # the proxy is gated where the knees or hips are bent
     views = " or ".join(dict.fromkeys("side-on to the camera" if v.endswith("_side") else
                                       view_label(v) for v in MEASURE_SPECS[ind.measure].views))
     msg = (f"{measure_label(ind.measure)}: not measured (only {n_valid} usable frames; "

@@ -7,10 +7,12 @@ import numpy as np
 
 from ..draw import AngleAnnotator, FindingsBanner, SkeletonAnnotator
 from ..measures import MEASURE_SPECS
+from ..presentation import MEASURE_LABELS, REASON_TEXT, measure_label, stretch_title
 
 __all__ = [
     "SEVERITY_ORDER",
     "annotated_key_frames",
+    "cited_docs",
     "fmt_value",
     "headline",
     "measure_rows",
@@ -22,16 +24,21 @@ __all__ = [
 
 SEVERITY_ORDER = {"flag": 0, "watch": 1, "ok": 2, "not_measured": 3}
 SEVERITY_LABEL = {"flag": "FLAG", "watch": "WATCH", "ok": "OK", "not_measured": "NOT MEASURED"}
-MEASURE_LABEL = {
-    "lateral_lean": "Lateral lean", "lateral_shift_cm": "Shoulder shift over pelvis",
-    "pelvic_obliquity": "Hip height (pelvic obliquity)", "shoulder_tilt": "Shoulder height",
-    "head_shift_cm": "Head shift over pelvis", "foot_turnout_left": "Left foot turn-out",
-    "foot_turnout_right": "Right foot turn-out",
-    "foot_turnout_asymmetry": "Turn-out difference (R - L)",
-    "knee_flexion_left": "Left knee bend", "knee_flexion_right": "Right knee bend",
-    "hip_flexion_left": "Left hip flexion", "hip_flexion_right": "Right hip flexion",
-    "trunk_flexion": "Trunk forward bend", "pelvic_tilt": "Pelvic tilt proxy (side view)",
-}
+MEASURE_LABEL = {m: measure_label(m) for m in MEASURE_LABELS}  # one place: presentation
+
+
+def cited_docs(result) -> list[str]:
+    """Every document the report cites, by file name, sorted: the findings' sources, the red
+    flags' (always in the report) and, with a stretch check, the stretch messages' (the talk on
+    slow fluid stretching and the self-massage guide's holds and no pulsing)."""
+    from ..measures import RED_FLAGS
+    from ..presentation import DOC_TITLES
+
+    docs = {f.source_doc for f in result.findings if f.source_doc}
+    docs |= {r.source_doc for r in RED_FLAGS if r.source_doc}
+    if result.stretch is not None:
+        docs |= {d for d in DOC_TITLES if d.startswith(("000", "003"))}
+    return sorted(docs)
 
 
 def sorted_findings(result) -> list:
@@ -43,7 +50,8 @@ def not_measured_text(result) -> str:
     items = []
     for f in result.findings:
         if f.severity == "not_measured":
-            why = str(f.extra.get("reason", "")).replace("_", " ")
+            why = str(f.extra.get("reason", ""))
+            why = REASON_TEXT.get(why, why.replace("_", " "))
             items.append(f"{MEASURE_LABEL.get(f.measure, f.measure).lower()}"
                          + (f" ({why})" if why else ""))
     if not items:
@@ -68,7 +76,7 @@ def headline(result) -> str:
         text = "Posture: no sustained sign among the measures that could be taken."
     sa = result.stretch
     if sa is not None:
-        text += f" Stretch ({sa.stretch.replace('_', ' ')}): {sa.verdict.replace('_', ' ')}."
+        text += f" Stretch ({stretch_title(sa.stretch)}): {sa.verdict.replace('_', ' ')}."
     return text
 
 
