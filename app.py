@@ -23,6 +23,7 @@ from posture_check.measures import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
 from posture_check.presentation import (
     SEVERITY_LABELS,
     doc_title,
+    error_text,
     measure_label,
     severity_label,
     stretch_title,
@@ -82,18 +83,6 @@ def sample_title(name: str) -> str:
         return Path(name).stem.replace("_", " ")
     text = re.sub(r"\s*\([^)]*\)?", "", str(text)).strip()
     return text.split(". ")[0].rstrip(".") or Path(name).stem.replace("_", " ")
-
-
-def user_error(exc: Exception, path: Path | None = None, shown_name: str | None = None) -> str:
-    """An error as a person reads it: the uploaded file's own name instead of the server's
-    temporary path, no library names."""
-    text = str(exc)
-    if path is not None:
-        text = text.replace(str(path), shown_name or path.name)
-        text = text.replace(str(path.parent), "").replace(tempfile.gettempdir(), "")
-    text = re.sub(r"\s*\(?\bOpenCV\b[^).;]*\)?", "", text)
-    text = re.sub(r"/?posture-check-upload-[^/\s]*/", "", text)
-    return text.strip() or "the file could not be read"
 
 
 # ---------------------------------------------------------------------------------- analysis
@@ -224,7 +213,7 @@ def analysis_page() -> None:
                 st.warning("Choose a file first.")
         except PostureCheckError as exc:
             st.session_state.pop("analysis", None)
-            st.error(f"Could not analyse {shown or 'this file'}: {user_error(exc, path, shown)}")
+            st.error(f"Could not analyse {shown or 'this file'}: {error_text(exc, path, shown)}")
     done = st.session_state.get("analysis")
     if done:
         show_result(done, key="analysis")
@@ -309,7 +298,7 @@ def live_page() -> None:
             st.session_state["live_last"] = engine.snapshot()
             engine.reset()
         except PostureCheckError as exc:
-            st.error(f"No summary: {user_error(exc)}")
+            st.error(f"No summary: {error_text(exc)}")
     summary = st.session_state.get("live_summary")
     if summary:
         st.markdown("---")

@@ -14,6 +14,9 @@ turn-out is ``+`` toes outward; angles in degrees, printed with one decimal.
 from __future__ import annotations
 
 import math
+import re
+import tempfile
+from pathlib import Path
 
 __all__ = [
     "DOC_TITLES",
@@ -22,6 +25,7 @@ __all__ = [
     "SEVERITY_LABELS",
     "VIEW_LABELS",
     "doc_title",
+    "error_text",
     "measure_label",
     "overlay_text",
     "severity_label",
@@ -188,3 +192,20 @@ def severity_label(finding) -> str:
     if sev == "ok" and finding.extra.get("not_steady"):
         sev = "borderline"
     return SEVERITY_LABELS.get(sev, sev.replace("_", " "))
+
+
+def error_text(exc: BaseException, path: Path | None = None, shown_name: str | None = None
+               ) -> str:
+    """An error as a person reads it: the file's own name (``shown_name``, e.g. an upload's)
+    instead of the server's temporary path, and no library names (OpenCV, FFmpeg)."""
+    text = str(exc)
+    if path is not None:
+        text = text.replace(str(path), shown_name or path.name)
+        text = text.replace(str(path.parent) + "/", "")
+    tmp = re.escape(tempfile.gettempdir().rstrip("/"))
+    text = re.sub(tmp + r"/[^\s:,;]*/([^/\s:,;]+)", r"\1", text)  # any other temporary path
+    text = re.sub(r"\b(?:OpenCV|FFmpeg|cv2) can\b", "this app can", text)
+    text = re.sub(r"\s*\((?:[^()]*\b(?:OpenCV|FFmpeg|cv2)\b[^()]*)\)", "", text)
+    text = re.sub(r"\b(?:OpenCV|FFmpeg|cv2)\b:?\s*", "", text)
+    text = re.sub(r"\s{2,}", " ", text).strip(" :;,")
+    return text or "the file could not be read"

@@ -17,8 +17,10 @@ __all__ = [
     "headline",
     "measure_rows",
     "not_measured_text",
+    "overlay_measures",
     "png_of",
     "sorted_findings",
+    "stretch_faults_at",
     "stretch_rows",
 ]
 
@@ -88,11 +90,15 @@ def fmt_value(v: float, unit: str, signed: bool = True) -> str:
 
 
 def measure_rows(result) -> list[tuple[str, str, str, str, str]]:
-    """(label, median, p10 to p90, valid share, positive means) for measures with data."""
+    """(label, median, p10 to p90, valid share, positive means) for measures with data; knee
+    and hip bends only where a stretch is defined by them (:func:`overlay_measures`)."""
     rows = []
+    drawn = overlay_measures(result) or ()
     for name, s in result.measures.summary().items():
         if s.n_valid == 0:
             continue
+        if name.startswith(("knee_flexion", "hip_flexion")) and name not in drawn:
+            continue  # supporting measures (gating); on a straight leg within the error
         spec = MEASURE_SPECS.get(name)
         rows.append((MEASURE_LABEL.get(name, name), fmt_value(s.median, s.unit),
                      f"{fmt_value(s.p10, s.unit)} to {fmt_value(s.p90, s.unit)}",
@@ -115,15 +121,45 @@ def stretch_rows(result) -> list[tuple[str, ...]]:
     return out
 
 
+def overlay_measures(result) -> list[str] | None:
+    """The measures drawn on frames: all (None) for a posture check; with a stretch, the
+    stretch's own angles (catalogue angle, both sides, and its alternatives) and the frontal
+    posture measures. Knee bends are drawn only for a stretch defined by one (a figure-four):
+    elsewhere a knee bend of 10-20 deg on a straight leg is within the pose estimate's error."""
+    sa = result.stretch
+    if sa is None:
+        return None
+    from ..stretch import get_stretch
+
+    st = get_stretch(sa.stretch)
+    own = {a.format(side=s, other=o) for a in (st.angle, *st.alt_angles)
+           for s, o in (("left", "right"), ("right", "left"))}
+    return ["lateral_lean", "pelvic_obliquity", "foot_turnout_left", "foot_turnout_right",
+            *sorted(own)]
+
+
+def stretch_faults_at(result, t: float) -> list[tuple[str, str]]:
+    """(severity, words) of the stretch faults of the repetition under way at ``t`` (s), for
+    the banner: a bounce shows while it happens, never "no sustained findings"."""
+    sa = result.stretch
+    if sa is None:
+        return []
+    out = []
+    for r in sa.repetitions:
+        if r.t_start_s <= t <= r.t_end_s:
+            for fault in r.faults:
+                text = {"bouncing": f"bouncing {r.bounce_frequency_hz:.1f} Hz",
+                        "too_fast": "moving too fast", "pushing": "pushing deeper",
+                        "too_short": "hold too short",
+                        "not_reached": "stretch not reached"}.get(fault, fault.replace("_", " "))
+                out.append(("flag" if fault in ("bouncing", "pushing") else "watch", text))
+    return out
+
+
 def annotated_key_frames(result, max_side: int = 720) -> list[tuple[object, np.ndarray]]:
     """(KeyFrame, annotated RGB) pairs: skeleton, the angles of that frame, findings banner."""
     skeleton = SkeletonAnnotator()
-    sa = result.stretch
-    show = None
-    if sa is not None:
-        show = ["trunk_flexion", "lateral_lean", "pelvic_obliquity", "foot_turnout_left",
-                "foot_turnout_right", "knee_flexion_left", "knee_flexion_right", "pelvic_tilt"]
-    angles = AngleAnnotator(show=show)
+    angles = AngleAnnotator(show=overlay_measures(result))
     banner = FindingsBanner()
     out = []
     for kf in result.key_frames:
@@ -134,7 +170,7 @@ def annotated_key_frames(result, max_side: int = 720) -> list[tuple[object, np.n
             img = cv2.resize(img, (round(w * k), round(h * k)), interpolation=cv2.INTER_AREA)
         skeleton.annotate(img, result.series, kf.index)
         angles.annotate(img, result.series, result.frame_values(kf.index), kf.index)
-        banner.annotate(img, result.findings,
+        banner.annotate(img, [*stretch_faults_at(result, kf.t_s), *result.findings],
                         title=f"{kf.t_s:.1f} s" if result.input.kind == "video" else None)
         out.append((kf, img))
     return out
