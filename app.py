@@ -10,6 +10,7 @@ temporary folder that is removed as soon as its analysis and reports are done.
 from __future__ import annotations
 
 import json
+import math
 import re
 import tempfile
 import time
@@ -310,7 +311,9 @@ def live_page() -> None:
 
     if not ctx.state.playing:  # stopped: keep the last reading on screen
         snap = engine.snapshot()
-        last = snap if snap.frames_processed else st.session_state.get("live_last")
+        measured = any(math.isfinite(v) for v in snap.shown.values()) or snap.stretch
+        # a reading with no values yet (the session restarted after End session): the last one
+        last = snap if measured else st.session_state.get("live_last", snap)
         if last is not None and last.frames_processed:
             with panel.container():
                 st.caption("Camera stopped: the last reading.")

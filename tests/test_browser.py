@@ -170,7 +170,7 @@ def assert_summary(page, app: App, text: str) -> None:
         assert page.get_by_role("button", name=re.compile(label)).count() >= 1, label
     assert "Traceback" not in text and "Error" not in text.split("Session summary")[-1], text
     assert ".txt" not in text  # documents are named by their subject, never by file
-    for raw in ("standing_hamstring", "left_side", "lateral_lean", "trunk_flexion (deg)"):
+    for raw in ("standing_hamstring", "left_side", "lateral_lean", "trunk_flexion", "_front.mp4"):
         assert raw not in text, raw
     log = app.log.read_text()
     assert "Traceback" not in log, log[-3000:]
@@ -194,9 +194,16 @@ def test_live_posture_session_matches_the_clip_and_ends_in_a_summary(app, tmp_pa
         m = lean_re.search(text)
         page.screenshot(path=str(ARTIFACTS / "live_check.png"), full_page=True)
         summary = end_session(page)
-        summary_screenshot(page, ARTIFACTS / "live_posture_summary.png")
         assert_summary(page, app, summary)
+        # STOP keeps the summary and the last reading on the page
+        frame.get_by_role("button", name=re.compile("stop", re.I)).click(timeout=30_000)
+        page.get_by_text("Camera stopped: the last reading.").wait_for(timeout=60_000)
+        stopped = page.inner_text("body")
+        summary_screenshot(page, ARTIFACTS / "live_posture_summary.png")
+        assert_summary(page, app, stopped)
         browser.close()
+    assert "Session summary" in stopped and "upper body leans to your left" in stopped
+    assert "Stretched side" not in text  # no stretch in the posture check
     assert m is not None, text[:2000]
     lean = float(m.group(1)) * (1 if m.group(2) == "right" else -1)
     assert lean == pytest.approx(truth["lateral_lean"], abs=2.5)
@@ -231,3 +238,4 @@ def test_live_stretch_session_of_someone_standing_still_counts_no_repetition(app
     assert "That hold was" not in text
     after = summary.split("Session summary")[-1]
     assert "Stretch form: Standing hamstring stretch (hip hinge)" in after
+    assert "no repetition found" in after and "could not be measured" in after

@@ -78,7 +78,8 @@ def headline(result) -> str:
         text = "Posture: no sustained sign among the measures that could be taken."
     sa = result.stretch
     if sa is not None:
-        text += f" Stretch ({stretch_title(sa.stretch)}): {sa.verdict.replace('_', ' ')}."
+        verdict = (sa.verdict.replace("_", " ") if sa.repetitions else "no repetition found")
+        text += f" {stretch_title(sa.stretch)}: {verdict}."
     return text
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..measures.body_frame import subject_yaw_deg
 from ..measures.view import classify_view
-from ..presentation import doc_title
+from ..presentation import doc_title, measure_label
 from ..series import PoseSeries
 from .angles import compute_angles, lifted_ankle_side, resolve_method
 from .bounce import BounceResult, analyze_hold, trend_of
@@ -238,14 +238,19 @@ def _side_summary(side: str, reps: list[Repetition]) -> SideSummary:
     )
 
 
-def _session_messages(st: Stretch, sides: dict[str, SideSummary]) -> list[str]:
+def _session_messages(st: Stretch, sides: dict[str, SideSummary],
+                      measured: dict[str, bool] | None = None) -> list[str]:
     msgs = []
     for s in sides.values():
         label = "" if s.side == "both" else f"{s.side.capitalize()} side: "
-        if s.n_reps == 0:
-            msgs.append(f"{label}no {st.title.lower()} repetition was found; the angle "
-                        f"({st.angle_name(s.side if s.side != 'both' else 'left')}) never passed "
-                        f"{st.engage_deg:g} deg.")
+        angle = measure_label(st.angle_name(s.side if s.side != "both" else "left")).lower()
+        if s.n_reps == 0 and measured is not None and not measured.get(s.side, True):
+            msgs.append(f"{label}no {st.title.lower()} repetition was found: the {angle} could "
+                        "not be measured. Stand side on to the camera with your whole body in "
+                        "view.")
+        elif s.n_reps == 0:
+            msgs.append(f"{label}no {st.title.lower()} repetition was found; the {angle} never "
+                        f"passed {st.engage_deg:g} degrees.")
         else:
             ok = s.verdict_counts.get("good", 0)
             msgs.append(f"{label}{s.n_reps} repetition{'s' if s.n_reps > 1 else ''}, {ok} good; "
@@ -279,7 +284,8 @@ def _assemble(st: Stretch, side: str, per_side: dict, angle_names: dict[str, str
         if r.verdict != "good":
             where = "" if r.side == "both" else f" ({r.side})"
             msgs.append(f"Repetition {r.index + 1}{where}: {r.messages[0]}")
-    msgs += _session_messages(st, sides)
+    measured = {s: bool(np.isfinite(p.depth).any()) for s, (p, _, _) in per_side.items()}
+    msgs += _session_messages(st, sides, measured)
     return StretchAnalysis(
         stretch=st.name, side=side, repetitions=tuple(reps), verdict=verdict, messages=tuple(msgs),
         sides=sides,
