@@ -174,3 +174,21 @@ def test_quality_warnings_tolerate_missing_people_counts():
         bad = PoseSeries(s.image, s.world, s.visibility, s.presence, s.t_s, s.frame_size,
                          "live", {"people_per_frame": ppf})
         quality_warnings(bad, compute_measures(bad))  # no TypeError
+
+
+def test_a_rendered_hinge_is_one_repetition_live_and_in_the_summary(model_path):
+    from posture_check.analysis import AnalysisOptions, analyze_series
+
+    clip = SAMPLES / "hamstring_too_short_side.mp4"
+    labels = json.loads(clip.with_suffix(".json").read_text())["stretch"]
+    with LiveEngine(LiveConfig(model_path=str(model_path), stretch="standing_hamstring",
+                               draw=False)) as eng:
+        for t, rgb in iter_frames(clip):
+            eng.process(rgb, t)
+        snap = eng.snapshot()
+        series = eng.session_series()
+    assert snap.stretch.rep_count == 1
+    assert snap.table()[0][0] == "Standing hamstring stretch (hip hinge): forward bend of the trunk"
+    summary = analyze_series(series, AnalysisOptions(stretch="standing_hamstring"))
+    assert len(summary.stretch.repetitions) == 1
+    assert summary.stretch.verdict == labels["expected_verdict"]

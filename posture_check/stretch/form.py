@@ -244,13 +244,12 @@ def _session_messages(st: Stretch, sides: dict[str, SideSummary],
     for s in sides.values():
         label = "" if s.side == "both" else f"{s.side.capitalize()} side: "
         angle = measure_label(st.angle_name(s.side if s.side != "both" else "left")).lower()
+        none = f"{label}{'no' if label else 'No'} {st.title.lower()} repetition was found"
         if s.n_reps == 0 and measured is not None and not measured.get(s.side, True):
-            msgs.append(f"{label}no {st.title.lower()} repetition was found: the {angle} could "
-                        "not be measured. Stand side on to the camera with your whole body in "
-                        "view.")
+            msgs.append(f"{none}: the {angle} could not be measured. Stand side on to the "
+                        "camera with your whole body in view.")
         elif s.n_reps == 0:
-            msgs.append(f"{label}no {st.title.lower()} repetition was found; the {angle} never "
-                        f"passed {st.engage_deg:g} degrees.")
+            msgs.append(f"{none}; the {angle} never passed {st.engage_deg:g} degrees.")
         else:
             ok = s.verdict_counts.get("good", 0)
             msgs.append(f"{label}{s.n_reps} repetition{'s' if s.n_reps > 1 else ''}, {ok} good; "
