@@ -12,7 +12,7 @@ import cv2
 
 from ..atomic import write_text_atomic
 from ..measures import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
-from ..presentation import severity_label, stretch_title
+from ..presentation import doc_title, severity_label, stretch_title
 from .common import (
     MEASURE_LABEL,
     annotated_key_frames,
@@ -98,7 +98,7 @@ def html_text(result) -> str:
             f"{e(severity_label(f).upper())}</span>"
             f"<b>{e(MEASURE_LABEL.get(f.measure, f.measure))}</b> "
             f"{e(fmt_value(f.value, f.unit))}<br>{e(f.message)}"
-            f"<div class='cite'>Source: {e(f.source_doc)}"
+            f"<div class='cite'>Source: {e(doc_title(f.source_doc))}"
             f"{' · ' + e(f.reference) if f.severity in ('watch', 'flag') else ''}</div></div>")
     if not_measured_text(result):
         parts.append(f"<p class='cite'>{e(not_measured_text(result))}</p>")
@@ -107,8 +107,9 @@ def html_text(result) -> str:
         parts += [f"<li class='warn'>{e(w.message)}</li>" for w in result.warnings]
         parts.append("</ul>")
     parts.append(f"<div class='redflags'><b>{e(RED_FLAGS_HEADING)}</b><ul>")
-    parts += [f"<li>{e(r.text)} <span class='cite'>({e(r.source_doc or r.reference)})</span>"
-              "</li>" for r in RED_FLAGS]
+    parts += [f"<li>{e(r.text)} <span class='cite'>"
+              f"({e(doc_title(r.source_doc) if r.source_doc else r.reference)})</span></li>"
+              for r in RED_FLAGS]
     parts.append("</ul></div>")
     sa = result.stretch
     if sa is not None:

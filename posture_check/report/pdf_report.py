@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from ..atomic import write_bytes_atomic
 from ..measures import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
-from ..presentation import severity_label, stretch_title
+from ..presentation import doc_title, severity_label, stretch_title
 from .common import (
     MEASURE_LABEL,
     SEVERITY_LABEL,
@@ -175,7 +175,8 @@ def _render(result, pdf: PdfPages) -> None:
     for f in measured:
         flow.space(0.04)
         if f.severity == "ok":
-            flow.text(f"{severity_label(f).upper()}   {f.message}  Source: {f.source_doc}",
+            flow.text(f"{severity_label(f).upper()}   {f.message}  "
+                      f"Source: {doc_title(f.source_doc)}",
                       size=9, color=SEV_COLOR["watch" if f.extra.get("not_steady") else "ok"],
                       gap=0.02)
             continue
@@ -183,7 +184,7 @@ def _render(result, pdf: PdfPages) -> None:
                   f"{MEASURE_LABEL.get(f.measure, f.measure)}  {fmt_value(f.value, f.unit)}",
                   size=10, weight="bold", color=SEV_COLOR.get(f.severity, "#222222"), gap=0.02)
         flow.text(f.message, size=8.8, indent=0.15, gap=0.02)
-        flow.text(f"Source: {f.source_doc}" + (f"; {f.reference}" if f.severity in
+        flow.text(f"Source: {doc_title(f.source_doc)}" + (f"; {f.reference}" if f.severity in
                                                ("watch", "flag") else ""),
                   size=7.5, color="#666666", indent=0.15)
     missing = not_measured_text(result)
@@ -197,7 +198,8 @@ def _render(result, pdf: PdfPages) -> None:
     flow.need(0.5 + 0.3 * len(RED_FLAGS))
     flow.heading("Red flags: see a clinician now")
     block = RED_FLAGS_HEADING + "\n" + "\n".join(
-        f"•  {r.text}  ({r.source_doc or r.reference.split(' (')[0]})" for r in RED_FLAGS)
+        f"•  {r.text}  ({doc_title(r.source_doc) if r.source_doc else r.reference.split(' (')[0]})"
+        for r in RED_FLAGS)
     flow.text(block, size=9, bg="#fdecea")
 
     sa = result.stretch
@@ -242,7 +244,7 @@ def _render(result, pdf: PdfPages) -> None:
 
     flow.heading("Measures")
     flow.table(("measure", "median", "10th to 90th percentile", "valid", "positive means"),
-               [(a, b, c, d, textwrap.shorten(e, 42)) for a, b, c, d, e in measure_rows(result)],
+               measure_rows(result),
                (2.2, 0.8, 1.7, 0.6, 2.6))
     fig = summary_figure(result)
     if fig is not None:
