@@ -204,7 +204,7 @@ def _views_text(views: Sequence[str]) -> str:
         return "sideways to the camera"
     if tuple(views) == ("front",):
         return "facing the camera"
-    return " or ".join(v.replace("_", " ") for v in views)
+    return " or ".join(view_label(v) for v in views)
 
 
 def guidance(

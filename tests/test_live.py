@@ -192,3 +192,16 @@ def test_a_rendered_hinge_is_one_repetition_live_and_in_the_summary(model_path):
     summary = analyze_series(series, AnalysisOptions(stretch="standing_hamstring"))
     assert len(summary.stretch.repetitions) == 1
     assert summary.stretch.verdict == labels["expected_verdict"]
+
+
+def test_the_snapshot_says_when_the_recording_is_full(model_path, lean_clip):
+    frames, _ = lean_clip
+    with LiveEngine(LiveConfig(model_path=str(model_path), max_record_s=1.0,
+                               draw=False)) as eng:
+        for t, rgb in frames[:45]:  # 1.5 s at 30 fps
+            eng.process(rgb, t)
+        snap = eng.snapshot()
+        series = eng.session_series()
+    assert snap.recording_full and snap.frames_processed == 45
+    assert snap.recorded_s == pytest.approx(1.0, abs=0.05)
+    assert len(series) == 31 and series.meta["recording_full"] is True
