@@ -128,6 +128,14 @@ class LiveConfig:
             raise ValueError(f"pain_side must be 'left', 'right' or None, got {self.pain_side!r}")
 
     @property
+    def stretch_angle_name(self) -> str | None:
+        """The measure name of the angle the stretch checker times (None in the posture check)."""
+        if self.stretch is None:
+            return None
+        side = self.stretch_side
+        return CATALOGUE[self.stretch].angle_name(side if side != "both" else "left")
+
+    @property
     def stretch_side(self) -> str:
         """The side the checker uses: "both" for side-free stretches."""
         if self.stretch is None or not CATALOGUE[self.stretch].sided:
@@ -191,11 +199,10 @@ class LiveSnapshot:
         ``shown`` (the same numbers the overlay and the findings use)."""
         cfg = self.config
         if cfg.stretch is not None:
-            st = CATALOGUE[cfg.stretch]
-            angle = st.angle_name(cfg.stretch_side if cfg.stretch_side != "both" else "left")
-            label = f"{stretch_title(st.name)}: {measure_label(angle).lower()}"
+            angle = cfg.stretch_angle_name or ""
+            label = f"{stretch_title(cfg.stretch)}: {measure_label(angle).lower()}"
             a = self.stretch.angle_deg if self.stretch is not None else math.nan
-            return [(label, "—" if not math.isfinite(a) else f"{a:.1f}°")]
+            return [(label, value_text(angle, a))]
         return [(measure_label(m), value_text(m, self.value(m))) for m in FOCUS[cfg.focus][1]]
 
 
@@ -265,14 +272,21 @@ def _inside(img: np.ndarray, idx: Sequence[int]) -> bool:
 
 def annotate(rgb: np.ndarray, frame: PoseSeries, result: LiveResult | None,
              feedback: LiveFeedback | None, target_s: float | None = None,
-             angles: AngleAnnotator | None = None) -> np.ndarray:
+             angles: AngleAnnotator | None = None,
+             stretch_angle: tuple[str, float] | None = None) -> np.ndarray:
     """The frame with the skeleton, the live angles, the view and the hold timer drawn on it
     (a new RGB array; drawing by :mod:`posture_check.draw`, shared with the reports). The
-    angles are ``result.shown``, the values of the table and the findings; ``angles.drawn``
-    then holds the texts drawn."""
+    angles are ``result.shown``, the values of the table and the findings, except the angle a
+    stretch times: ``stretch_angle`` (name, the checker's angle in degrees), as its table row
+    shows it. ``angles.drawn`` then holds the texts drawn."""
     out = rgb.copy()
     values = {k: v for k, v in (result.shown if result is not None else {}).items()
               if math.isfinite(v)}
+    if stretch_angle is not None:  # the timed angle: the checker's, as in the table
+        values = {k: v for k, v in values.items() if k not in _SAGITTAL}
+        name, a = stretch_angle
+        if math.isfinite(a):
+            values[name] = a
     _SKELETON.annotate(out, frame, 0)
     (angles or AngleAnnotator()).annotate(out, frame, values, 0)
     if result is not None:
@@ -285,6 +299,11 @@ def annotate(rgb: np.ndarray, frame: PoseSeries, result: LiveResult | None,
 
 
 _TIMER = HoldTimerAnnotator(corner="top_right")
+#: Side-view angles: in a stretch, only the timed one is drawn (no second number beside it).
+_SAGITTAL = ("trunk_flexion", "pelvic_tilt", "knee_flexion_left", "knee_flexion_right",
+             "hip_flexion_left", "hip_flexion_right")
+_FRONTAL = ("lateral_lean", "pelvic_obliquity", "shoulder_tilt", "foot_turnout_left",
+            "foot_turnout_right")
 _SKELETON = SkeletonAnnotator()
 
 
@@ -415,12 +434,14 @@ class LiveEngine:
             num_poses=self.config.num_poses))
         self._pending: LiveConfig | None = None
         self._force_reset = False
-        self._angles = AngleAnnotator()  # one per engine: its ``drawn`` texts go in snapshots
         self._reset_state(self.config)
 
     # ------------------------------------------------------------------ state
     def _reset_state(self, config: LiveConfig) -> None:
         self.config = config
+        # one annotator per engine: its ``drawn`` texts go in the snapshots
+        angle = config.stretch_angle_name
+        self._angles = AngleAnnotator(show=None if angle is None else [*_FRONTAL, angle])
         self._measures = LiveMeasures(window_s=config.window_s, height_m=config.height_m,
                                       pain_side=config.pain_side)  # type: ignore[arg-type]
         self._checker = (OnlineStretchChecker(config.stretch, config.stretch_side)
@@ -486,6 +507,7 @@ class LiveEngine:
                 t_s = self._last_t + 1e-3
             self._last_t = t_s
             measures, checker, recorder = self._measures, self._checker, self._recorder
+            angles = self._angles
         with self._proc_lock:
             frame = self._estimator.process_frame(rgb, t_s)
             result = measures.update(frame)
@@ -496,9 +518,11 @@ class LiveEngine:
                     angle = float(stretch_angle(frame, checker.stretch, checker.side)[0])
                 feedback = checker.update(t_s, angle)
             target = checker.stretch.min_hold_s if checker is not None else None
-            out = (annotate(rgb, frame, result, feedback, target, self._angles) if config.draw
-                   else rgb)
-            overlay = dict(self._angles.drawn) if config.draw else {}
+            timed = ((config.stretch_angle_name or "", feedback.angle_deg)
+                     if feedback is not None else None)
+            out = (annotate(rgb, frame, result, feedback, target, angles, timed)
+                   if config.draw else rgb)
+            overlay = dict(angles.drawn) if config.draw else {}
             recorder.add(frame)
             recorded_s, full = recorder.duration_s, recorder.full
         img = frame.image[0]
