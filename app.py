@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +21,15 @@ import streamlit as st
 from posture_check.analysis import AnalysisOptions, AnalysisResult, analyze, analyze_series
 from posture_check.errors import PostureCheckError
 from posture_check.measures import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
+from posture_check.presentation import (
+    SEVERITY_LABELS,
+    doc_title,
+    error_text,
+    measure_label,
+    severity_label,
+    stretch_title,
+    view_label,
+)
 from posture_check.report import csv_text, dumps, html_text, pdf_bytes, write_video
 from posture_check.report.common import annotated_key_frames, headline
 from posture_check.report.plots import measures_figure, png_bytes, stretch_figure
@@ -31,8 +40,6 @@ DEFAULT_SAMPLE = "foot_turnout_right30_left5_front.mp4"
 MAX_UPLOAD_MB = 500  # must match server.maxUploadSize in .streamlit/config.toml
 # Coloured words, not emoji: they read the same without an emoji font.
 SEVERITY_STYLE = {"flag": "red", "watch": "orange", "ok": "green", "not_measured": "gray"}
-LIVE_MEASURES = ("foot_turnout_left", "foot_turnout_right", "lateral_lean", "pelvic_obliquity",
-                 "pelvic_tilt")
 
 
 # ---------------------------------------------------------------------------------- shared
@@ -41,44 +48,75 @@ def safety_notice() -> None:
     st.info(NOT_A_DIAGNOSIS, icon="ℹ️")
     with st.expander("Red flags: see a clinician now", expanded=False):
         st.markdown(RED_FLAGS_HEADING)
-        st.markdown("\n".join(f"- {f.text} ({f.reference})" for f in RED_FLAGS))
+        st.markdown("\n".join(f"- {f.text} ({doc_title(f.reference)})" for f in RED_FLAGS))
 
 
-def show_findings(findings, warnings=()) -> None:
+def finding_line(f) -> str:
+    word = severity_label(f)
+    color = "blue" if word == SEVERITY_LABELS["borderline"] else SEVERITY_STYLE.get(f.severity,
+                                                                                    "gray")
+    return f":{color}[**{word}**]: {f.message}"
+
+
+def show_findings(findings, warnings=(), fold_not_measured: bool = True) -> None:
+    """Measured findings first (most serious first); the "not measured" ones folded below."""
     order = {"flag": 0, "watch": 1, "ok": 2, "not_measured": 3}
-    for f in sorted(findings, key=lambda f: order.get(f.severity, 9)):
-        color = SEVERITY_STYLE.get(f.severity, "gray")
-        st.markdown(f":{color}[**{f.severity.replace('_', ' ')}**]: {f.message}")
+    ranked = sorted(findings, key=lambda f: order.get(f.severity, 9))
+    measured = [f for f in ranked if f.severity != "not_measured"]
+    missing = [f for f in ranked if f.severity == "not_measured"]
+    for f in measured:
+        st.markdown(finding_line(f))
+    if missing and fold_not_measured:
+        names = ", ".join(measure_label(f.measure).lower() for f in missing)
+        with st.expander(f"Not measured in this view ({len(missing)}): {names}"):
+            for f in missing:
+                st.markdown(finding_line(f))
     for w in warnings:
         st.warning(getattr(w, "message", str(w)))
 
 
-def sample_description(video: Path) -> str:
-    labels = video.with_suffix(".json")
+def sample_title(name: str) -> str:
+    """A sample clip by what it shows (its label file's description, first sentence, without
+    the parenthesised machine names)."""
     try:
-        return json.loads(labels.read_text()).get("description", "")
-    except (OSError, ValueError):
-        return ""
+        text = json.loads((SAMPLE_DIR / name).with_suffix(".json").read_text())["description"]
+    except (OSError, ValueError, KeyError):
+        return Path(name).stem.replace("_", " ")
+    text = re.sub(r"\s*\([^)]*\)?", "", str(text)).strip()
+    return text.split(". ")[0].rstrip(".") or Path(name).stem.replace("_", " ")
 
 
 # ---------------------------------------------------------------------------------- analysis
 def run_analysis(path: Path, options: AnalysisOptions) -> dict:
-    """Analyse ``path`` and render every download in memory (the file may be deleted after)."""
+    """Analyse ``path`` and render every download and picture in memory (the file may be
+    deleted after). Computed once per input and options (see :func:`cached_analysis`)."""
     bar = st.progress(0.0, text="Finding the body in each frame...")
+    try:
+        def progress(done: int, total: int) -> None:
+            if total:
+                bar.progress(min(done / total, 1.0), text=f"Frame {done} of {total}")
 
-    def progress(done: int, total: int) -> None:
-        if total:
-            bar.progress(min(done / total, 1.0), text=f"Frame {done} of {total}")
+        result = analyze(path, options, progress=progress)
+        bar.progress(1.0, text="Writing the reports...")
+        downloads = report_downloads(result)
+        if result.input.kind == "video":
+            with tempfile.TemporaryDirectory(prefix="posture-check-video-") as tmp:
+                out = write_video(result, Path(tmp) / f"{path.stem}_annotated.mp4")
+                downloads["video"] = (out.read_bytes(), out.name, "video/mp4")
+        return {"result": result, "downloads": downloads, "view": result_view(result)}
+    finally:
+        bar.empty()  # the progress label goes away, also on an error
 
-    result = analyze(path, options, progress=progress)
-    bar.progress(1.0, text="Writing the reports...")
-    downloads = report_downloads(result)
-    if result.input.kind == "video":
-        with tempfile.TemporaryDirectory(prefix="posture-check-video-") as tmp:
-            out = write_video(result, Path(tmp) / f"{path.stem}_annotated.mp4")
-            downloads["video"] = (out.read_bytes(), out.name, "video/mp4")
-    bar.empty()
-    return {"result": result, "downloads": downloads}
+
+def cached_analysis(key: tuple, compute) -> dict:
+    """The analysis of one input with one set of options, computed once per session: reruns
+    (a download click, a widget change) reuse it. Keeps the last three."""
+    cache: dict = st.session_state.setdefault("analysis_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+        while len(cache) > 3:
+            cache.pop(next(iter(cache)))
+    return cache[key]
 
 
 def report_downloads(result: AnalysisResult) -> dict:
@@ -91,31 +129,42 @@ def report_downloads(result: AnalysisResult) -> dict:
     }
 
 
-def show_result(result: AnalysisResult, downloads: dict, key: str) -> None:
+def result_view(result: AnalysisResult) -> dict:
+    """Pictures of a result, rendered once (reruns only show them)."""
+    fig = stretch_figure(result)
+    stretch_png = png_bytes(fig) if fig is not None else None
+    fig = measures_figure(result)
+    measures_png = png_bytes(fig) if fig is not None else None
+    frames = [(f"{kf.t_s:.1f} s, {kf.label}", rgb) for kf, rgb in annotated_key_frames(result)]
+    return {"stretch_png": stretch_png, "measures_png": measures_png, "frames": frames}
+
+
+def show_result(done: dict, key: str) -> None:
+    result, downloads = done["result"], done["downloads"]
+    view = done.get("view") or result_view(result)
     st.subheader(headline(result))
     safety_notice()
-    show_findings(result.findings, result.warnings)
-    if result.stretch is not None:
-        st.markdown("**Stretch form**")
+    if result.stretch is not None:  # what was asked for leads
+        st.markdown(f"**Stretch form: {stretch_title(result.stretch.stretch)}**")
         for msg in result.stretch.messages:
             st.markdown(f"- {msg}")
-        fig = stretch_figure(result)
-        if fig is not None:
-            st.image(png_bytes(fig), caption="Stretch timeline: phases, hold and bounces")
-    frames = annotated_key_frames(result)
-    if frames:
-        cols = st.columns(len(frames))
-        for col, (kf, rgb) in zip(cols, frames, strict=True):
-            col.image(rgb, caption=f"{kf.t_s:.1f} s {kf.label}")
-    fig = measures_figure(result)
-    if fig is not None:
-        st.image(png_bytes(fig), caption="Measures over time, with the threshold bands")
+        if view["stretch_png"] is not None:
+            st.image(view["stretch_png"], caption="Stretch timeline: phases, hold and bounces")
+    st.markdown("**Posture**")
+    show_findings(result.findings, result.warnings)
+    if view["frames"]:
+        cols = st.columns(len(view["frames"]))
+        for col, (caption, rgb) in zip(cols, view["frames"], strict=True):
+            col.image(rgb, caption=caption)
+    if view["measures_png"] is not None:
+        st.image(view["measures_png"], caption="Measures over time, with the threshold bands")
     cols = st.columns(len(downloads))
     labels = {"pdf": "PDF report", "html": "HTML report", "json": "JSON", "csv": "CSV",
               "video": "Annotated video"}
     for col, (fmt, (data, name, mime)) in zip(cols, downloads.items(), strict=True):
+        # on_click="ignore": a download does not rerun the page
         col.download_button(f"⬇ {labels[fmt]}", data, file_name=name, mime=mime,
-                            key=f"dl-{key}-{fmt}")
+                            key=f"dl-{key}-{fmt}", on_click="ignore")
 
 
 def analysis_page() -> None:
@@ -128,41 +177,58 @@ def analysis_page() -> None:
             samples = sorted(p.name for p in SAMPLE_DIR.glob("*.mp4"))
             index = samples.index(DEFAULT_SAMPLE) if DEFAULT_SAMPLE in samples else 0
             sample = st.selectbox("Sample video (rendered, with known angles)", samples,
-                                  index=index)
-            if sample:
-                st.caption(sample_description(SAMPLE_DIR / sample))
+                                  index=index, format_func=sample_title)
         else:
             upload = st.file_uploader(
                 f"Video (mp4, mov, avi, webm) or photo (jpg, png), up to {MAX_UPLOAD_MB} MB. "
                 "It stays on this computer and is deleted after the analysis.",
                 type=["mp4", "mov", "avi", "webm", "mkv", "m4v", "jpg", "jpeg", "png"])
-        stretch = st.selectbox("Stretch to check (optional)", ["none", *CATALOGUE])
+        stretch = st.selectbox("Stretch to check (optional)", ["none", *CATALOGUE],
+                               format_func=stretch_title)
         pain = st.selectbox("Side of the pain (optional)", ["not said", "left", "right"])
         submitted = st.form_submit_button("Analyse", type="primary")
     if submitted:
         options = AnalysisOptions(stretch=None if stretch == "none" else stretch,
                                   pain_side=None if pain == "not said" else pain)
-        tmp = ""  # the server's temporary folder never shows in a message
+        path = None
+        shown = None
         try:
             if upload is not None:
-                with tempfile.TemporaryDirectory(prefix="posture-check-upload-") as tmp:
-                    path = Path(tmp) / Path(upload.name).name
-                    path.write_bytes(upload.getbuffer())
-                    st.session_state["analysis"] = run_analysis(path, options)
+                shown = Path(upload.name).name
+                key = ("upload", upload.file_id, upload.size, repr(options))
+
+                def compute() -> dict:
+                    nonlocal path
+                    with tempfile.TemporaryDirectory(prefix="posture-check-upload-") as tmp:
+                        path = Path(tmp) / shown
+                        path.write_bytes(upload.getbuffer())
+                        return run_analysis(path, options)
+
+                st.session_state["analysis"] = cached_analysis(key, compute)
             elif sample:
-                st.session_state["analysis"] = run_analysis(SAMPLE_DIR / sample, options)
+                p = SAMPLE_DIR / sample
+                key = ("sample", sample, p.stat().st_mtime_ns, repr(options))
+                st.session_state["analysis"] = cached_analysis(
+                    key, lambda: run_analysis(p, options))
             else:
                 st.warning("Choose a file first.")
         except PostureCheckError as exc:
             st.session_state.pop("analysis", None)
-            shown = str(exc).replace(f"{tmp}{os.sep}", "").replace(tmp, "") if tmp else exc
-            st.error(f"Could not analyse this file: {shown}")
+            st.error(f"Could not analyse {shown or 'this file'}: {error_text(exc, path, shown)}")
     done = st.session_state.get("analysis")
     if done:
-        show_result(done["result"], done["downloads"], key="analysis")
+        show_result(done, key="analysis")
 
 
 # ---------------------------------------------------------------------------------- live
+#: The live check's modes -> (focus, stretch) and the label shown.
+LIVE_MODES: dict[str, tuple[str, str | None, str]] = {
+    "posture": ("front", None, "Posture (facing the camera)"),
+    "side": ("side", None, "Pelvic tilt (side view)"),
+    **{f"stretch:{n}": ("front", n, f"Stretch: {s.title}") for n, s in CATALOGUE.items()},
+}
+
+
 def live_engine(config):
     """One engine (one landmarker) per browser session, created on first use."""
     from posture_check.live import LiveEngine
@@ -179,17 +245,20 @@ def live_page() -> None:
     import av
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-    from posture_check.live import LiveConfig, measure_label, measure_unit
+    from posture_check.live import LiveConfig
+    from posture_check.webrtc import restrict_media_to_loopback, rtc_configuration
 
+    restrict_media_to_loopback()
     st.header("Live check")
     c1, c2, c3 = st.columns(3)
-    mode = c1.selectbox("Check", ["Posture (facing the camera)", "Pelvic tilt (side view)",
-                                  *(f"Stretch: {name}" for name in CATALOGUE)])
-    side = c2.selectbox("Stretched side", ["left", "right"])
+    mode = c1.selectbox("Check", list(LIVE_MODES), format_func=lambda m: LIVE_MODES[m][2])
+    focus, stretch, _ = LIVE_MODES[mode]
+    side = "left"
+    if stretch is not None and CATALOGUE[stretch].sided:  # only where it means something
+        side = c2.selectbox("Stretched side", ["left", "right"], format_func=str.capitalize)
     pain = c3.selectbox("Side of the pain", ["not said", "left", "right"], key="live-pain")
-    stretch = mode.removeprefix("Stretch: ") if mode.startswith("Stretch: ") else None
-    config = LiveConfig(focus="side" if mode.startswith("Pelvic") else "front", stretch=stretch,
-                        side=side, pain_side=None if pain == "not said" else pain)
+    config = LiveConfig(focus=focus, stretch=stretch, side=side,
+                        pain_side=None if pain == "not said" else pain)
     engine = live_engine(config)
 
     async def on_frames(frames: list) -> list:
@@ -208,7 +277,7 @@ def live_page() -> None:
     with video_col:
         ctx = webrtc_streamer(
             key="live", mode=WebRtcMode.SENDRECV,
-            rtc_configuration={"iceServers": []},  # localhost only: no STUN/TURN servers
+            rtc_configuration=rtc_configuration(),
             media_stream_constraints={"video": True, "audio": False},
             queued_video_frames_callback=on_frames, async_processing=True)
         st.caption("Stand 2-3 m from the camera with your whole body, feet included, in view.")
@@ -220,41 +289,62 @@ def live_page() -> None:
         try:
             if series is None:
                 raise PostureCheckError("no camera frames were processed yet")
-            result = analyze_series(series, AnalysisOptions(stretch=stretch,
-                                                            stretch_side=side if stretch else None,
-                                                            pain_side=config.pain_side))
+            result = analyze_series(series, AnalysisOptions(
+                stretch=stretch, stretch_side=side if stretch and CATALOGUE[stretch].sided
+                else None, pain_side=config.pain_side))
             st.session_state["live_summary"] = {"result": result,
-                                                "downloads": report_downloads(result)}
+                                                "downloads": report_downloads(result),
+                                                "view": result_view(result),
+                                                "recording_full": engine.snapshot().recording_full}
+            st.session_state["live_last"] = engine.snapshot()
             engine.reset()
         except PostureCheckError as exc:
-            st.error(f"No summary: {exc}")
+            st.error(f"No summary: {error_text(exc)}")
     summary = st.session_state.get("live_summary")
     if summary:
-        show_result(summary["result"], summary["downloads"], key="live")
+        st.markdown("---")
+        st.markdown("### Session summary")
+        if summary.get("recording_full"):
+            st.caption(f"The recording was full: the summary covers the first "
+                       f"{config.max_record_s / 60:.0f} minutes.")
+        show_result(summary, key="live")
 
+    if not ctx.state.playing:  # stopped: keep the last reading on screen
+        snap = engine.snapshot()
+        measured = any(math.isfinite(v) for v in snap.shown.values()) or snap.stretch
+        # a reading with no values yet (the session restarted after End session): the last one
+        last = snap if measured else st.session_state.get("live_last", snap)
+        if last is not None and last.frames_processed:
+            with panel.container():
+                st.caption("Camera stopped: the last reading.")
+                render_snapshot(last)
     while ctx.state.playing:
         snap = engine.snapshot()
         with panel.container():
-            render_snapshot(snap, measure_label, measure_unit)
+            render_snapshot(snap)
         time.sleep(0.5)
 
 
-def render_snapshot(snap, measure_label, measure_unit) -> None:
-    st.markdown(f"**View:** {snap.view.replace('_', ' ')} · **frames processed:** "
+def render_snapshot(snap) -> None:
+    """The live panel: view, counters, guidance, the table of this mode, stretch feedback and
+    the current findings; every number comes from ``snap.shown`` (the overlay draws the same)."""
+    st.markdown(f"**View:** {view_label(snap.view)} · **frames processed:** "
                 f"{snap.frames_processed} · {snap.fps:.0f} fps")
     for text in snap.guidance:
         st.warning(text)
-    rows = []
-    for m in LIVE_MEASURES:
-        v = snap.value(m)
-        shown = "—" if not math.isfinite(v) else f"{v:+.1f} {measure_unit(m)}"
-        rows.append(f"| {measure_label(m)} | {shown} |")
-    st.markdown("| measure | now |\n|---|---|\n" + "\n".join(rows))
+    if snap.recording_full:
+        st.info(f"The recording for the summary is full ({snap.config.max_record_s / 60:.0f} "
+                "minutes): the live check goes on, but press End session for a summary of "
+                "what was recorded.")
+    rows = [f"| {label} | {value} |" for label, value in snap.table()]
+    head = "| stretch | now |" if snap.config.stretch else \
+        f"| measure | last {snap.config.window_s:.0f} s |"
+    st.markdown(head + "\n|---|---|\n" + "\n".join(rows))
     if snap.stretch is not None:
         fb = snap.stretch
         st.metric("Hold", f"{fb.hold_s:.0f} s", help="time in the stretch position")
         st.markdown(f"**{fb.message}** · repetitions: {fb.rep_count}")
-    if snap.findings:
+    elif snap.findings:
         show_findings([f for f in snap.findings if f.severity in ("flag", "watch")])
 
 

@@ -267,10 +267,7 @@ class AnalysisResult:
 
     @property
     def people_per_frame(self) -> np.ndarray:
-        ppf = self.series.meta.get("people_per_frame")
-        if ppf is None or len(ppf) != len(self.series):
-            return self.series.detected.astype(np.int64)
-        return np.asarray(ppf, dtype=np.int64)
+        return _people_per_frame(self.series.meta.get("people_per_frame"), self.series.detected)
 
     def frame_values(self, index: int) -> dict[str, float]:
         """Measure name -> value (NaN if gated) at frame ``index``."""
@@ -385,6 +382,21 @@ def _fmt_pct(f: float) -> str:
     return f"{100.0 * f:.0f}%"
 
 
+def _people_per_frame(raw: object, detected: np.ndarray) -> np.ndarray:
+    """``(T,)`` people found per frame from a series' metadata; missing or malformed data
+    (None, wrong length, non-numbers) falls back to 1 where a person was detected, else 0."""
+    fallback = detected.astype(np.int64)
+    if raw is None:
+        return fallback
+    try:
+        arr = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        return fallback
+    if arr.shape != detected.shape or not np.isfinite(arr).all():
+        return fallback
+    return arr.astype(np.int64)
+
+
 def quality_warnings(series: PoseSeries, measures: MeasureSeries, kind: str = "video"
                      ) -> list[QualityWarning]:
     """Warnings about the recording (see module docstring for the threshold)."""
@@ -401,7 +413,7 @@ def quality_warnings(series: PoseSeries, measures: MeasureSeries, kind: str = "v
         out.append(QualityWarning(
             "person_not_found", f"No person was found in {_fmt_pct(missing)} of the frames; "
             "those frames are left out.", missing))
-    ppf = np.asarray(series.meta.get("people_per_frame", det.astype(int)), dtype=np.int64)
+    ppf = _people_per_frame(series.meta.get("people_per_frame"), det)
     if ppf.shape == (n,):
         multi = float(np.mean(ppf > 1))
         if multi > 0:

@@ -24,6 +24,7 @@ import numpy as np
 
 from .landmarks import POSE_EDGES
 from .landmarks import Landmark as L
+from .presentation import overlay_text
 from .series import PoseSeries
 
 __all__ = [
@@ -53,22 +54,6 @@ COLORS: dict[str, Color] = {
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 _LEFT = {lm.value for lm in L if lm.name.startswith("LEFT")}
 _RIGHT = {lm.value for lm in L if lm.name.startswith("RIGHT")}
-
-SHORT_NAMES: dict[str, str] = {
-    "lateral_lean": "lean",
-    "pelvic_obliquity": "hips",
-    "shoulder_tilt": "shoulders",
-    "foot_turnout_left": "L foot out",
-    "foot_turnout_right": "R foot out",
-    "foot_turnout_asymmetry": "feet R-L",
-    "trunk_flexion": "trunk fwd",
-    "pelvic_tilt": "pelvis",
-    "knee_flexion_left": "L knee",
-    "knee_flexion_right": "R knee",
-    "hip_flexion_left": "L hip",
-    "hip_flexion_right": "R hip",
-}
-
 
 def _scale(frame: np.ndarray) -> float:
     """Text/line scale: 1.0 for a 720-pixel short side."""
@@ -224,21 +209,25 @@ def _dashed(frame: np.ndarray, p0: np.ndarray, p1: np.ndarray, color: Color, th:
         cv2.line(frame, _pt(a), _pt(b), color, th, cv2.LINE_AA)
 
 
-def _side_word(v: float, pos: str, neg: str) -> str:
-    return pos if v > 0 else neg
-
-
 class AngleAnnotator:
     """The measured angles drawn on the person, coloured by the indicator thresholds.
 
     Frontal view: the trunk line against a dashed vertical (lean), the hip line against a dashed
-    horizontal (obliquity), the foot turn-out under each foot. Side view: trunk flexion and the
+    horizontal (obliquity), the shoulder line (shoulder height, label above the shoulders), the
+    foot turn-out under each foot. Side view: trunk flexion and the
     pelvic-tilt proxy. Only measures with a finite value are drawn, so gated measures vanish.
     """
 
     def __init__(self, text_scale: float = 0.65, show: Sequence[str] | None = None) -> None:
         self.text_scale = text_scale
         self.show = set(show) if show is not None else None
+        #: measure -> the text drawn for it by the last :meth:`annotate` (for checks and tests)
+        self.drawn: dict[str, str] = {}
+
+    def _text(self, name: str, value: float) -> str:
+        text = overlay_text(name, value)
+        self.drawn[name] = text
+        return text
 
     def _want(self, name: str, values: Mapping[str, float]) -> bool:
         v = values.get(name, math.nan)
@@ -251,6 +240,7 @@ class AngleAnnotator:
         ts = self.text_scale * s
         tt = max(round(1.5 * s), 1)
         th = max(round(3 * s), 1)
+        self.drawn = {}
         xy, _ = _pose_xy(frame, pose, index)
         ok = np.isfinite(xy).all(axis=1)
         hips = ok[L.LEFT_HIP] and ok[L.RIGHT_HIP]
@@ -265,14 +255,14 @@ class AngleAnnotator:
                 _dashed(frame, mh, mh - np.array([0.0, trunk]), COLORS["centre"], max(th - 1, 1),
                         8 * s)
                 cv2.line(frame, _pt(mh), _pt(msh), c, th + 1, cv2.LINE_AA)
-                put_label(frame, f"lean {abs(v):.1f}° {_side_word(v, 'R', 'L')}",
+                put_label(frame, self._text("lateral_lean", v),
                           _pt(0.5 * (mh + msh)), c, ts, tt, anchor="c")
             elif self._want("trunk_flexion", values):
                 v = values["trunk_flexion"]
                 _dashed(frame, mh, mh - np.array([0.0, trunk]), COLORS["centre"], max(th - 1, 1),
                         8 * s)
                 cv2.line(frame, _pt(mh), _pt(msh), COLORS["ok"], th + 1, cv2.LINE_AA)
-                put_label(frame, f"trunk {abs(v):.0f}° {'fwd' if v >= 0 else 'back'}",
+                put_label(frame, self._text("trunk_flexion", v),
                           _pt(0.5 * (mh + msh)), COLORS["ok"], ts, tt, anchor="c")
             if self._want("pelvic_obliquity", values):
                 v = values["pelvic_obliquity"]
@@ -283,13 +273,20 @@ class AngleAnnotator:
                 half = abs(lh[0] - rh[0]) / 2 + abs(ext[0])
                 _dashed(frame, mh - np.array([half, 0.0]), mh + np.array([half, 0.0]),
                         COLORS["centre"], max(th - 1, 1), 8 * s)
-                high = _side_word(v, "R", "L")
-                put_label(frame, f"hips {abs(v):.1f}° {high} high",
+                put_label(frame, self._text("pelvic_obliquity", v),
                           _pt(mh + np.array([0.0, 0.22 * trunk])), c, ts, tt, anchor="c")
+            if self._want("shoulder_tilt", values):
+                v = values["shoulder_tilt"]
+                c = COLORS[severity_of("shoulder_tilt", v)]
+                ls, rs = xy[L.LEFT_SHOULDER], xy[L.RIGHT_SHOULDER]
+                cv2.line(frame, _pt(rs), _pt(ls), c, max(th - 1, 1), cv2.LINE_AA)
+                put_label(frame, self._text("shoulder_tilt", v),
+                          _pt(msh - np.array([0.0, 0.28 * trunk])), c, ts, tt, anchor="c")
             if self._want("pelvic_tilt", values) and not self._want("pelvic_obliquity", values):
                 v = values["pelvic_tilt"]
-                put_label(frame, f"pelvis {v:.0f}°", _pt(mh + np.array([0.0, 0.22 * trunk])),
-                          COLORS["ok"], ts, tt, anchor="c")
+                put_label(frame, self._text("pelvic_tilt", v),
+                          _pt(mh + np.array([0.0, 0.22 * trunk])), COLORS["ok"], ts, tt,
+                          anchor="c")
         for side, heel, toe in (("left", L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
                                 ("right", L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)):
             name = f"foot_turnout_{side}"
@@ -300,34 +297,25 @@ class AngleAnnotator:
                 foot = _mid(xy, heel, toe)
                 centre_x = _mid(xy, L.LEFT_HEEL, L.RIGHT_HEEL)[0]
                 out = 1.0 if foot[0] >= centre_x else -1.0
-                box_w = cv2.getTextSize("R +00  ", _FONT, ts, tt)[0][0]
-                put_label(frame, f"{side[0].upper()} {v:+.0f}°",
+                text = self._text(name, v)
+                box_w = cv2.getTextSize(text + "  ", _FONT, ts, tt)[0][0]
+                put_label(frame, text,
                           _pt(foot + np.array([out * (0.5 * box_w + 16 * s), -24.0 * s])), c,
                           ts, tt, anchor="c")
         for side, knee in (("left", L.LEFT_KNEE), ("right", L.RIGHT_KNEE)):
             name = f"knee_flexion_{side}"
             if self.show is not None and name in self.show and self._want(name, values) \
                     and ok[knee]:
-                put_label(frame, f"knee {values[name]:.0f}°",
+                put_label(frame, self._text(name, values[name]),
                           _pt(xy[knee] + np.array([24.0 * s, 0.0])), COLORS["ok"], ts, tt)
         return frame
 
 
 # ------------------------------------------------------------------------------------ findings
 def finding_short_text(finding) -> str:
-    """A few words for a banner: ``"L foot out 31°"``, ``"lean 3.2° L"``, ``"hips 4.0° R high"``."""
-    v = finding.value
-    m = finding.measure
-    if not np.isfinite(v):
-        return f"{SHORT_NAMES.get(m, m)}: not measured"
-    unit = "°" if finding.unit == "deg" else f" {finding.unit}"
-    if m == "lateral_lean":
-        return f"lean {abs(v):.1f}{unit} {_side_word(v, 'R', 'L')}"
-    if m in ("pelvic_obliquity", "shoulder_tilt"):
-        return f"{SHORT_NAMES[m]} {abs(v):.1f}{unit} {_side_word(v, 'R', 'L')} high"
-    if m == "foot_turnout_asymmetry":
-        return f"feet: {_side_word(v, 'R', 'L')} turned out {abs(v):.0f}{unit} more"
-    return f"{SHORT_NAMES.get(m, m.replace('_', ' '))} {v:.0f}{unit}"
+    """A few words for a banner, the overlay's words for the finding's value:
+    ``"L foot 31.0° out"``, ``"lean 3.2° left"``, ``"hips 4.0° right higher"``."""
+    return overlay_text(finding.measure, finding.value)
 
 
 class FindingsBanner:

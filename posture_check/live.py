@@ -38,17 +38,26 @@ import threading
 import time
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .draw import COLORS, HoldTimerAnnotator, annotate_frame, put_label
+from .draw import COLORS, AngleAnnotator, HoldTimerAnnotator, SkeletonAnnotator, put_label
 from .estimator import EstimatorOptions, PoseEstimator
+from .landmarks import N_LANDMARKS
 from .landmarks import Landmark as L
-from .measures import MEASURE_SPECS, Finding, LiveMeasures, LiveResult
+from .measures import Finding, LiveMeasures, LiveResult
 from .measures.quality import inside_frame
+from .presentation import measure_label, stretch_title, value_text, view_label
 from .series import PoseSeries
-from .stretch import CATALOGUE, LiveFeedback, OnlineStretchChecker, get_stretch, stretch_angle
+from .stretch import (
+    CATALOGUE,
+    LiveFeedback,
+    OnlineStretchChecker,
+    Stretch,
+    get_stretch,
+    stretch_angle,
+)
 
 __all__ = [
     "FOCUS",
@@ -57,7 +66,9 @@ __all__ = [
     "LiveConfig",
     "LiveEngine",
     "LiveSnapshot",
+    "SessionRecorder",
     "guidance",
+    "stretch_in_view",
 ]
 
 #: What the posture check is looking at -> the views it needs and the measures it shows.
@@ -87,7 +98,9 @@ class LiveConfig:
         pain_side: the side the person feels pain on, if they said (findings relate lean to it).
         height_m: the person's stated height (scales the cm measures), or None.
         window_s: findings hold over this many last seconds.
-        max_record_s: landmarks of the last this many seconds are kept for the session summary.
+        max_record_s: landmarks of the first this many seconds of a session are recorded for
+            its summary (:class:`SessionRecorder`, ~1.1 kB a frame); then the recording is full
+            and the snapshot says so.
         model_path: pose model (None = the default full model).
         num_poses: people the live landmarker may return (it follows one).
         draw: annotate frames (the benchmark can switch it off to time the rest).
@@ -99,7 +112,7 @@ class LiveConfig:
     pain_side: str | None = None
     height_m: float | None = None
     window_s: float = 6.0
-    max_record_s: float = 1800.0
+    max_record_s: float = 900.0
     model_path: str | None = None
     num_poses: int = 1
     draw: bool = True
@@ -113,6 +126,14 @@ class LiveConfig:
             raise ValueError(f"side must be 'left', 'right' or 'both', got {self.side!r}")
         if self.pain_side not in (None, "left", "right"):
             raise ValueError(f"pain_side must be 'left', 'right' or None, got {self.pain_side!r}")
+
+    @property
+    def stretch_angle_name(self) -> str | None:
+        """The measure name of the angle the stretch checker times (None in the posture check)."""
+        if self.stretch is None:
+            return None
+        side = self.stretch_side
+        return CATALOGUE[self.stretch].angle_name(side if side != "both" else "left")
 
     @property
     def stretch_side(self) -> str:
@@ -136,6 +157,12 @@ class LiveSnapshot:
         values: smoothed measures (degrees / cm; NaN where gated out), subject's own sides.
         reasons: per measure "ok" or why it is gated out.
         findings: findings over the last ``window_s`` seconds.
+        shown: the one value per measure the page shows, in the table and drawn on the frame
+            (median over the findings' window, equal to the findings' values; see
+            :class:`posture_check.measures.LiveResult`).
+        overlay: measure -> the text drawn on the latest annotated frame (from ``shown``).
+        recorded_s / recording_full: seconds of landmarks recorded for the summary, and whether
+            the recording reached ``config.max_record_s`` (later frames are not recorded).
         stretch: live stretch feedback (None in the posture check).
         guidance: plain sentences telling the person how to fix the view, most important first.
         config: the configuration in force.
@@ -152,12 +179,31 @@ class LiveSnapshot:
     values: dict[str, float] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
+    shown: dict[str, float] = field(default_factory=dict)
+    overlay: dict[str, str] = field(default_factory=dict)
+    recorded_s: float = 0.0
+    recording_full: bool = False
     stretch: LiveFeedback | None = None
     guidance: tuple[str, ...] = ()
     config: LiveConfig = field(default_factory=LiveConfig)
 
     def value(self, measure: str) -> float:
-        return float(self.values.get(measure, math.nan))
+        """The value shown for ``measure`` (see ``shown``; NaN if none)."""
+        return float(self.shown.get(measure, math.nan))
+
+    def table(self) -> list[tuple[str, str]]:
+        """(label, value text) rows of the live table: what is checked in this mode.
+
+        Posture facing the camera: lean, hip and shoulder height, foot turn-out; side view:
+        the trunk-thigh angle and the forward bend; a stretch: the angle being timed. Values are
+        ``shown`` (the same numbers the overlay and the findings use)."""
+        cfg = self.config
+        if cfg.stretch is not None:
+            angle = cfg.stretch_angle_name or ""
+            label = f"{stretch_title(cfg.stretch)}: {measure_label(angle).lower()}"
+            a = self.stretch.angle_deg if self.stretch is not None else math.nan
+            return [(label, value_text(angle, a))]
+        return [(measure_label(m), value_text(m, self.value(m))) for m in FOCUS[cfg.focus][1]]
 
 
 def _views_text(views: Sequence[str]) -> str:
@@ -165,7 +211,7 @@ def _views_text(views: Sequence[str]) -> str:
         return "sideways to the camera"
     if tuple(views) == ("front",):
         return "facing the camera"
-    return " or ".join(v.replace("_", " ") for v in views)
+    return " or ".join(view_label(v) for v in views)
 
 
 def guidance(
@@ -212,21 +258,40 @@ def guidance(
     return tuple(out)
 
 
+def stretch_in_view(stretch: Stretch, view: str) -> bool:
+    """The stretch's angle can be measured in ``view``: one of the catalogue's views for it, or
+    half turned (a side-view stretch seen at an angle). Facing the camera, a side-view
+    stretch's angle is a projection artefact, so the checker gets no angle (no repetition can
+    be counted from someone standing still facing the camera)."""
+    return view in stretch.views or view == "oblique"
+
+
 def _inside(img: np.ndarray, idx: Sequence[int]) -> bool:
     return bool(inside_frame(img[list(idx)]).all())
 
 
 def annotate(rgb: np.ndarray, frame: PoseSeries, result: LiveResult | None,
-             feedback: LiveFeedback | None, target_s: float | None = None) -> np.ndarray:
+             feedback: LiveFeedback | None, target_s: float | None = None,
+             angles: AngleAnnotator | None = None,
+             stretch_angle: tuple[str, float] | None = None) -> np.ndarray:
     """The frame with the skeleton, the live angles, the view and the hold timer drawn on it
-    (a new RGB array; drawing by :mod:`posture_check.draw`, shared with the reports)."""
+    (a new RGB array; drawing by :mod:`posture_check.draw`, shared with the reports). The
+    angles are ``result.shown``, the values of the table and the findings, except the angle a
+    stretch times: ``stretch_angle`` (name, the checker's angle in degrees), as its table row
+    shows it. ``angles.drawn`` then holds the texts drawn."""
     out = rgb.copy()
-    values = {k: v for k, v in (result.values if result is not None else {}).items()
+    values = {k: v for k, v in (result.shown if result is not None else {}).items()
               if math.isfinite(v)}
-    annotate_frame(out, frame, values, index=0)
+    if stretch_angle is not None:  # the timed angle: the checker's, as in the table
+        values = {k: v for k, v in values.items() if k not in _SAGITTAL}
+        name, a = stretch_angle
+        if math.isfinite(a):
+            values[name] = a
+    _SKELETON.annotate(out, frame, 0)
+    (angles or AngleAnnotator()).annotate(out, frame, values, 0)
     if result is not None:
         scale = max(out.shape[:2]) / 640.0
-        put_label(out, f"view: {result.view.replace('_', ' ')}",
+        put_label(out, view_label(result.view),
                   (int(8 * scale), int(24 * scale)), COLORS["text"], 0.55 * scale)
     if feedback is not None:
         _TIMER.annotate(out, feedback.phase, feedback.hold_s, target_s)
@@ -234,6 +299,12 @@ def annotate(rgb: np.ndarray, frame: PoseSeries, result: LiveResult | None,
 
 
 _TIMER = HoldTimerAnnotator(corner="top_right")
+#: Side-view angles: in a stretch, only the timed one is drawn (no second number beside it).
+_SAGITTAL = ("trunk_flexion", "pelvic_tilt", "knee_flexion_left", "knee_flexion_right",
+             "hip_flexion_left", "hip_flexion_right")
+_FRONTAL = ("lateral_lean", "pelvic_obliquity", "shoulder_tilt", "foot_turnout_left",
+            "foot_turnout_right")
+_SKELETON = SkeletonAnnotator()
 
 
 class LatestFrameSlot:
@@ -270,22 +341,83 @@ class LatestFrameSlot:
             self._cond.notify_all()
 
 
-class _Recorder:
-    """Landmarks of the last ``max_frames`` processed frames, for the session summary."""
+class SessionRecorder:
+    """Landmarks of a live session in preallocated arrays, for the session summary.
 
-    def __init__(self, max_frames: int) -> None:
-        self.rows: deque[PoseSeries] = deque(maxlen=max(1, max_frames))
+    One frame costs ``FRAME_BYTES`` (~1.1 kB: image and world landmarks, visibility and
+    presence as float32, the timestamp and the number of people found). The arrays are
+    allocated once (``np.empty``: pages are only touched, so resident, as frames are written)
+    for ``max_s`` seconds at up to ``max_fps`` frames per second. Recording is capped by time:
+    a frame later than ``max_s`` seconds after the first one (or beyond the capacity) is not
+    recorded and :attr:`full` becomes True, so the summary covers the first ``max_s`` seconds
+    and the app can say so. Not thread-safe by itself (the engine serialises calls).
+    """
 
-    def add(self, frame: PoseSeries) -> None:
-        self.rows.append(frame)
+    FRAME_BYTES = 2 * 33 * 3 * 4 + 2 * 33 * 4 + 8 + 1
+
+    def __init__(self, max_s: float, max_fps: float = 60.0) -> None:
+        if max_s <= 0 or max_fps <= 0:
+            raise ValueError(f"max_s and max_fps must be > 0, got {max_s}, {max_fps}")
+        self.max_s = float(max_s)
+        cap = math.ceil(max_s * max_fps) + 1
+        self._image = np.empty((cap, N_LANDMARKS, 3), np.float32)
+        self._world = np.empty((cap, N_LANDMARKS, 3), np.float32)
+        self._vis = np.empty((cap, N_LANDMARKS), np.float32)
+        self._pres = np.empty((cap, N_LANDMARKS), np.float32)
+        self._t = np.empty(cap, np.float64)
+        self._people = np.empty(cap, np.uint8)
+        self._n = 0
+        self._size: tuple[int, int] | None = None
+        self._meta: dict = {}
+        self.full = False
+
+    @property
+    def capacity(self) -> int:
+        return int(self._t.shape[0])
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def duration_s(self) -> float:
+        return float(self._t[self._n - 1] - self._t[0]) if self._n > 1 else 0.0
+
+    def add(self, frame: PoseSeries) -> bool:
+        """Record the frames of ``frame`` (usually one); False once the recording is full."""
+        ppf = frame.meta.get("people_per_frame")
+        for i in range(len(frame)):
+            t = float(frame.t_s[i])
+            if self._size is None:
+                self._size, self._meta = frame.frame_size, dict(frame.meta)
+            if (self._n >= self.capacity or (self._n and t - self._t[0] > self.max_s)
+                    or frame.frame_size != self._size):
+                self.full = True
+                return False
+            k = self._n
+            self._image[k] = frame.image[i]
+            self._world[k] = frame.world[i]
+            self._vis[k] = frame.visibility[i]
+            self._pres[k] = frame.presence[i]
+            self._t[k] = t
+            n = ppf[i] if ppf is not None and i < len(ppf) else int(frame.detected[i])
+            self._people[k] = min(int(n), 255)
+            self._n += 1
+        return True
 
     def series(self) -> PoseSeries | None:
-        rows = list(self.rows)
-        if not rows:
+        """The recorded frames as one PoseSeries (copies; None before the first frame).
+
+        ``meta["people_per_frame"]`` is the per-frame count of people found, a list of ints
+        like a recorded video's."""
+        n = self._n
+        if n == 0 or self._size is None:
             return None
-        s = PoseSeries.concatenate(rows)
-        return replace(s, source="live camera", meta={**s.meta, "running_mode": "live",
-                                                      "people_per_frame": None})
+        meta = {**self._meta, "running_mode": "live",
+                "people_per_frame": self._people[:n].astype(int).tolist(),
+                "recording_full": self.full, "recording_max_s": self.max_s}
+        return PoseSeries(self._image[:n].copy(), self._world[:n].copy(), self._vis[:n].copy(),
+                          self._pres[:n].copy(), self._t[:n].copy(), self._size,
+                          "live camera", meta)
 
 
 class LiveEngine:
@@ -307,11 +439,14 @@ class LiveEngine:
     # ------------------------------------------------------------------ state
     def _reset_state(self, config: LiveConfig) -> None:
         self.config = config
+        # one annotator per engine: its ``drawn`` texts go in the snapshots
+        angle = config.stretch_angle_name
+        self._angles = AngleAnnotator(show=None if angle is None else [*_FRONTAL, angle])
         self._measures = LiveMeasures(window_s=config.window_s, height_m=config.height_m,
                                       pain_side=config.pain_side)  # type: ignore[arg-type]
         self._checker = (OnlineStretchChecker(config.stretch, config.stretch_side)
                          if config.stretch else None)
-        self._recorder = _Recorder(int(config.max_record_s * 30))
+        self._recorder = SessionRecorder(config.max_record_s)
         self._latency_ms: deque[float] = deque(maxlen=300)
         self._done_at: deque[float] = deque(maxlen=90)
         self._processed = 0
@@ -372,16 +507,24 @@ class LiveEngine:
                 t_s = self._last_t + 1e-3
             self._last_t = t_s
             measures, checker, recorder = self._measures, self._checker, self._recorder
+            angles = self._angles
         with self._proc_lock:
             frame = self._estimator.process_frame(rgb, t_s)
             result = measures.update(frame)
             feedback = None
             if checker is not None:
-                angle = float(stretch_angle(frame, checker.stretch, checker.side)[0])
+                angle = math.nan
+                if stretch_in_view(checker.stretch, result.view):
+                    angle = float(stretch_angle(frame, checker.stretch, checker.side)[0])
                 feedback = checker.update(t_s, angle)
             target = checker.stretch.min_hold_s if checker is not None else None
-            out = annotate(rgb, frame, result, feedback, target) if config.draw else rgb
+            timed = ((config.stretch_angle_name or "", feedback.angle_deg)
+                     if feedback is not None else None)
+            out = (annotate(rgb, frame, result, feedback, target, angles, timed)
+                   if config.draw else rgb)
+            overlay = dict(angles.drawn) if config.draw else {}
             recorder.add(frame)
+            recorded_s, full = recorder.duration_s, recorder.full
         img = frame.image[0]
         person = bool(frame.detected[0])
         guide = guidance(person, result.view, person and _inside(img, _FEET),
@@ -402,6 +545,8 @@ class LiveEngine:
                 latency_ms_p95=float(np.percentile(lat, 95)),
                 person=person, view=result.view, values=dict(result.values),
                 reasons=dict(result.reasons), findings=tuple(result.findings),
+                shown=dict(result.shown), overlay=overlay, recorded_s=recorded_s,
+                recording_full=full,
                 stretch=feedback, guidance=guide, config=config)
         return out
 
@@ -417,20 +562,3 @@ class LiveEngine:
             recorder = self._recorder
         with self._proc_lock:
             return recorder.series()
-
-
-def measure_label(measure: str) -> str:
-    """Short human label of a measure for the live panel."""
-    return {
-        "lateral_lean": "Lean (+ to your right)",
-        "pelvic_obliquity": "Hip height (+ right hip higher)",
-        "foot_turnout_left": "Left foot turn-out",
-        "foot_turnout_right": "Right foot turn-out",
-        "shoulder_tilt": "Shoulder tilt (+ right higher)",
-        "pelvic_tilt": "Pelvic tilt proxy (side view)",
-        "trunk_flexion": "Trunk forward bend",
-    }.get(measure, measure.replace("_", " "))
-
-
-def measure_unit(measure: str) -> str:
-    return MEASURE_SPECS[measure].unit if measure in MEASURE_SPECS else "deg"

@@ -70,7 +70,8 @@ def test_lean_clip_lean_and_pain_side():
     f = finding(r, "lateral_lean")
     assert f.severity == "flag" and f.direction == "left"
     assert f.extra["lean_away_from_pain"] is True
-    assert "pain is on your right" in f.message and "doc 000" in f.message
+    assert "pain is on your right" in f.message and "restorative therapist's talk" in f.message
+    assert ".txt" not in f.message
 
 
 def test_hip_hike_clip_obliquity():

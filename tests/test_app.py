@@ -48,3 +48,37 @@ def test_stretch_analysis_of_a_sample(app):
     assert result.stretch.verdict == labels["expected_verdict"] == "too_short"
     assert "12 s" in _text(app) or "too short" in _text(app).lower()
 
+
+
+def test_an_analysis_is_computed_once_per_input_and_options(app):
+    app.button[0].click().run()
+    first = app.session_state["analysis"]["result"]
+    app.button[0].click().run()  # same sample, same options: served from the session cache
+    assert app.session_state["analysis"]["result"] is first
+    assert len(app.session_state["analysis_cache"]) == 1
+    for el in app.get("download_button"):
+        assert el.proto.ignore_rerun is True  # a download never reruns the page
+
+
+def test_choices_show_words_not_machine_names(app):
+    samples = app.selectbox[0]
+    assert all(not o.endswith(".mp4") and "_" not in o for o in samples.options)
+    stretches = app.selectbox[1].options
+    assert "Standing hamstring stretch (hip hinge)" in stretches
+    assert not any("_" in o for o in stretches)
+
+
+def test_a_broken_upload_gets_one_clean_line(tmp_path):
+    from posture_check.analysis import analyze
+    from posture_check.errors import PostureCheckError
+    from posture_check.presentation import error_text
+
+    folder = tmp_path / "posture-check-upload-abc123"
+    folder.mkdir()
+    bad = folder / "my clip.mp4"
+    bad.write_bytes(b"\x00not a video" * 100)
+    with pytest.raises(PostureCheckError) as info:
+        analyze(bad)
+    text = error_text(info.value, bad, "my clip.mp4")
+    assert "my clip.mp4" in text
+    assert str(tmp_path) not in text and "OpenCV" not in text and "\n" not in text

@@ -1,5 +1,8 @@
-"""End to end in a real browser: headless Chromium's fake camera plays a rendered clip whose
-angles are known into the live check of the running app; the live measures must match."""
+"""End to end in a real browser: headless Chromium's fake camera plays a clip into the live check
+of the running app, as a person uses it: Start, watch the live panel, End session, read the
+summary. A rendered clip with known angles (the live value must match it) for the posture check,
+a real person standing still for the stretch check (no repetition may be counted). During each
+session no UDP socket of the server may be bound outside loopback (`ss -uanp`)."""
 
 from __future__ import annotations
 
@@ -16,10 +19,11 @@ from pathlib import Path
 import cv2
 import pytest
 
-from posture_check.video_io import iter_frames
+from posture_check.video_io import iter_frames, probe_video
 
 REPO = Path(__file__).resolve().parents[1]
 CLIP = REPO / "sample_videos" / "lean_left8_front.mp4"
+STANDING = REPO.parent / "shared" / "real_media" / "standing_front.mp4"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
 
@@ -27,15 +31,18 @@ pytestmark = pytest.mark.browser
 
 
 def write_y4m(video: Path, out: Path) -> tuple[int, int]:
-    """Convert a clip to the uncompressed .y4m Chromium's fake camera plays (4:2:0)."""
+    """Convert a clip to the uncompressed .y4m Chromium's fake camera plays (4:2:0, the clip's
+    own frame rate; Chromium loops it)."""
+    fps = max(1, round(probe_video(video).fps))
     frames = [rgb for _, rgb in iter_frames(video)]
     h, w = frames[0].shape[:2]
+    w2, h2 = w - w % 2, h - h % 2
     with open(out, "wb") as fh:
-        fh.write(f"YUV4MPEG2 W{w} H{h} F30:1 Ip A1:1 C420jpeg\n".encode())
+        fh.write(f"YUV4MPEG2 W{w2} H{h2} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
         for rgb in frames:
             fh.write(b"FRAME\n")
-            fh.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420).tobytes())
-    return w, h
+            fh.write(cv2.cvtColor(rgb[:h2, :w2], cv2.COLOR_RGB2YUV_I420).tobytes())
+    return w2, h2
 
 
 def free_port() -> int:
@@ -44,15 +51,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class App:
+    def __init__(self, url: str, proc: subprocess.Popen, log: Path) -> None:
+        self.url, self.proc, self.log = url, proc, log
+
+    def udp_sockets(self) -> list[str]:
+        """Local addresses of the server process's UDP sockets (``ss -uanp``)."""
+        out = subprocess.run(["ss", "-uanp"], capture_output=True, text=True, check=True).stdout
+        pid = f"pid={self.proc.pid},"
+        return [line.split()[3] for line in out.splitlines()[1:] if pid in line]
+
+
 @pytest.fixture()
-def app_url(model_path, tmp_path):
+def app(model_path, tmp_path):
     port = free_port()
-    log = open(tmp_path / "streamlit.log", "w")  # noqa: SIM115 (closed below)
+    log_path = tmp_path / "streamlit.log"
+    log = open(log_path, "w")  # noqa: SIM115 (closed below)
+    env = {k: v for k, v in os.environ.items() if k != "POSTURE_CHECK_MEDIA"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**env, "PYTHONUNBUFFERED": "1"})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -63,8 +83,8 @@ def app_url(model_path, tmp_path):
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start: " + (tmp_path / "streamlit.log").read_text())
-    yield url
+        pytest.fail("streamlit did not start: " + log_path.read_text())
+    yield App(url, proc, log_path)
     proc.terminate()
     try:
         proc.wait(timeout=20)
@@ -73,54 +93,149 @@ def app_url(model_path, tmp_path):
     log.close()
 
 
-def test_live_check_in_headless_chromium_matches_the_clip_labels(app_url, tmp_path):
+def open_browser(pw, y4m: Path):
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={y4m}", "--no-sandbox", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run"])
+    context = browser.new_context(permissions=["camera"], viewport={"width": 1400,
+                                                                    "height": 1000})
+    return browser, context.new_page()
+
+
+FRAMES_RE = re.compile(r"frames processed:\s*(\d+)")
+
+
+def start_live(page, url: str, mode: str | None = None) -> object:
+    """Open the live page, choose ``mode`` (its label), press Start; returns the webrtc frame."""
+    page.goto(url, wait_until="networkidle")
+    page.get_by_text("Live check", exact=True).click()
+    page.get_by_role("heading", name="Live check").wait_for(timeout=60_000)
+    if mode is not None:
+        page.locator("[data-testid='stSelectbox']").first.click()
+        page.get_by_role("option", name=mode).click()
+        page.wait_for_timeout(1500)
+    frame = page.frame_locator("iframe[title*='streamlit_webrtc']").first
+    frame.get_by_role("button", name=re.compile("start", re.I)).click(timeout=60_000)
+    return frame
+
+
+def wait_for_frames(page, frame, n: int, until=None, timeout_s: float = 90) -> str:
+    """Poll the page until ``n`` frames were processed and ``until(text)`` holds."""
+    start = time.monotonic()
+    retried = False
+    text = ""
+    while time.monotonic() < start + timeout_s:
+        text = page.inner_text("body")
+        if not retried and time.monotonic() > start + 30 and not FRAMES_RE.search(text):
+            # the WebRTC handshake was lost (seen once under load): press Start again
+            retried = True
+            start_button = frame.get_by_role("button", name=re.compile("start", re.I))
+            if start_button.count():
+                start_button.first.click(timeout=10_000)
+        m = FRAMES_RE.search(text)
+        if m and int(m.group(1)) >= n and (until is None or until(text)):
+            return text
+        time.sleep(1.0)
+    pytest.fail(f"live session did not reach {n} frames:\n{text[:3000]}")
+
+
+def assert_loopback_only(app: App) -> list[str]:
+    addrs = app.udp_sockets()
+    assert addrs, "no UDP socket: the media did not flow through the server"
+    outside = [a for a in addrs if not (a.startswith("127.") or a.startswith("[::1]"))]
+    assert not outside, f"media sockets bound outside loopback: {outside}"
+    return addrs
+
+
+def end_session(page) -> str:
+    """Press End session; wait for the summary with its downloads; return the page text."""
+    page.get_by_role("button", name="End session and prepare the summary").click()
+    page.get_by_text("Session summary").wait_for(timeout=120_000)
+    page.get_by_role("button", name=re.compile("PDF report")).wait_for(timeout=60_000)
+    return page.inner_text("body")
+
+
+def summary_screenshot(page, path: Path) -> None:
+    """The summary as a person scrolls to it (Streamlit scrolls inside its own container, so a
+    tall viewport shows the whole page)."""
+    page.set_viewport_size({"width": 1400, "height": 4200})
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(path), full_page=True)
+
+
+def assert_summary(page, app: App, text: str) -> None:
+    for label in ("PDF report", "HTML report", "JSON", "CSV"):
+        assert page.get_by_role("button", name=re.compile(label)).count() >= 1, label
+    assert "Traceback" not in text and "Error" not in text.split("Session summary")[-1], text
+    assert ".txt" not in text  # documents are named by their subject, never by file
+    for raw in ("standing_hamstring", "left_side", "lateral_lean", "trunk_flexion", "_front.mp4"):
+        assert raw not in text, raw
+    log = app.log.read_text()
+    assert "Traceback" not in log, log[-3000:]
+
+
+def test_live_posture_session_matches_the_clip_and_ends_in_a_summary(app, tmp_path):
     from playwright.sync_api import sync_playwright
 
     y4m = tmp_path / "camera.y4m"
     write_y4m(CLIP, y4m)
     truth = json.loads(CLIP.with_suffix(".json").read_text())["summary"]
     ARTIFACTS.mkdir(exist_ok=True)
+    lean_re = re.compile(r"Sideways lean\s*\|?\s*(\d+\.\d)° to your (left|right)")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={y4m}", "--no-sandbox", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run"])
-        context = browser.new_context(permissions=["camera"], viewport={"width": 1400,
-                                                                        "height": 1000})
-        page = context.new_page()
-        page.goto(app_url, wait_until="networkidle")
-        page.get_by_text("Live check", exact=True).click()
-        page.get_by_role("heading", name="Live check").wait_for(timeout=60_000)
-        frame = page.frame_locator("iframe[title*='streamlit_webrtc']").first
-        frame.get_by_role("button", name=re.compile("start", re.I)).click(timeout=60_000)
-
-        pattern = re.compile(r"frames processed:\s*(\d+)")
-        lean_re = re.compile(r"Lean[^\n]*?\s([+-]\d+\.\d)\s*deg")
-        processed, lean = 0, None
-        start = time.monotonic()
-        retried = False
-        while time.monotonic() < start + 90:
-            text = page.inner_text("body")
-            if not retried and time.monotonic() > start + 30 and not pattern.search(text):
-                # the WebRTC handshake was lost (seen once under load): press Start again
-                retried = True
-                start_button = frame.get_by_role("button", name=re.compile("start", re.I))
-                if start_button.count():
-                    start_button.first.click(timeout=10_000)
-            m = pattern.search(text)
-            processed = int(m.group(1)) if m else 0
-            lm = lean_re.search(text)
-            lean = float(lm.group(1)) if lm else None
-            if processed >= 60 and lean is not None:
-                break
-            time.sleep(1.0)
-        time.sleep(2.0)  # let the smoothed value settle, then read once more
+        browser, page = open_browser(pw, y4m)
+        frame = start_live(page, app.url)
+        wait_for_frames(page, frame, 60, until=lean_re.search)
+        time.sleep(2.0)  # let the window fill with the steady pose, then read once more
         text = page.inner_text("body")
-        lm = lean_re.search(text)
-        lean = float(lm.group(1)) if lm else lean
+        sockets = assert_loopback_only(app)
+        m = lean_re.search(text)
         page.screenshot(path=str(ARTIFACTS / "live_check.png"), full_page=True)
+        summary = end_session(page)
+        assert_summary(page, app, summary)
+        # STOP keeps the summary and the last reading on the page
+        frame.get_by_role("button", name=re.compile("stop", re.I)).click(timeout=30_000)
+        page.get_by_text("Camera stopped: the last reading.").wait_for(timeout=60_000)
+        stopped = page.inner_text("body")
+        summary_screenshot(page, ARTIFACTS / "live_posture_summary.png")
+        assert_summary(page, app, stopped)
         browser.close()
-    assert processed >= 60, f"only {processed} frames processed:\n{text[:2000]}"
-    assert lean is not None, text[:2000]
+    assert "Session summary" in stopped and "upper body leans to your left" in stopped
+    assert "Stretched side" not in text  # no stretch in the posture check
+    assert m is not None, text[:2000]
+    lean = float(m.group(1)) * (1 if m.group(2) == "right" else -1)
     assert lean == pytest.approx(truth["lateral_lean"], abs=2.5)
+    assert sockets
+    after = summary.split("Session summary")[-1]
+    assert "upper body leans to your left" in after  # the finding: same side as the table
+    assert "Sideways lean" in after or "lean" in after
+
+
+@pytest.mark.skipif(not STANDING.exists(), reason="shared real media not available")
+def test_live_stretch_session_of_someone_standing_still_counts_no_repetition(app, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    y4m = tmp_path / "camera.y4m"
+    write_y4m(STANDING, y4m)
+    ARTIFACTS.mkdir(exist_ok=True)
+    reps_re = re.compile(r"repetitions:\s*(\d+)")
+    with sync_playwright() as pw:
+        browser, page = open_browser(pw, y4m)
+        frame = start_live(page, app.url, mode="Stretch: Standing hamstring stretch (hip hinge)")
+        text = wait_for_frames(page, frame, 150, until=reps_re.search, timeout_s=120)
+        assert_loopback_only(app)
+        assert "Stretched side" not in text  # the hamstring stretch is not done one side at a time
+        assert "Standing hamstring stretch (hip hinge): forward bend of the trunk" in text
+        page.screenshot(path=str(ARTIFACTS / "live_stretch.png"), full_page=True)
+        reps = [int(r) for r in reps_re.findall(text)]
+        summary = end_session(page)
+        summary_screenshot(page, ARTIFACTS / "live_stretch_summary.png")
+        assert_summary(page, app, summary)
+        browser.close()
+    assert reps == [0], text[:2000]
+    assert "That hold was" not in text
+    after = summary.split("Session summary")[-1]
+    assert "Stretch form: Standing hamstring stretch (hip hinge)" in after
+    assert "no repetition found" in after and "could not be measured" in after

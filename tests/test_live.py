@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from posture_check.live import LatestFrameSlot, LiveConfig, LiveEngine, guidance
+from posture_check.live import LatestFrameSlot, LiveConfig, LiveEngine, SessionRecorder, guidance
+from posture_check.presentation import measure_label
+from posture_check.series import PoseSeries
 from posture_check.video_io import iter_frames
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
@@ -81,3 +84,127 @@ def test_sessions_do_not_share_state(model_path, lean_clip):
     assert (sa.frames_processed, sb.frames_processed) == (20, 10)
     assert sa.stretch is None and sb.stretch is not None
     assert any("sideways" in g for g in sb.guidance)  # hamstring needs a side view
+
+
+# ------------------------------------------------------------------ one number per measure
+def _number_and_side(text: str) -> tuple[float, str | None]:
+    m = re.search(r"(\d+\.\d)", text)
+    side = re.search(r"\b(left|right)\b", text)
+    assert m is not None, text
+    return float(m.group(1)), side.group(1) if side else None
+
+
+def test_table_overlay_and_findings_say_the_same_value_and_side(model_path, lean_clip):
+    frames, truth = lean_clip
+    with LiveEngine(LiveConfig(model_path=str(model_path))) as eng:
+        for t, rgb in frames:
+            eng.process(rgb, t)
+        snap = eng.snapshot()
+    table = dict(snap.table())
+    sided = [f for f in snap.findings if f.severity in ("watch", "flag")]
+    assert any(f.measure == "lateral_lean" for f in sided)
+    for f in sided:
+        label = measure_label(f.measure)
+        t_val, t_side = _number_and_side(table[label])
+        o_val, o_side = _number_and_side(snap.overlay[f.measure])
+        f_val, _ = _number_and_side(f.message.split(" by about ")[1])
+        assert t_val == o_val == f_val == pytest.approx(abs(f.value), abs=0.05)
+        if f.direction is not None and f.measure not in ("foot_turnout_left",
+                                                         "foot_turnout_right"):
+            assert t_side == o_side == f.direction
+            assert f"your {f.direction}" in f.message.split(" by about ")[0].lower()
+    lean = snap.value("lateral_lean")
+    assert lean == pytest.approx(truth["lateral_lean"], abs=2.5)
+    assert table["Sideways lean"].endswith("to your left")
+
+
+# ------------------------------------------------------------------ stretch: standing still
+STANDING = Path(__file__).resolve().parents[2] / "shared" / "real_media" / "standing_front.mp4"
+
+
+@pytest.mark.skipif(not STANDING.exists(), reason="shared real media not available")
+def test_a_person_standing_still_does_no_stretch_repetition(model_path):
+    from posture_check.analysis import AnalysisOptions, analyze_series
+
+    frames = list(iter_frames(STANDING))
+    with LiveEngine(LiveConfig(model_path=str(model_path), stretch="standing_hamstring",
+                               draw=False)) as eng:
+        log = []
+        for t, rgb in frames:
+            eng.process(rgb, t)
+            log.append(eng.snapshot().stretch)
+        series = eng.session_series()
+    assert max(fb.rep_count for fb in log) == 0
+    assert not any(m.startswith(("Rest.", "That hold was")) for m in (fb.message for fb in log))
+    summary = analyze_series(series, AnalysisOptions(stretch="standing_hamstring"))
+    assert summary.stretch is not None and len(summary.stretch.repetitions) == 0
+
+
+# ------------------------------------------------------------------ session recorder
+def _frame(t: float, people: int = 1) -> PoseSeries:
+    rng = np.random.default_rng(int(t * 100))
+    img = rng.random((1, 33, 3)).astype(np.float32)
+    return PoseSeries(img, img * 2, img[..., 0], img[..., 1], np.array([t]), (640, 480),
+                      "live", {"people_per_frame": [people]})
+
+
+def test_session_recorder_keeps_arrays_caps_by_time_and_says_when_full():
+    rec = SessionRecorder(max_s=2.0, max_fps=30.0)
+    assert SessionRecorder.FRAME_BYTES < 1200  # about 1 kB a frame
+    assert rec.capacity == 61
+    assert rec.series() is None
+    for i in range(100):  # 30 fps for 3.3 s
+        rec.add(_frame(i / 30, people=2 if i == 5 else 1))
+    assert rec.full and len(rec) == 61 and rec.duration_s == pytest.approx(2.0)
+    s = rec.series()
+    assert len(s) == 61 and s.meta["recording_full"] is True
+    assert s.meta["people_per_frame"][5] == 2 and s.meta["people_per_frame"][0] == 1
+    np.testing.assert_allclose(s.image[7], _frame(7 / 30).image[0])
+    # the recorder's own arrays are never handed out
+    s.image[0] = 0
+    assert rec.series().image[0].sum() > 0
+
+
+def test_quality_warnings_tolerate_missing_people_counts():
+    from posture_check.analysis import quality_warnings
+    from posture_check.measures import compute_measures
+
+    s = PoseSeries.concatenate([_frame(i / 30) for i in range(20)])
+    for ppf in (None, [1, 2], ["x"] * 20, [None] * 20):
+        bad = PoseSeries(s.image, s.world, s.visibility, s.presence, s.t_s, s.frame_size,
+                         "live", {"people_per_frame": ppf})
+        quality_warnings(bad, compute_measures(bad))  # no TypeError
+
+
+def test_a_rendered_hinge_is_one_repetition_live_and_in_the_summary(model_path):
+    from posture_check.analysis import AnalysisOptions, analyze_series
+
+    clip = SAMPLES / "hamstring_too_short_side.mp4"
+    labels = json.loads(clip.with_suffix(".json").read_text())["stretch"]
+    agree = []
+    with LiveEngine(LiveConfig(model_path=str(model_path), stretch="standing_hamstring")) as eng:
+        for t, rgb in iter_frames(clip):
+            eng.process(rgb, t)
+            snap = eng.snapshot()
+            if "trunk_flexion" in snap.overlay:  # the timed angle: one number, table = overlay
+                agree.append(snap.table()[0][1] in snap.overlay["trunk_flexion"])
+        series = eng.session_series()
+    assert snap.stretch.rep_count == 1
+    assert snap.table()[0][0] == "Standing hamstring stretch (hip hinge): forward bend of the trunk"
+    assert len(agree) > 100 and all(agree)
+    summary = analyze_series(series, AnalysisOptions(stretch="standing_hamstring"))
+    assert len(summary.stretch.repetitions) == 1
+    assert summary.stretch.verdict == labels["expected_verdict"]
+
+
+def test_the_snapshot_says_when_the_recording_is_full(model_path, lean_clip):
+    frames, _ = lean_clip
+    with LiveEngine(LiveConfig(model_path=str(model_path), max_record_s=1.0,
+                               draw=False)) as eng:
+        for t, rgb in frames[:45]:  # 1.5 s at 30 fps
+            eng.process(rgb, t)
+        snap = eng.snapshot()
+        series = eng.session_series()
+    assert snap.recording_full and snap.frames_processed == 45
+    assert snap.recorded_s == pytest.approx(1.0, abs=0.05)
+    assert len(series) == 31 and series.meta["recording_full"] is True

@@ -151,3 +151,21 @@ def test_real_standing_video_front_view_and_findings():
     findings = {f.measure: f for f in evaluate_findings(ms)}
     assert findings["pelvic_tilt"].severity == "not_measured"
     assert findings["lateral_lean"].severity in ("ok", "watch", "flag")
+
+
+def test_pelvic_tilt_proxy_is_gated_on_a_real_squat(model_path):
+    """Hip flexion on a squat (~125 deg) is not pelvic tilt: the proxy is NaN there, and the
+    finding says it was not measured because the person was not standing upright."""
+    from posture_check.estimator import EstimatorOptions, PoseEstimator
+    from posture_check.video_io import iter_frames
+
+    clip = REAL / "squat_side.mp4"
+    frames = [f for i, f in enumerate(iter_frames(clip)) if i % 3 == 0][:150]
+    with PoseEstimator(EstimatorOptions(model_path=model_path, running_mode="video")) as est:
+        series = est.process_frames(frames, source=str(clip))
+    ms = compute_measures(series)
+    knees = np.nanmean([ms.values["knee_flexion_left"], ms.values["knee_flexion_right"]], axis=0)
+    tilt = ms.values["pelvic_tilt"]
+    assert np.nanmax(knees) > 60  # the clip squats
+    assert not np.isfinite(tilt[knees > 40]).any()
+    assert (np.abs(tilt[np.isfinite(tilt)]) <= 40.0).all()

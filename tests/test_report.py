@@ -201,3 +201,27 @@ def test_angle_annotator_skips_gated_measures_and_banner_lists_findings():
     assert c.any()
     box = put_label(np.zeros((50, 200, 3), np.uint8), "lean 2.5° L", (10, 30), (255, 255, 255))
     assert box[2] > box[0] and box[3] > box[1]
+
+
+def test_a_bouncing_stretch_is_named_in_the_banner_and_its_sources_are_listed():
+    from posture_check.report.common import (
+        cited_docs,
+        measure_rows,
+        overlay_measures,
+        stretch_faults_at,
+    )
+
+    r = analysed(STRETCH[0], **STRETCH[1])
+    rep = r.stretch.repetitions[0]
+    mid = 0.5 * (rep.t_hold_start_s + rep.t_hold_end_s)
+    assert ("flag", "bouncing 2.0 Hz") in stretch_faults_at(r, mid)
+    assert stretch_faults_at(r, rep.t_end_s + 1.0) == []
+    # the stretch text cites the talk and the self-massage guide: both are in the sources
+    docs = cited_docs(r)
+    assert any(d.startswith("000_") for d in docs) and any(d.startswith("003_") for d in docs)
+    text = html_text(r)
+    assert "003_f1656872b7ed7076.txt" in text.split("<h2>Sources</h2>")[1]
+    assert "003_f1656872b7ed7076.txt" not in text.split("<h2>Sources</h2>")[0]
+    # only the hinge's own angles are drawn and tabled: no knee bend on straight legs
+    assert not any(m.startswith("knee_flexion") for m in overlay_measures(r))
+    assert not any("knee" in row[0].lower() for row in measure_rows(r))

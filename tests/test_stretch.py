@@ -102,7 +102,7 @@ def test_2hz_8deg_bounce_is_flagged_with_amplitude_and_frequency():
     assert rep.bounce_frequency_hz == pytest.approx(2.0, abs=0.25)
     assert rep.bounce_amplitude_deg == pytest.approx(8.0, abs=2.0)
     assert rep.hold_s == pytest.approx(25.0, abs=1.0)  # still one repetition, one hold
-    assert "doc 003" in rep.messages[0]
+    assert "self-massage guide" in rep.messages[0]
 
 
 def test_12s_hold_is_too_short_and_message_cites_doc():
@@ -110,7 +110,8 @@ def test_12s_hold_is_too_short_and_message_cites_doc():
     (rep,) = a.repetitions
     assert rep.verdict == "too_short"
     assert rep.hold_s == pytest.approx(12.0, abs=1.0)
-    assert re.fullmatch(r"Hold for 30-60 s; you held 1[23] s \(doc 003\)\.", rep.messages[0])
+    assert re.fullmatch(r"Hold for 30-60 s; you held 1[23] s "
+                        r"\(the self-massage guide for sciatica\)\.", rep.messages[0])
 
 
 def test_150_deg_per_s_entry_is_too_fast():
@@ -120,7 +121,7 @@ def test_150_deg_per_s_entry_is_too_fast():
     (rep,) = a.repetitions
     assert rep.verdict == "too_fast"
     assert rep.entry_peak_speed_deg_s > 100
-    assert "doc 000" in rep.messages[0]
+    assert "restorative therapist" in rep.messages[0]
 
 
 def test_abrupt_push_during_hold_counts_as_pushing():
@@ -247,7 +248,7 @@ def test_online_too_short_reported_when_released():
     t_fb = _first(log, "too_short")
     assert t_fb is not None and t_fb - t_visible <= 0.5
     msg = next(f.message for f in log if f.fault == "too_short")
-    assert "hold for 30-60 s" in msg and "doc 003" in msg
+    assert "hold for 30-60 s" in msg and "self-massage guide" in msg
 
 
 @pytest.mark.parametrize("seed", range(6))

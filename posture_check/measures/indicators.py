@@ -19,7 +19,10 @@ Rules (decided here, documented for reports):
   proxy is judged only by its change since baseline (no population norm exists for it).
 * Pain side: for the lean, doc 000 says people mostly lean *away* from the painful side; the
   message says whether the observed lean matches that.
-* Messages are plain language, never a diagnosis, and cite the document by number and name.
+* Messages are plain language, never a diagnosis, and name the document by its subject
+  (:data:`posture_check.presentation.DOC_TITLES`); file names appear only in sources lists.
+* An ``ok`` whose median is past the ``watch`` limit (beyond it, but in fewer than 60% of the
+  frames) carries ``extra["not_steady"] = True``; screens show it as "not steady", never "ok".
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from typing import Literal
 
 import numpy as np
 
+from ..presentation import REASON_TEXT, doc_title, measure_label, side_of, value_text, view_label
 from . import uncertainty
 from .compute import MEASURE_SPECS, MeasureSeries, MeasureSummary
 from .quality import REASON_HINTS, REASONS
@@ -94,31 +98,31 @@ class Indicator:
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("lateral_lean", 1.5, 3.0, DOCS["000"], REF_SHIFT, False,
               "your upper body leans to your {side}",
-              "doc 000 says people with sciatic pain often lean to one side, mostly away from "
+              "{doc} says people with sciatic pain often lean to one side, mostly away from "
               "the painful side, to take pressure off the nerve"),
     Indicator("pelvic_obliquity", 2.0, 3.0, DOCS["004"], REF_OBLIQUITY, False,
               "your {side} hip sits higher than the other",
-              "doc 004 describes the gluteus medius keeping the pelvis level, and the lower-back "
+              "{doc} describes the gluteus medius keeping the pelvis level, and the lower-back "
               "QL muscle taking over (and tightening) when the glutes are tight or weak"),
     Indicator("foot_turnout_left", 15.0, 20.0, DOCS["000"], REF_TOE_OUT, True,
               "your left foot points outward",
-              "doc 000 says that standing straight with one foot slanted out suggests the "
+              "{doc} says that standing straight with one foot slanted out suggests the "
               "piriformis muscle is overworking, which can crowd the sciatic nerve"),
     Indicator("foot_turnout_right", 15.0, 20.0, DOCS["000"], REF_TOE_OUT, True,
               "your right foot points outward",
-              "doc 000 says that standing straight with one foot slanted out suggests the "
+              "{doc} says that standing straight with one foot slanted out suggests the "
               "piriformis muscle is overworking, which can crowd the sciatic nerve"),
     Indicator("foot_turnout_asymmetry", 8.0, 10.0, DOCS["000"], REF_TOE_ASYM, True,
               "your {side} foot turns out more than the other",
-              "doc 000 points to one foot slanted out (not both) as the sign of an "
+              "{doc} points to one foot slanted out (not both) as the sign of an "
               "overworking piriformis on that side"),
     Indicator("shoulder_tilt", 2.0, 4.0, DOCS["004"], REF_SHOULDER, True,
               "your {side} shoulder sits higher than the other",
-              "doc 004 notes that one-sided muscle tightness makes the other side work harder; "
+              "{doc} notes that one-sided muscle tightness makes the other side work harder; "
               "shoulder height often follows a lean or a pelvic tilt"),
     Indicator("pelvic_tilt", 5.0, 10.0, DOCS["004"], REF_TILT, True,
               "the angle between your trunk and thighs (side view) has {changed}",
-              "doc 004 links an excessive lumbar curve or a flattened lower back to tight "
+              "{doc} links an excessive lumbar curve or a flattened lower back to tight "
               "lower-back and hip muscles", baseline_only=True),
 )
 _BY_MEASURE = {i.measure: i for i in INDICATORS}
@@ -169,19 +173,13 @@ def baseline_from(baseline: MeasureSeries | dict | None) -> dict[str, float]:
 
 
 def _doc_tag(file_name: str) -> str:
-    return f"doc {file_name[:3]} ({file_name})"
+    """The document named by its subject (the file itself goes in the sources list)."""
+    return doc_title(file_name)
 
 
 def _side_of(measure: str, median: float) -> str | None:
-    if measure in ("foot_turnout_left",):
-        return "left"
-    if measure in ("foot_turnout_right",):
-        return "right"
-    if measure == "pelvic_tilt":
-        return None
-    # lean/shift: + = toward the right; obliquity/tilt: + = right higher;
-    # asymmetry: + = right turned out more
-    return "right" if median > 0 else "left"
+    # one rule for the side everywhere (table, overlay, findings): presentation.side_of
+    return side_of(measure, median)
 
 
 def _severity(v: np.ndarray, signed_dir: float, ind: Indicator) -> tuple[Severity, float]:
@@ -199,10 +197,14 @@ def _not_measured(ind: Indicator, ms: MeasureSeries, v: np.ndarray, n_valid: int
     codes = ms.reasons[ind.measure]
     bad = codes[codes != 0]
     why = REASONS[int(np.bincount(bad).argmax())] if bad.size else "too_short"
-    views = ", ".join(MEASURE_SPECS[ind.measure].views)
-    msg = (f"{ind.measure.replace('_', ' ')}: not measured (only {n_valid} usable frames; "
-           f"main reason: {why.replace('_', ' ')}). It needs a {views} view with the whole "
-           f"body visible for at least a few seconds: {REASON_HINTS.get(why, '')}.")
+    if not bad.size and ind.measure == "pelvic_tilt" and n_valid < len(ms):
+        why = "not_standing"  # the proxy is gated where the knees or hips are bent
+    views = " or ".join(dict.fromkeys("side-on to the camera" if v.endswith("_side") else
+                                      view_label(v) for v in MEASURE_SPECS[ind.measure].views))
+    msg = (f"{measure_label(ind.measure)}: not measured (only {n_valid} usable frames; "
+           f"main reason: {REASON_TEXT.get(why, why.replace('_', ' '))}). It needs you "
+           f"{views}, whole body in view, for at least a few seconds: "
+           f"{REASON_HINTS.get(why, REASON_HINTS['too_short'])}.")
     return Finding(ind.measure, "not_measured", math.nan, MEASURE_SPECS[ind.measure].unit, msg,
                    ind.source_doc, ind.reference, 0.0, n_valid / max(len(ms), 1), n_valid,
                    heuristic=ind.heuristic, thresholds=(ind.watch, ind.flag),
@@ -244,7 +246,8 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
     median = float(np.median(v))
     change = median - base[ind.measure] if ind.measure in base else None
     extra: dict = {}
-    doc = _doc_tag(ind.source_doc)
+    hint = ind.hint.format(doc=_doc_tag(ind.source_doc))
+    hint = hint[0].upper() + hint[1:]
 
     if ind.baseline_only:
         if change is None:
@@ -259,7 +262,7 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
         changed = ("increased (toward a more arched lower back / forward-tipped pelvis)"
                    if change > 0 else "decreased (toward a flatter lower back / tucked pelvis)")
         head = ind.what.format(changed=changed) + f" by {_fmt(change, unit)} since your baseline"
-        msg = (f"{head[0].upper()}{head[1:]}. {ind.hint[0].upper()}{ind.hint[1:]} ({doc}). "
+        msg = (f"{head[0].upper()}{head[1:]}. {hint}. "
                "This is a rough side-view proxy, not a measurement of your spine."
                if sev != "ok" else
                f"Side-view trunk-thigh angle is within {ind.watch:.0f} degrees of your baseline "
@@ -279,18 +282,20 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
         sev = "watch"
         extra["flag_withheld"] = "the 90% interval reaches below the flag threshold"
     if sev == "ok":
-        name = ind.measure.replace("_", " ").capitalize()
-        u = "degrees" if unit == "deg" else unit
-        msg = (f"{name}: {median:+.1f} {u}{_likely(ci, unit)}, within the usual range (below "
-               f"{ind.watch:g})."
-               if abs(median) < ind.watch else
-               f"{name}: {median:+.1f} {u}{_likely(ci, unit)}, but beyond {ind.watch:g} in only "
-               f"{frac:.0%} of the "
-               f"usable frames (a finding needs {SUSTAINED_FRACTION:.0%}): not sustained.")
+        name = measure_label(ind.measure)
+        shown = value_text(ind.measure, median) + _likely(ci, unit)
+        beyond = (median if one_sided else abs(median)) >= ind.watch
+        if beyond:
+            extra["not_steady"] = True  # the median is past the limit but not often enough
+        msg = (f"{name}: {shown}, within the usual range (below {ind.watch:g})."
+               if not beyond else
+               f"{name}: {shown}, past the {ind.watch:g} limit but only in {frac:.0%} of the "
+               f"usable frames (a finding needs {SUSTAINED_FRACTION:.0%}): it comes and goes, "
+               "so it is not reported as a finding.")
     else:
         what = ind.what.format(side=side)
         msg = (f"{what[0].upper()}{what[1:]} by about {_fmt(median, unit)}{_likely(ci, unit)} "
-               f"in {frac:.0%} of the usable frames. {ind.hint[0].upper()}{ind.hint[1:]} ({doc}).")
+               f"in {frac:.0%} of the usable frames. {hint}.")
         if ind.measure == "lateral_lean":
             shift = ms.values.get("lateral_shift_cm")
             if shift is not None and np.isfinite(shift).any():
@@ -301,8 +306,9 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
                 away = side != pain_side
                 extra["lean_away_from_pain"] = away
                 msg += (f" You said the pain is on your {pain_side}: leaning away from it is the "
-                        "common pattern doc 000 describes." if away else
-                        f" You said the pain is on your {pain_side}: doc 000 says the lean is "
+                        f"common pattern {_doc_tag(DOCS['000'])} describes." if away else
+                        f" You said the pain is on your {pain_side}: {_doc_tag(DOCS['000'])} "
+                        "says the lean is "
                         "mostly away from the painful side, so leaning toward it is less usual "
                         "and worth mentioning to a clinician.")
         if ind.measure == "pelvic_obliquity":

@@ -20,7 +20,7 @@ from .body_frame import estimate_pitch_deg, hybrid_block, stature_m
 from .calibration import foot_sin_elevation
 from .compute import MEASURES, MeasureSeries, Method, measure_block
 from .filters import ONE_EURO_DEFAULTS, OneEuro, OneEuroParams
-from .indicators import Finding, Side, evaluate_findings
+from .indicators import MIN_VALID_FRAMES, Finding, Side, evaluate_findings
 from .quality import REASONS
 from .view import classify_view
 
@@ -29,13 +29,26 @@ __all__ = ["LiveMeasures", "LiveResult"]
 
 @dataclass(frozen=True)
 class LiveResult:
-    """State after one frame: current smoothed values (NaN if gated), reasons, view, findings."""
+    """State after one frame.
+
+    Attributes:
+        t_s: the frame's timestamp (s).
+        values: this frame's smoothed values (NaN if gated), per measure.
+        reasons: per measure "ok" or why this frame's value is gated out.
+        view: this frame's detected view.
+        findings: findings over the last ``window_s`` seconds (re-evaluated every
+            ``findings_every_s``).
+        shown: the one number per measure the page shows (table, overlay, findings): the
+            median over the same window the findings were judged on, at the same moment
+            (``Finding.value`` for measures with a finding; NaN where too little was usable).
+    """
 
     t_s: float
     values: dict[str, float]
     reasons: dict[str, str]
     view: str
     findings: list[Finding] = field(default_factory=list)
+    shown: dict[str, float] = field(default_factory=dict)
 
 
 class LiveMeasures:
@@ -78,6 +91,7 @@ class LiveMeasures:
         self._n = 0
         self._last_findings_t = -math.inf
         self._findings: list[Finding] = []
+        self._shown: dict[str, float] = {}
 
     def _window(self) -> MeasureSeries:
         n = min(self._n, self._cap)
@@ -131,9 +145,25 @@ class LiveMeasures:
         self._yaw[slot] = yaw[0]
         self._n += 1
         if t - self._last_findings_t >= self.findings_every_s:
-            self._findings = evaluate_findings(self._window(), pain_side=self.pain_side,
+            window = self._window()
+            self._findings = evaluate_findings(window, pain_side=self.pain_side,
                                                baseline=self.baseline)
+            self._shown = shown_values(window, self._findings)
             self._last_findings_t = t
         return LiveResult(t, {k: float(smooth[i]) for i, k in enumerate(MEASURES)},
                           {k: REASONS[int(codes[k][0])] for k in MEASURES}, str(view[0]),
-                          list(self._findings))
+                          list(self._findings), dict(self._shown))
+
+
+def shown_values(window: MeasureSeries, findings: list[Finding]) -> dict[str, float]:
+    """The one value per measure to show for ``window``: a finding's own value where there is
+    a finding (so its text and side agree with the table and the overlay), otherwise the
+    median of the valid values, NaN with fewer than ``MIN_VALID_FRAMES`` of them."""
+    out: dict[str, float] = {}
+    for k in MEASURES:
+        v = window.values[k]
+        v = v[np.isfinite(v)]
+        out[k] = float(np.median(v)) if v.size >= MIN_VALID_FRAMES else math.nan
+    for f in findings:
+        out[f.measure] = float(f.value)
+    return out

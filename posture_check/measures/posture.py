@@ -120,5 +120,20 @@ def pelvic_tilt_proxy(points: Points, frame: BodyFrame) -> np.ndarray:
     under it shrinks. A lumbar curve that changes while the trunk stays upright is invisible
     to it. It is meaningful only against the same person's baseline in the same stance and view
     (doc 004: "excessive lumbar curve" / "flatten your lower back"), never against a norm.
+
+    Gated (NaN) where the person is not standing upright, so it means nothing: knees bent more
+    than :data:`TILT_MAX_KNEE_DEG` on average, or the proxy itself beyond
+    :data:`TILT_MAX_ABS_DEG` (a squat, a hinge, sitting: ~125 deg on a squat is hip flexion,
+    not pelvic tilt).
     """
-    return 0.5 * (hip_flexion(points, frame, "left") + hip_flexion(points, frame, "right"))
+    proxy = 0.5 * (hip_flexion(points, frame, "left") + hip_flexion(points, frame, "right"))
+    knees = 0.5 * (knee_flexion(points, "left") + knee_flexion(points, "right"))
+    with np.errstate(invalid="ignore"):
+        standing = (knees <= TILT_MAX_KNEE_DEG) & (np.abs(proxy) <= TILT_MAX_ABS_DEG)
+    return np.where(standing, proxy, np.nan)
+
+
+#: Pelvic-tilt proxy gating: mean knee bend (deg) above which the person is not standing.
+TILT_MAX_KNEE_DEG = 25.0
+#: Pelvic-tilt proxy gating: a standing pelvis tilts well within this many degrees.
+TILT_MAX_ABS_DEG = 40.0

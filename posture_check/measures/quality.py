@@ -53,6 +53,7 @@ REASON_HINTS: dict[str, str] = {
     "implausible": "the reading is outside what a standing body can do (the pose model lost "
                    "track): record again with the whole body in view and good light",
     "too_short": "record at least 10 seconds standing still",
+    "not_standing": "stand upright with your knees and hips straight",
 }
 MIN_VISIBILITY = 0.5
 MIN_PRESENCE = 0.5

@@ -7,31 +7,40 @@ import numpy as np
 
 from ..draw import AngleAnnotator, FindingsBanner, SkeletonAnnotator
 from ..measures import MEASURE_SPECS
+from ..presentation import MEASURE_LABELS, REASON_TEXT, measure_label, stretch_title
 
 __all__ = [
     "SEVERITY_ORDER",
     "annotated_key_frames",
+    "cited_docs",
     "fmt_value",
     "headline",
     "measure_rows",
     "not_measured_text",
+    "overlay_measures",
     "png_of",
     "sorted_findings",
+    "stretch_faults_at",
     "stretch_rows",
 ]
 
 SEVERITY_ORDER = {"flag": 0, "watch": 1, "ok": 2, "not_measured": 3}
 SEVERITY_LABEL = {"flag": "FLAG", "watch": "WATCH", "ok": "OK", "not_measured": "NOT MEASURED"}
-MEASURE_LABEL = {
-    "lateral_lean": "Lateral lean", "lateral_shift_cm": "Shoulder shift over pelvis",
-    "pelvic_obliquity": "Hip height (pelvic obliquity)", "shoulder_tilt": "Shoulder height",
-    "head_shift_cm": "Head shift over pelvis", "foot_turnout_left": "Left foot turn-out",
-    "foot_turnout_right": "Right foot turn-out",
-    "foot_turnout_asymmetry": "Turn-out difference (R - L)",
-    "knee_flexion_left": "Left knee bend", "knee_flexion_right": "Right knee bend",
-    "hip_flexion_left": "Left hip flexion", "hip_flexion_right": "Right hip flexion",
-    "trunk_flexion": "Trunk forward bend", "pelvic_tilt": "Pelvic tilt proxy (side view)",
-}
+MEASURE_LABEL = {m: measure_label(m) for m in MEASURE_LABELS}  # one place: presentation
+
+
+def cited_docs(result) -> list[str]:
+    """Every document the report cites, by file name, sorted: the findings' sources, the red
+    flags' (always in the report) and, with a stretch check, the stretch messages' (the talk on
+    slow fluid stretching and the self-massage guide's holds and no pulsing)."""
+    from ..measures import RED_FLAGS
+    from ..presentation import DOC_TITLES
+
+    docs = {f.source_doc for f in result.findings if f.source_doc}
+    docs |= {r.source_doc for r in RED_FLAGS if r.source_doc}
+    if result.stretch is not None:
+        docs |= {d for d in DOC_TITLES if d.startswith(("000", "003"))}
+    return sorted(docs)
 
 
 def sorted_findings(result) -> list:
@@ -43,7 +52,8 @@ def not_measured_text(result) -> str:
     items = []
     for f in result.findings:
         if f.severity == "not_measured":
-            why = str(f.extra.get("reason", "")).replace("_", " ")
+            why = str(f.extra.get("reason", ""))
+            why = REASON_TEXT.get(why, why.replace("_", " "))
             items.append(f"{MEASURE_LABEL.get(f.measure, f.measure).lower()}"
                          + (f" ({why})" if why else ""))
     if not items:
@@ -68,7 +78,8 @@ def headline(result) -> str:
         text = "Posture: no sustained sign among the measures that could be taken."
     sa = result.stretch
     if sa is not None:
-        text += f" Stretch ({sa.stretch.replace('_', ' ')}): {sa.verdict.replace('_', ' ')}."
+        verdict = (sa.verdict.replace("_", " ") if sa.repetitions else "no repetition found")
+        text += f" {stretch_title(sa.stretch)}: {verdict}."
     lost = (result.series.meta.get("damaged") or {}).get("lost_s")
     if getattr(result, "partial", False) and lost:
         text = (f"Partial report: the recording is damaged, {lost[0]:.1f}-{lost[1]:.1f} s "
@@ -94,11 +105,15 @@ def fmt_with_interval(s) -> str:
 
 def measure_rows(result) -> list[tuple[str, str, str, str, str]]:
     """(label, median with its 90% interval, p10 to p90, valid share, positive means) for
-    measures with data."""
+    measures with data; knee and hip bends only where a stretch is defined by them
+    (:func:`overlay_measures`)."""
     rows = []
+    drawn = overlay_measures(result) or ()
     for name, s in result.measures.summary().items():
         if s.n_valid == 0:
             continue
+        if name.startswith(("knee_flexion", "hip_flexion")) and name not in drawn:
+            continue  # supporting measures (gating); on a straight leg within the error
         spec = MEASURE_SPECS.get(name)
         rows.append((MEASURE_LABEL.get(name, name), fmt_with_interval(s),
                      f"{fmt_value(s.p10, s.unit)} to {fmt_value(s.p90, s.unit)}",
@@ -121,15 +136,45 @@ def stretch_rows(result) -> list[tuple[str, ...]]:
     return out
 
 
+def overlay_measures(result) -> list[str] | None:
+    """The measures drawn on frames: all (None) for a posture check; with a stretch, the
+    stretch's own angles (catalogue angle, both sides, and its alternatives) and the frontal
+    posture measures. Knee bends are drawn only for a stretch defined by one (a figure-four):
+    elsewhere a knee bend of 10-20 deg on a straight leg is within the pose estimate's error."""
+    sa = result.stretch
+    if sa is None:
+        return None
+    from ..stretch import get_stretch
+
+    st = get_stretch(sa.stretch)
+    own = {a.format(side=s, other=o) for a in (st.angle, *st.alt_angles)
+           for s, o in (("left", "right"), ("right", "left"))}
+    return ["lateral_lean", "pelvic_obliquity", "foot_turnout_left", "foot_turnout_right",
+            *sorted(own)]
+
+
+def stretch_faults_at(result, t: float) -> list[tuple[str, str]]:
+    """(severity, words) of the stretch faults of the repetition under way at ``t`` (s), for
+    the banner: a bounce shows while it happens, never "no sustained findings"."""
+    sa = result.stretch
+    if sa is None:
+        return []
+    out = []
+    for r in sa.repetitions:
+        if r.t_start_s <= t <= r.t_end_s:
+            for fault in r.faults:
+                text = {"bouncing": f"bouncing {r.bounce_frequency_hz:.1f} Hz",
+                        "too_fast": "moving too fast", "pushing": "pushing deeper",
+                        "too_short": "hold too short",
+                        "not_reached": "stretch not reached"}.get(fault, fault.replace("_", " "))
+                out.append(("flag" if fault in ("bouncing", "pushing") else "watch", text))
+    return out
+
+
 def annotated_key_frames(result, max_side: int = 720) -> list[tuple[object, np.ndarray]]:
     """(KeyFrame, annotated RGB) pairs: skeleton, the angles of that frame, findings banner."""
     skeleton = SkeletonAnnotator()
-    sa = result.stretch
-    show = None
-    if sa is not None:
-        show = ["trunk_flexion", "lateral_lean", "pelvic_obliquity", "foot_turnout_left",
-                "foot_turnout_right", "knee_flexion_left", "knee_flexion_right", "pelvic_tilt"]
-    angles = AngleAnnotator(show=show)
+    angles = AngleAnnotator(show=overlay_measures(result))
     banner = FindingsBanner()
     out = []
     for kf in result.key_frames:
@@ -140,7 +185,7 @@ def annotated_key_frames(result, max_side: int = 720) -> list[tuple[object, np.n
             img = cv2.resize(img, (round(w * k), round(h * k)), interpolation=cv2.INTER_AREA)
         skeleton.annotate(img, result.series, kf.index)
         angles.annotate(img, result.series, result.frame_values(kf.index), kf.index)
-        banner.annotate(img, result.findings,
+        banner.annotate(img, [*stretch_faults_at(result, kf.t_s), *result.findings],
                         title=f"{kf.t_s:.1f} s" if result.input.kind == "video" else None)
         out.append((kf, img))
     return out

@@ -12,10 +12,11 @@ import cv2
 
 from ..atomic import write_text_atomic
 from ..measures import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
+from ..presentation import doc_title, severity_label, stretch_title
 from .common import (
     MEASURE_LABEL,
-    SEVERITY_LABEL,
     annotated_key_frames,
+    cited_docs,
     fmt_value,
     headline,
     measure_rows,
@@ -42,7 +43,8 @@ color:#fff;margin-right:.5rem} .flag{background:#c62828} .watch{background:#c98a
 .ok{background:#2e7d32} .not_measured{background:#888}
 .cite{color:#555;font-size:.85rem} table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .4rem;text-align:left} th{background:#fafafa}
-.frames{display:flex;flex-wrap:wrap;gap:.8rem} figure{margin:0;flex:1 1 16rem}
+.frames{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.8rem}
+figure{margin:0}
 figure img,.plot{max-width:100%;border:1px solid #ddd;border-radius:4px}
 figcaption{font-size:.85rem;color:#555} .warn{color:#8a5a00}
 """
@@ -93,10 +95,10 @@ def html_text(result) -> str:
             continue
         parts.append(
             f"<div class='finding'><span class='sev {e(f.severity)}'>"
-            f"{SEVERITY_LABEL.get(f.severity, f.severity)}</span>"
+            f"{e(severity_label(f).upper())}</span>"
             f"<b>{e(MEASURE_LABEL.get(f.measure, f.measure))}</b> "
             f"{e(fmt_value(f.value, f.unit))}<br>{e(f.message)}"
-            f"<div class='cite'>Source: {e(f.source_doc)}"
+            f"<div class='cite'>Source: {e(doc_title(f.source_doc))}"
             f"{' · ' + e(f.reference) if f.severity in ('watch', 'flag') else ''}</div></div>")
     if not_measured_text(result):
         parts.append(f"<p class='cite'>{e(not_measured_text(result))}</p>")
@@ -105,12 +107,13 @@ def html_text(result) -> str:
         parts += [f"<li class='warn'>{e(w.message)}</li>" for w in result.warnings]
         parts.append("</ul>")
     parts.append(f"<div class='redflags'><b>{e(RED_FLAGS_HEADING)}</b><ul>")
-    parts += [f"<li>{e(r.text)} <span class='cite'>({e(r.source_doc or r.reference)})</span>"
-              "</li>" for r in RED_FLAGS]
+    parts += [f"<li>{e(r.text)} <span class='cite'>"
+              f"({e(doc_title(r.source_doc) if r.source_doc else r.reference)})</span></li>"
+              for r in RED_FLAGS]
     parts.append("</ul></div>")
     sa = result.stretch
     if sa is not None:
-        parts.append(f"<h2>Stretch: {e(sa.stretch.replace('_', ' '))}</h2>"
+        parts.append(f"<h2>Stretch: {e(stretch_title(sa.stretch))}</h2>"
                      f"<p class='headline'>Verdict: {e(sa.verdict.replace('_', ' '))}</p><ul>")
         parts += [f"<li>{e(m)}</li>" for m in sa.messages]
         parts.append("</ul>")
@@ -141,7 +144,7 @@ def html_text(result) -> str:
         fig = fig_fn(result)
         if fig is not None:
             parts.append("<p>" + _img(png_bytes(fig), "image/png", alt, "plot") + "</p>")
-    docs = sorted({f.source_doc for f in result.findings})
+    docs = cited_docs(result)
     parts.append("<h2>Sources</h2><ul>")
     parts += [f"<li>{e(d)}: {e(DOC_TITLES.get(d, ''))}</li>" for d in docs]
     parts.append("</ul><p class='cite'>Thresholds marked as rules of thumb are heuristic, not "

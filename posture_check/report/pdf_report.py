@@ -22,10 +22,12 @@ from matplotlib.figure import Figure
 
 from ..atomic import write_bytes_atomic
 from ..measures import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
+from ..presentation import doc_title, severity_label, stretch_title
 from .common import (
     MEASURE_LABEL,
     SEVERITY_LABEL,
     annotated_key_frames,
+    cited_docs,
     fmt_value,
     headline,
     measure_rows,
@@ -129,19 +131,27 @@ class _Flow:
 
     def table(self, head: tuple[str, ...], rows: list[tuple[str, ...]],
               widths: tuple[float, ...], size: float = 8.0) -> None:
+        """A table whose cells wrap within their column (never cut at the column's edge)."""
         line_h = size * 1.5 / 72
-        whole = line_h * (len(rows) + 1)
+        total = PAGE_W - 2 * MARGIN
+        col_in = np.asarray(widths, float) / sum(widths) * total
+        xs = np.concatenate([[0.0], np.cumsum(col_in)[:-1]]) + MARGIN
+        # ~0.55 em per character in DejaVu Sans at this size, minus a small gutter
+        chars = [max(4, int((w - 0.08) / (0.55 * size / 72))) for w in col_in]
+        wrapped = [[textwrap.wrap(str(cell), width=c) or [""] for cell, c in
+                    zip(row, chars, strict=True)] for row in [head, *rows]]
+        heights = [line_h * max(len(lines) for lines in row) for row in wrapped]
+        whole = sum(heights)
         if whole < PAGE_H - 2 * MARGIN - 1.0:
             self.need(whole)  # keep a table on one page when it fits on one
-        total = PAGE_W - 2 * MARGIN
-        xs = np.concatenate([[0.0], np.cumsum(widths)[:-1]]) / sum(widths) * total + MARGIN
-        for k, row in enumerate([head, *rows]):
-            self.need(line_h)
+        for k, (row, h) in enumerate(zip(wrapped, heights, strict=True)):
+            self.need(h)
             assert self.fig is not None
-            for x, cell in zip(xs, row, strict=True):
-                self.fig.text(x / PAGE_W, self.y / PAGE_H, cell, va="top", fontsize=size,
+            for x, lines in zip(xs, row, strict=True):
+                self.fig.text(x / PAGE_W, self.y / PAGE_H, "\n".join(lines), va="top",
+                              fontsize=size, linespacing=1.25,
                               weight="bold" if k == 0 else "normal")
-            self.y -= line_h
+            self.y -= h
 
 
 def _render(result, pdf: PdfPages) -> None:
@@ -166,16 +176,16 @@ def _render(result, pdf: PdfPages) -> None:
     for f in measured:
         flow.space(0.04)
         if f.severity == "ok":
-            flow.text(f"OK   {MEASURE_LABEL.get(f.measure, f.measure)}  "
-                      f"{fmt_value(f.value, f.unit)}: within the usual range (below "
-                      f"{f.thresholds[0]:g}{'°' if f.unit == 'deg' else ' ' + f.unit}).  "
-                      f"Source: {f.source_doc}", size=9, color=SEV_COLOR["ok"], gap=0.02)
+            flow.text(f"{severity_label(f).upper()}   {f.message}  "
+                      f"Source: {doc_title(f.source_doc)}",
+                      size=9, color=SEV_COLOR["watch" if f.extra.get("not_steady") else "ok"],
+                      gap=0.02)
             continue
         flow.text(f"{SEVERITY_LABEL.get(f.severity, f.severity)}   "
                   f"{MEASURE_LABEL.get(f.measure, f.measure)}  {fmt_value(f.value, f.unit)}",
                   size=10, weight="bold", color=SEV_COLOR.get(f.severity, "#222222"), gap=0.02)
         flow.text(f.message, size=8.8, indent=0.15, gap=0.02)
-        flow.text(f"Source: {f.source_doc}" + (f"; {f.reference}" if f.severity in
+        flow.text(f"Source: {doc_title(f.source_doc)}" + (f"; {f.reference}" if f.severity in
                                                ("watch", "flag") else ""),
                   size=7.5, color="#666666", indent=0.15)
     missing = not_measured_text(result)
@@ -189,13 +199,14 @@ def _render(result, pdf: PdfPages) -> None:
     flow.need(0.5 + 0.3 * len(RED_FLAGS))
     flow.heading("Red flags: see a clinician now")
     block = RED_FLAGS_HEADING + "\n" + "\n".join(
-        f"•  {r.text}  ({r.source_doc or r.reference.split(' (')[0]})" for r in RED_FLAGS)
+        f"•  {r.text}  ({doc_title(r.source_doc) if r.source_doc else r.reference.split(' (')[0]})"
+        for r in RED_FLAGS)
     flow.text(block, size=9, bg="#fdecea")
 
     sa = result.stretch
     if sa is not None:
         flow.close_page()
-        flow.heading(f"Stretch: {sa.stretch.replace('_', ' ')}  —  verdict: "
+        flow.heading(f"Stretch: {stretch_title(sa.stretch)}  —  verdict: "
                      f"{sa.verdict.replace('_', ' ')}")
         for m in sa.messages:
             flow.text("• " + m, size=9)
@@ -234,8 +245,7 @@ def _render(result, pdf: PdfPages) -> None:
 
     flow.heading("Measures")
     flow.table(("measure", "median (likely range)", "10th-90th pct.", "valid", "positive means"),
-               [(a, b, c, d, textwrap.shorten(e, 30)) for a, b, c, d, e in measure_rows(result)],
-               (1.9, 1.9, 1.4, 0.5, 2.2))
+               measure_rows(result), (1.9, 1.9, 1.4, 0.5, 2.2))
     fig = summary_figure(result)
     if fig is not None:
         flow.space(0.15)
@@ -247,7 +257,7 @@ def _render(result, pdf: PdfPages) -> None:
         flow.heading("Measures over time, with the findings' thresholds")
         flow.image(fig)
     flow.heading("Sources")
-    for d in sorted({f.source_doc for f in result.findings}):
+    for d in cited_docs(result):
         flow.text(f"{d}: {DOC_TITLES.get(d, '')}", size=8.5)
     flow.text("Thresholds marked as rules of thumb are heuristic, not clinical cut-offs. "
               "Generated by posture-check on this computer; nothing was sent anywhere.",

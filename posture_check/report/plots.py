@@ -21,6 +21,7 @@ from matplotlib.patches import Patch
 
 from ..measures import MEASURE_SPECS
 from ..measures.indicators import INDICATORS
+from ..presentation import measure_label
 
 __all__ = ["BAND_COLORS", "PLOT_MEASURES", "measures_figure", "png_bytes", "stretch_figure",
            "summary_figure"]
@@ -32,16 +33,13 @@ PLOT_MEASURES: tuple[str, ...] = (
     "lateral_lean", "pelvic_obliquity", "shoulder_tilt", "foot_turnout_left",
     "foot_turnout_right", "foot_turnout_asymmetry", "trunk_flexion", "pelvic_tilt",
 )
-TITLES = {
-    "lateral_lean": "Lateral lean (+ = toward your right)",
-    "pelvic_obliquity": "Hip height (+ = right hip higher)",
-    "shoulder_tilt": "Shoulder height (+ = right shoulder higher)",
-    "foot_turnout_left": "Left foot turn-out (+ = toes outward)",
-    "foot_turnout_right": "Right foot turn-out (+ = toes outward)",
-    "foot_turnout_asymmetry": "Turn-out difference, right - left",
-    "trunk_flexion": "Trunk forward bend (side view)",
-    "pelvic_tilt": "Pelvic tilt proxy (side view; vs your own baseline only)",
+_SIGN = {
+    "lateral_lean": "+ = toward your right", "pelvic_obliquity": "+ = right hip higher",
+    "shoulder_tilt": "+ = right shoulder higher", "foot_turnout_left": "+ = toes outward",
+    "foot_turnout_right": "+ = toes outward", "foot_turnout_asymmetry": "right - left",
+    "trunk_flexion": "side view", "pelvic_tilt": "side view; vs your own baseline only",
 }
+TITLES = {m: f"{measure_label(m)} ({sign})" for m, sign in _SIGN.items()}
 _IND = {i.measure: i for i in INDICATORS}
 
 
@@ -211,7 +209,8 @@ def stretch_figure(result) -> Figure | None:
             axh.text(r.t_hold_start_s + 0.5, 0, f"held {r.hold_s:.0f} s", va="center",
                      ha="left", fontsize=7, color="white", fontweight="bold")
         label = "" if side == "both" else f"{side} side: "
-        ax.set_title(f"{label}{st.title}: {sa.angle_name.get(side, st.angle)} (deg)", fontsize=9,
+        angle = measure_label(sa.angle_name.get(side, st.angle)).lower()
+        ax.set_title(f"{label}{st.title}: {angle} (degrees)", fontsize=9,
                      loc="left")
         ax.tick_params(labelsize=7)
         ax.set_ylabel("deg", fontsize=8)

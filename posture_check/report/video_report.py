@@ -18,7 +18,7 @@ import numpy as np
 from ..atomic import atomic_path, write_bytes_atomic
 from ..draw import AngleAnnotator, FindingsBanner, HoldTimerAnnotator, SkeletonAnnotator
 from ..video_io import downscale_for_inference, iter_frames, read_image_rgb
-from .common import png_of
+from .common import overlay_measures, png_of, stretch_faults_at
 
 __all__ = ["annotate_result_frame", "write_annotated_image", "write_video"]
 
@@ -55,7 +55,7 @@ def annotate_result_frame(result, rgb: np.ndarray, index: int, annotators: tuple
     skeleton.annotate(rgb, result.series, index)
     angles.annotate(rgb, result.series, result.frame_values(index), index)
     t = float(result.series.t_s[index])
-    banner.annotate(rgb, result.findings,
+    banner.annotate(rgb, [*stretch_faults_at(result, t), *result.findings],
                     title=f"{t:5.1f} s" if result.input.kind == "video" else None)
     state = clock.at(t)
     if state is not None:
@@ -65,11 +65,7 @@ def annotate_result_frame(result, rgb: np.ndarray, index: int, annotators: tuple
 
 
 def _annotators(result) -> tuple:
-    show = None
-    if result.stretch is not None:
-        show = ["trunk_flexion", "lateral_lean", "pelvic_obliquity", "foot_turnout_left",
-                "foot_turnout_right", "knee_flexion_left", "knee_flexion_right"]
-    return (SkeletonAnnotator(), AngleAnnotator(show=show), FindingsBanner(),
+    return (SkeletonAnnotator(), AngleAnnotator(show=overlay_measures(result)), FindingsBanner(),
             HoldTimerAnnotator(), _StretchClock(result.stretch))
 
 

@@ -59,7 +59,8 @@ class Stretch:
         hold_s: (min, max) target hold in seconds.
         max_speed_deg_s: the largest peak angular speed entering or leaving that is still slow.
         sources: documents, with what they contribute.
-        hold_source: citation for the hold time, used in messages ("doc 003").
+        hold_source: where the hold time comes from, in words a person reads (messages); the
+            document titles are those of :data:`posture_check.presentation.DOC_TITLES`.
         alt_angles: other angles that describe the same stretch (for reports).
     """
 
@@ -113,7 +114,7 @@ CATALOGUE: dict[str, Stretch] = {
             sources=("doc 000: open the hip flexors first, with the foot straight; "
                      "fluid and slow movement",
                      "ACSM: hold 10-30 s"),
-            hold_source="ACSM; doc 003 (20-30 s)",
+            hold_source="the ACSM's advice; the self-massage guide for sciatica",
             alt_angles=("knee_flexion_{other}",),
         ),
         Stretch(
@@ -132,7 +133,7 @@ CATALOGUE: dict[str, Stretch] = {
             max_speed_deg_s=60.0,
             sources=("doc 003: piriformis holds 30-60 s, avoid pulsing",
                      "doc 000: fluid and slow movement, don't push"),
-            hold_source="doc 003",
+            hold_source="the self-massage guide for sciatica",
             alt_angles=("hip_flexion_{side}",),
         ),
         Stretch(
@@ -150,7 +151,7 @@ CATALOGUE: dict[str, Stretch] = {
             max_speed_deg_s=60.0,
             sources=("doc 003: hamstrings affect pelvic tilt; gentle, sustained, no pulsing",
                      "doc 000: fluid and slow movement", "ACSM: hold 10-30 s"),
-            hold_source="ACSM; doc 003 (20-30 s)",
+            hold_source="the ACSM's advice; the self-massage guide for sciatica",
             alt_angles=("hip_flexion_left", "hip_flexion_right"),
         ),
         Stretch(
@@ -169,7 +170,7 @@ CATALOGUE: dict[str, Stretch] = {
             max_speed_deg_s=45.0,
             sources=("doc 003: piriformis holds 30-60 s, avoid pulsing",
                      "doc 000: fluid and slow movement, don't push"),
-            hold_source="doc 003",
+            hold_source="the self-massage guide for sciatica",
             alt_angles=("hip_flexion_{side}",),
         ),
     )

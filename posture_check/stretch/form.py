@@ -20,6 +20,9 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
+from ..measures.body_frame import subject_yaw_deg
+from ..measures.view import classify_view
+from ..presentation import doc_title, measure_label
 from ..series import PoseSeries
 from .angles import compute_angles, lifted_ankle_side, resolve_method
 from .bounce import BounceResult, analyze_hold, trend_of
@@ -31,7 +34,8 @@ from .smoothness import ldlj, sparc
 VERDICTS = ("good", "too_fast", "bouncing", "too_short", "not_reached")
 SEVERITY = {"not_reached": 4, "bouncing": 3, "too_fast": 2, "too_short": 1, "good": 0}
 REACH_TOLERANCE_DEG = 3.0  # pose-estimate uncertainty allowed below the target before "not reached"
-SESSION_DOC = "doc 003: 5-10 minutes every other day; stop on sharp, shooting or electrical pain"
+SESSION_DOC = (f"{doc_title('003')}: 5-10 minutes every other day; stop on sharp, shooting or "
+               "electrical pain")
 
 
 @dataclass(frozen=True)
@@ -128,23 +132,26 @@ def _rep_messages(st: Stretch, faults: list[str], hold_s: float, reached: float,
         msgs.append(
             f"The stretch reached {reached:.0f} deg; the target starts at "
             f"{st.target_deg[0]:.0f} deg. "
-            "Go a little deeper only if it stays comfortable, never into sharp pain (doc 003).")
+            "Go a little deeper only if it stays comfortable, never into sharp pain "
+            f"({doc_title('003')}).")
     if "bouncing" in faults:
         msgs.append(
             f"Stop bouncing: the stretch pulsed {b.n_reversals // 2} times at "
             f"{b.frequency_hz:.1f} Hz, "
-            f"+/-{b.amplitude_deg:.0f} deg. Hold still, avoid pulsing (doc 003).")
+            f"+/-{b.amplitude_deg:.0f} deg. Hold still, avoid pulsing "
+            f"({doc_title('003')}).")
     if "too_fast" in faults:
         v = max(v_in, v_out)
         which = "in" if v_in >= v_out else "out"
         msgs.append(
             f"Move {which} more slowly: you reached {v:.0f} deg/s; keep it under "
-            f"{st.max_speed_deg_s:.0f} deg/s, with a fluid and slow movement (doc 000).")
+            f"{st.max_speed_deg_s:.0f} deg/s, with a fluid and slow movement "
+            f"({doc_title('000')}).")
     if "pushing" in faults:
         msgs.append(
             f"Don't push deeper abruptly during the hold ({b.n_pushes} push"
             f"{'es' if b.n_pushes > 1 else ''}, up to {b.max_push_deg:.0f} deg): "
-            "ease in instead; don't push your body (doc 000).")
+            f"ease in instead; don't push your body ({doc_title('000')}).")
     if "too_short" in faults:
         msgs.append(f"Hold for {_fmt_range(lo, hi)} s; you held {hold_s:.0f} s ({st.hold_source}).")
     if not faults:
@@ -231,14 +238,18 @@ def _side_summary(side: str, reps: list[Repetition]) -> SideSummary:
     )
 
 
-def _session_messages(st: Stretch, sides: dict[str, SideSummary]) -> list[str]:
+def _session_messages(st: Stretch, sides: dict[str, SideSummary],
+                      measured: dict[str, bool] | None = None) -> list[str]:
     msgs = []
     for s in sides.values():
         label = "" if s.side == "both" else f"{s.side.capitalize()} side: "
-        if s.n_reps == 0:
-            msgs.append(f"{label}no {st.title.lower()} repetition was found; the angle "
-                        f"({st.angle_name(s.side if s.side != 'both' else 'left')}) never passed "
-                        f"{st.engage_deg:g} deg.")
+        angle = measure_label(st.angle_name(s.side if s.side != "both" else "left")).lower()
+        none = f"{label}{'no' if label else 'No'} {st.title.lower()} repetition was found"
+        if s.n_reps == 0 and measured is not None and not measured.get(s.side, True):
+            msgs.append(f"{none}: the {angle} could not be measured. Stand side on to the "
+                        "camera with your whole body in view.")
+        elif s.n_reps == 0:
+            msgs.append(f"{none}; the {angle} never passed {st.engage_deg:g} degrees.")
         else:
             ok = s.verdict_counts.get("good", 0)
             msgs.append(f"{label}{s.n_reps} repetition{'s' if s.n_reps > 1 else ''}, {ok} good; "
@@ -272,7 +283,8 @@ def _assemble(st: Stretch, side: str, per_side: dict, angle_names: dict[str, str
         if r.verdict != "good":
             where = "" if r.side == "both" else f" ({r.side})"
             msgs.append(f"Repetition {r.index + 1}{where}: {r.messages[0]}")
-    msgs += _session_messages(st, sides)
+    measured = {s: bool(np.isfinite(p.depth).any()) for s, (p, _, _) in per_side.items()}
+    msgs += _session_messages(st, sides, measured)
     return StretchAnalysis(
         stretch=st.name, side=side, repetitions=tuple(reps), verdict=verdict, messages=tuple(msgs),
         sides=sides,
@@ -304,18 +316,31 @@ def analyze_stretch(t_s: np.ndarray, angle_deg: np.ndarray, stretch: str | Stret
     return _assemble(st, side, per_side, {side: name}, [side])
 
 
+def in_stretch_view(series: PoseSeries, stretch: str | Stretch) -> np.ndarray:
+    """``(T,)`` bool: the camera sees the person in one of the stretch's views (or half turned).
+
+    Elsewhere, e.g. someone facing the camera for a side-view stretch, the stretch's angle is a
+    projection artefact, so it is NaN: standing still facing the camera is never a repetition.
+    """
+    st = get_stretch(stretch)
+    view = classify_view(subject_yaw_deg(series.world))
+    return np.isin(view, [*st.views, "oblique"])
+
+
 def side_angles(series: PoseSeries, stretch: str | Stretch, side: str,
                 method: str = "auto") -> np.ndarray:
-    """The stretch's angle for ``side`` from a pose series, ``(T,)`` deg.
+    """The stretch's angle for ``side`` from a pose series, ``(T,)`` deg; NaN in frames whose
+    view does not show the stretch (:func:`in_stretch_view`).
 
     For a sided stretch with ``side_rule == "lifted_ankle"`` frames where the *other* leg is the
     crossed one are NaN, so a figure-four on one side is never counted for the other.
     """
     st = get_stretch(stretch)
     angles = compute_angles(series, resolve_method(series, method))
+    seen = in_stretch_view(series, st)
     if not st.sided or side == "both":
-        return angles[st.angle_name(None)]
-    a = angles[st.angle_name(side)].copy()
+        return np.where(seen, angles[st.angle_name(None)], np.nan)
+    a = np.where(seen, angles[st.angle_name(side)], np.nan)
     if st.side_rule == "lifted_ankle":
         lifted = lifted_ankle_side(series)
         a[lifted != (1 if side == "left" else -1)] = np.nan
@@ -336,7 +361,7 @@ def _active_leg_depth(series: PoseSeries, st: Stretch, method: str
     angles = compute_angles(series, resolve_method(series, method))
     d_left = st.direction * angles[st.angle_name("left")]
     d_right = st.direction * angles[st.angle_name("right")]
-    depth = np.fmax(d_left, d_right)
+    depth = np.where(in_stretch_view(series, st), np.fmax(d_left, d_right), np.nan)
     which = np.where(d_left > d_right, 1, np.where(d_right > d_left, -1, 0)).astype(np.int8)
     split = np.abs(d_left - d_right)
     if np.isfinite(split).any():

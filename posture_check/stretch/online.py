@@ -13,6 +13,8 @@ Same rules as the offline analysis (:mod:`.form`), causal and sample by sample:
   moving_out (the angle fell more than 12 deg, or 30 % of the excursion, below the hold level:
   beyond any bounce, so a release; the hold end is back-dated to the last moment near the hold
   level) -> rest.
+* Repetitions: a hold counts once its angle reaches the target range (low end minus
+  ``REACH_TOLERANCE_DEG``); "too short" is only said of such a hold.
 * Faults, reported the frame they are recognised and latched for 2 s so the message does not
   flicker: ``too_fast`` (speed above the catalogue's slow limit; "slower"), ``pushing`` (a fast
   deepening during the hold), ``bouncing`` (three reversals of at least 7 deg peak-to-peak,
@@ -32,10 +34,13 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
+from ..presentation import doc_title
 from .bounce import DETECT_BAND_HZ, MIN_SWING_DEG, PUSH_MIN_DEG, PUSH_SPEED_DEG_S
 from .catalogue import HOLD_GRACE_S, Stretch, get_stretch
 from .form import REACH_TOLERANCE_DEG
 
+DOC_000 = doc_title("000")
+DOC_003 = doc_title("003")
 SMOOTH_HZ = 4.0
 SPEED_HZ = 2.0
 SLOW_HZ = 0.5
@@ -57,7 +62,9 @@ class LiveFeedback:
         t_s: the frame's timestamp (s).
         phase: "rest", "moving_in", "holding" or "moving_out".
         hold_s: the live hold timer (s; the last hold's length outside a hold).
-        rep_count: repetitions that reached a hold so far.
+        rep_count: repetitions so far: holds whose angle reached the stretch's target range
+            (its low end minus ``REACH_TOLERANCE_DEG``). A shallow dip or the jitter of someone
+            standing still is never a repetition.
         message: one short plain sentence.
         fault: the current fault name or None.
         angle_deg: filtered stretch angle (deg, catalogue sign).
@@ -116,6 +123,8 @@ class OnlineStretchChecker:
         self._faults: dict[str, float] = {}
         self._fault_info: dict[str, str] = {}
         self._last: LiveFeedback | None = None
+        self._counted = False
+        self._reach_deg = self.stretch.target_deg[0] - REACH_TOLERANCE_DEG
 
     # ------------------------------------------------------------------ helpers
     def _raise(self, fault: str, t: float, info: str = "") -> None:
@@ -234,7 +243,7 @@ class OnlineStretchChecker:
                 starts = ([self._t_slow_since] if still else []) + ([self._t_max] if topped else [])
                 t0 = min(starts)
                 self.phase = "holding"
-                self.rep_count += 1
+                self._counted = False
                 self._hold_t0 = t0
                 self._hold_level = y
                 self._t_last_near = t
@@ -256,6 +265,9 @@ class OnlineStretchChecker:
             else:
                 self._push_since = None
             self.hold_s = t - self._hold_t0
+            if not self._counted and max(y, self._hold_level) >= self._reach_deg:
+                self._counted = True  # a repetition: the stretch's own movement reached its range
+                self.rep_count += 1
             if (self.hold_s >= 2.0
                     and self._hold_level < st.target_deg[0] - REACH_TOLERANCE_DEG):
                 self._raise("not_reached", t, f"{self._hold_level:.0f} deg")
@@ -263,7 +275,7 @@ class OnlineStretchChecker:
                 self.hold_s = max(0.0, self._t_last_near - self._hold_t0)
                 self.phase = "moving_out" if slow >= off else "rest"
                 self._faults.pop("not_reached", None)
-                if self.hold_s < st.min_hold_s - HOLD_GRACE_S:
+                if self._counted and self.hold_s < st.min_hold_s - HOLD_GRACE_S:
                     self._raise("too_short", t, f"{self.hold_s:.0f} s")
             return
         if self.phase == "moving_out":
@@ -280,17 +292,19 @@ class OnlineStretchChecker:
         remaining = max(0.0, lo - self.hold_s) if self.phase == "holding" else 0.0
         info = self._fault_info.get(fault or "", "")
         if fault == "no_tracking":
-            msg = "I can't see you: step back into view, side on to the camera."
+            msg = ("I can't measure the stretch: stand side on to the camera, whole body in "
+                   "view.")
         elif fault == "bouncing":
-            msg = f"Stop bouncing: hold still, no pulsing (doc 003). ({info})"
+            msg = f"Stop bouncing: hold still, no pulsing ({DOC_003}). ({info})"
         elif fault == "too_fast":
-            msg = f"Slower: a fluid and slow movement (doc 000). ({info})"
+            msg = f"Slower: a fluid and slow movement ({DOC_000}). ({info})"
         elif fault == "pushing":
-            msg = "Ease off: don't push deeper suddenly (doc 000)."
+            msg = f"Ease off: don't push deeper suddenly ({DOC_000})."
         elif fault == "too_short":
             msg = f"That hold was {info}; hold for {lo:g}-{hi:g} s ({st.hold_source})."
         elif fault == "not_reached":
-            msg = "Go a little deeper only if it is comfortable, never into sharp pain (doc 003)."
+            msg = ("Go a little deeper only if it is comfortable, never into sharp pain "
+                   f"({DOC_003}).")
         elif self.phase == "holding":
             if remaining > 0:
                 msg = f"Hold {math.ceil(remaining):.0f} s more."
