@@ -53,7 +53,10 @@ def test_json_validates_and_has_stable_keys():
     assert set(rep["measures"]) >= {"lateral_lean", "pelvic_obliquity", "foot_turnout_left"}
     assert rep["measures"]["foot_turnout_right"]["unit"] == "deg"
     f = next(f for f in rep["findings"] if f["measure"] == "foot_turnout_right")
-    assert f["severity"] == "flag" and f["source_doc"].startswith("000_")
+    assert f["severity"] in ("watch", "flag") and f["source_doc"].startswith("000_")
+    lo, hi = rep["measures"]["foot_turnout_right"]["ci90"]
+    assert lo < rep["measures"]["foot_turnout_right"]["median"] < hi
+    assert f["ci90"] == [lo, hi]
     assert len(rep["red_flags"]["items"]) == len(RED_FLAGS)
     assert rep["not_a_diagnosis"] == NOT_A_DIAGNOSIS
     assert "000_d6bce9b67209ff87.txt" in rep["sources"]
