@@ -18,15 +18,18 @@ from .errors import PostureCheckError
 # command -> module; "bench <name>" entries become subcommands of "bench".
 COMMANDS: dict[str, str] = {
     "analyze": "posture_check.commands.analyze",
+    "history": "posture_check.commands.history",
     "landmarks": "posture_check.commands.landmarks",
     "model": "posture_check.commands.model",
     "synth": "posture_check.synth.cli",
     "bench accuracy": "posture_check.bench.accuracy",
     "bench live": "posture_check.bench.live",
     "bench measures": "posture_check.bench.measures_speed",
+    "bench history": "posture_check.bench.history",
     "bench model": "posture_check.bench.model_speed",
     "bench pipeline": "posture_check.bench.pipeline",
     "bench render": "posture_check.bench.render",
+    "bench repeatability": "posture_check.bench.repeatability",
     "bench stretch": "posture_check.bench.stretch",
 }
 
