@@ -186,6 +186,14 @@ class SinceBaseline:
                  fmt_value(c.value, c.unit), fmt_value(c.change, c.unit),
                  fmt_value(c.sdc, c.unit, signed=False), c.verdict) for c in self.changes]
 
+    def plot_measures(self, limit: int = 4) -> tuple[str, ...]:
+        """The measures of the report's small trend plot: those that changed detectably,
+        then the others with data, at most ``limit``."""
+        ranked = sorted(self.changes, key=lambda c: (not c.detectable,
+                                                     TREND_MEASURES.index(c.measure)))
+        return tuple(c.measure for c in ranked if math.isfinite(c.value)
+                     or math.isfinite(c.baseline))[:limit]
+
     def sentence(self) -> str:
         """One line: which session is the baseline and how many changes are detectable."""
         b = self.baseline

@@ -80,7 +80,8 @@ def since_baseline_html(since) -> list[str]:
     if not since.is_baseline and since.changes:
         parts.append(_table(("measure", "baseline", "now", "change", "SDC", "verdict"),
                             since.rows()))
-    fig = trend_figure(since.progress, small=True, highlight=since.session_id)
+    fig = trend_figure(since.progress, since.plot_measures(), small=True,
+                       highlight=since.session_id)
     if fig is not None:
         parts.append("<p>" + _img(png_bytes(fig), "image/png", "trend since the baseline",
                                   "plot") + "</p>")
