@@ -185,13 +185,13 @@ def progress_page() -> None:
         c1, c2 = st.columns(2)
         labels = {_label(s): s.id for s in reversed(sessions)}
         with c1:
-            pick = st.selectbox("Session", list(labels), key="history-pick-baseline")
+            pick = st.selectbox("Baseline session", list(labels), key="history-pick-baseline")
             if st.button("Use as my baseline", key="history-set-baseline"):
                 with _store() as store:
                     store.set_baseline(labels[pick])
                 st.rerun()
         with c2:
-            gone = st.selectbox("Session", list(labels), key="history-pick-delete")
+            gone = st.selectbox("Session to delete", list(labels), key="history-pick-delete")
             if st.button("Delete this session", key="history-delete"):
                 with _store() as store:
                     store.delete_session(labels[gone])
