@@ -112,6 +112,17 @@ def save_control(result, key: str, source_sha256: str | None = None) -> None:
     st.caption(f"Stored on this computer only, in {default_db_path()}.")
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _trend_png(db: str, profile: str, stamp: tuple) -> bytes | None:
+    """The trend plot as PNG, drawn again only when ``stamp`` (the session ids and the
+    baseline) changes: ~1.5 s with 1,000 sessions (``bench history``), so reruns that only
+    press a button do not redraw it. Kept in this process's memory only."""
+    with HistoryStore(db) as store:
+        progress = load_progress(store, profile)
+    fig = trend_figure(progress, TREND_MEASURES)
+    return None if fig is None else png_bytes(fig, dpi=90)
+
+
 def _table_rows(progress) -> list[dict]:
     rows = []
     for k, s in enumerate(progress.sessions):
@@ -174,9 +185,10 @@ def progress_page() -> None:
                        "verdict": c.verdict} for c in changes])
         else:
             st.markdown("Only the baseline so far: save another session to see the change.")
-        fig = trend_figure(progress, TREND_MEASURES)
-        if fig is not None:
-            st.image(png_bytes(fig, dpi=90),
+        png = _trend_png(str(db), profile, (tuple((s.id, s.recorded_utc) for s in sessions),
+                                            progress.baseline_id))
+        if png is not None:
+            st.image(png,
                      caption="Each session's median (dot) with its interval (bar); green ring "
                              "= baseline; grey band = baseline ± the smallest detectable "
                              "change. Stretch holds per side and the pain score when saved.")
@@ -195,6 +207,7 @@ def progress_page() -> None:
             if st.button("Delete this session", key="history-delete"):
                 with _store() as store:
                     store.delete_session(labels[gone])
+                _trend_png.clear()  # no drawing of deleted data stays in memory
                 st.rerun()
     st.markdown("**Export or delete everything** (all profiles)")
     c1, c2, c3 = st.columns(3)
@@ -210,6 +223,7 @@ def progress_page() -> None:
             with _store() as store:
                 n = store.delete_everything()
             st.session_state.pop("history-saved", None)
+            _trend_png.clear()
             st.session_state["history-deleted"] = n
             st.rerun()
     if "history-deleted" in st.session_state:
