@@ -94,3 +94,16 @@ def test_analyse_save_twice_then_my_progress_shows_both_with_the_change(db, mode
         assert store.sessions() == []
     assert b"foot_turnout_right30" not in b"".join(
         p.read_bytes() for p in db.parent.glob(db.name + "*"))
+
+
+def test_a_new_profile_from_the_sidebar(db, model_path):
+    at = AppTest.from_file(str(APP), default_timeout=240)
+    at.run()
+    assert at.sidebar.selectbox(key="history-profile-select").value == "me"
+    at.sidebar.selectbox(key="history-profile-select").select("+ new profile").run()
+    at.sidebar.text_input(key="history-new-profile").input("Ben").run()
+    assert not at.exception, at.exception
+    assert at.sidebar.selectbox(key="history-profile-select").value == "Ben"
+    at.sidebar.radio[0].set_value("My progress").run()
+    assert "Profile **Ben**" in _text(at)
+    assert "No saved sessions yet" in _text(at)

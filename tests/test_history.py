@@ -148,6 +148,14 @@ def test_change_since_baseline_counts_only_beyond_the_sdc(tmp_path, turned, neut
     assert finding.change_since_baseline == pytest.approx(truth_neutral - truth_turned, abs=1e-6)
     assert since is not None and not since.is_baseline
     assert {c.measure: c.detectable for c in since.changes}["foot_turnout_right"]
+    # the reports' "Since your baseline" section, with its small trend plot
+    from posture_check.report import html_text, pdf_bytes
+
+    page = html_text(again, since)
+    assert "<h2>Since your baseline</h2>" in page and "closer to typical" in page
+    assert "trend since the baseline" in page
+    assert "Since your baseline" not in html_text(again)
+    assert len(pdf_bytes(again, since)) > len(pdf_bytes(again)) + 5_000  # section + plot
 
 
 def test_sdc_threshold_on_synthetic_values():

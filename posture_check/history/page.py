@@ -16,7 +16,13 @@ from ..report.common import MEASURE_LABEL, fmt_value
 from ..report.plots import png_bytes
 from .plots import trend_figure
 from .progress import TREND_MEASURES, load_progress
-from .store import DEFAULT_PROFILE, HistoryError, HistoryStore, default_db_path
+from .store import (
+    DEFAULT_PROFILE,
+    HistoryError,
+    HistoryStore,
+    check_profile_name,
+    default_db_path,
+)
 
 __all__ = ["analysis_baseline", "profile_picker", "progress_page", "report_since",
            "save_control"]
@@ -40,6 +46,19 @@ def current_profile() -> str:
     return st.session_state.get(_PROFILE_KEY) or DEFAULT_PROFILE
 
 
+def _new_profile() -> None:
+    """Callback of the "New profile name" box: switch to that profile."""
+    name = st.session_state.get("history-new-profile", "").strip()
+    try:
+        name = check_profile_name(name)
+    except HistoryError as exc:
+        st.session_state["history-profile-error"] = str(exc)
+        return
+    st.session_state[_PROFILE_KEY] = name
+    st.session_state["history-profile-select"] = name
+    st.session_state["history-new-profile"] = ""
+
+
 def profile_picker() -> None:
     """Sidebar: whose history the pages use (a household may share a computer)."""
     try:
@@ -49,13 +68,15 @@ def profile_picker() -> None:
         return
     cur = current_profile()
     options = [*sorted(set(names) | {cur}), _NEW]
-    choice = st.sidebar.selectbox("Profile", options, index=options.index(cur),
+    if st.session_state.get("history-profile-select") not in options:
+        st.session_state["history-profile-select"] = cur
+    choice = st.sidebar.selectbox("Profile", options, key="history-profile-select",
                                   help="Whose sessions: saved and compared under this name.")
     if choice == _NEW:
-        name = st.sidebar.text_input("New profile name", max_chars=40).strip()
-        if name:
-            st.session_state[_PROFILE_KEY] = name
-            st.rerun()
+        st.sidebar.text_input("New profile name", max_chars=40, key="history-new-profile",
+                              on_change=_new_profile)
+        if "history-profile-error" in st.session_state:
+            st.sidebar.error(st.session_state.pop("history-profile-error"))
     else:
         st.session_state[_PROFILE_KEY] = choice
 
@@ -142,6 +163,12 @@ def _table_rows(progress) -> list[dict]:
     return rows
 
 
+def _export(fmt: str) -> bytes:
+    """Every session of every profile, built only when the button is pressed."""
+    with _store() as store:
+        return (store.export_json() if fmt == "json" else store.export_csv()).encode()
+
+
 def _label(s) -> str:
     return f"#{s.id} · {s.recorded_utc[:16].replace('T', ' ')} · {s.source_name}"
 
@@ -158,8 +185,6 @@ def progress_page() -> None:
     try:
         with _store() as store:
             progress = load_progress(store, profile)
-            export_json = store.export_json()
-            export_csv = store.export_csv()
     except HistoryError as exc:
         st.error(str(exc))
         return
@@ -211,10 +236,10 @@ def progress_page() -> None:
                 st.rerun()
     st.markdown("**Export or delete everything** (all profiles)")
     c1, c2, c3 = st.columns(3)
-    c1.download_button("⬇ Export all (JSON)", export_json.encode(),
+    c1.download_button("⬇ Export all (JSON)", lambda: _export("json"),
                        file_name="posture-check-history.json", mime="application/json",
                        key="history-export-json")
-    c2.download_button("⬇ Export all (CSV)", export_csv.encode(),
+    c2.download_button("⬇ Export all (CSV)", lambda: _export("csv"),
                        file_name="posture-check-history.csv", mime="text/csv",
                        key="history-export-csv")
     with c3:
