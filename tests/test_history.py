@@ -96,6 +96,23 @@ def test_save_list_show_round_trip(tmp_path, turned, stretch):
     np.testing.assert_allclose(lm["world"], stretch.series.world, atol=1e-5)
 
 
+def test_a_live_camera_session_is_saved_as_live(tmp_path, turned):
+    from dataclasses import replace
+
+    from posture_check.analysis import analyze_series
+
+    # what the live check's End session hands over: the camera's series, analysed
+    series = replace(turned.series, source="live camera",
+                     meta={**turned.series.meta, "running_mode": "live"})
+    live = analyze_series(series)
+    sid = save_result(live, "anna", db=tmp_path / "h.sqlite3")
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        row = store.session(sid)
+    assert (row["source_kind"], row["source_name"], row["source_sha256"]) == ("live", "live",
+                                                                              None)
+    assert row["measures"]["foot_turnout_right"]["median"] > 20
+
+
 def test_bad_values_are_refused_and_nothing_is_written(tmp_path, turned):
     db = tmp_path / "h.sqlite3"
     with HistoryStore(db) as store:

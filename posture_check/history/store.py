@@ -289,7 +289,9 @@ class HistoryStore:
         if len(note) > _MAX_NOTE:
             raise HistoryError(f"the note is {len(note)} characters; at most {_MAX_NOTE}")
         info = result.input
-        live = info.path in ("camera", "live") or result.series.source in ("live", "camera")
+        source = str(result.series.source or "")
+        live = (result.series.meta.get("running_mode") == "live" or source.startswith("live")
+                or info.path in ("camera", "live"))
         kind = "live" if live else "file"
         name = "live" if live else info.file_name
         sha = None if live else (source_sha256 or file_sha256(info.path))
