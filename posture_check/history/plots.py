@@ -32,10 +32,12 @@ _SIDE_COLOR = {"left": "#e07b00", "right": "#1565c0", "both": "#555555"}
 
 def trend_figure(progress: Progress, measures: tuple[str, ...] | None = None, *,
                  stretch: bool = True, pain: bool = True, small: bool = False,
-                 highlight: int | None = None) -> Figure | None:
+                 highlight: int | None = None,
+                 current: dict[str, float] | None = None) -> Figure | None:
     """Trend panels for ``measures`` (default: the trend measures with data); None if there is
-    no session. ``small``: a compact figure for the report; ``highlight``: a session id drawn
-    as a star (the session the report is about)."""
+    no session. ``small``: a compact figure for the report; ``highlight``: a saved session id
+    drawn as a star (the session the report is about); ``current``: measure -> value of an
+    unsaved recording, drawn as a star after the saved sessions."""
     n = len(progress.sessions)
     if n == 0:
         return None
@@ -51,20 +53,21 @@ def trend_figure(progress: Progress, measures: tuple[str, ...] | None = None, *,
     cols = 2 if len(panels) > 1 else 1
     rows = math.ceil(len(panels) / cols)
     w, h = (7.2, 1.9) if small else (11.0, 2.6)
-    fig_h = h * rows + 0.3
+    fig_h = h * rows + 0.6
     fig = Figure(figsize=(w, fig_h))  # fixed margins: a layout engine would draw twice
-    fig.subplots_adjust(left=0.08 if cols == 2 else 0.1, right=0.98, top=1 - 0.32 / fig_h,
+    fig.subplots_adjust(left=0.08 if cols == 2 else 0.1, right=0.98, top=1 - 0.62 / fig_h,
                         bottom=0.5 / fig_h, hspace=0.75 if small else 0.55, wspace=0.2)
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     many = n > 40  # many sessions: the interval as a band, no caps (fast to draw, readable)
     x = np.arange(1, n + 1)
+    xmax = n + (1 if current else 0)
     base = progress.index_of(progress.baseline_id) if progress.baseline_id is not None else None
     hi_k = progress.index_of(highlight) if highlight is not None else None
     fs = 7 if small else 8.5
     for ax, (kind, m) in zip(axes, panels, strict=False):
         ax.tick_params(labelsize=fs)
         ax.grid(alpha=0.3)
-        ax.set_xlim(0.5, n + 0.5)
+        ax.set_xlim(0.5, xmax + 0.5)
         if kind == "measure":
             t = progress.trends[m]
             u = "°" if t.unit == "deg" else f" {t.unit}"
@@ -86,10 +89,14 @@ def trend_figure(progress: Progress, measures: tuple[str, ...] | None = None, *,
                                label="baseline ± smallest detectable change")
                 ax.plot([x[base]], [b], "o", ms=9, mfc="none", mec="#2e7d32", mew=1.5,
                         label="baseline")
-                if ax is axes[0]:  # one legend: the same marks in every panel
-                    ax.legend(fontsize=fs - 1.5, loc="upper right", framealpha=0.8)
             if hi_k is not None and np.isfinite(t.median[hi_k]):
                 ax.plot([x[hi_k]], [t.median[hi_k]], "*", ms=11, color="#c62828")
+            now = (current or {}).get(m)
+            if now is not None and math.isfinite(now):
+                ax.plot([xmax], [now], "*", ms=11, color="#c62828", label="this recording")
+            if ax is axes[0] and ax.get_legend_handles_labels()[0]:  # one legend, on top
+                fig.legend(*ax.get_legend_handles_labels(), loc="upper center", ncol=3,
+                           fontsize=fs, frameon=False)
             sdc_txt = f" · SDC {sdc_of(m):.1f}{u}" if math.isfinite(sdc_of(m)) else ""
             ax.set_title(TITLES.get(m, m.replace("_", " ")) + sdc_txt, fontsize=fs + 0.5)
             ax.set_ylabel(t.unit, fontsize=fs)
@@ -115,7 +122,8 @@ def trend_figure(progress: Progress, measures: tuple[str, ...] | None = None, *,
             ax.plot(x[ok], p[ok], "s-", color="#6a1b9a", ms=4, lw=1)
             ax.set_ylim(-0.5, 10.5)
             ax.set_title("Pain score (0 = none, 10 = worst)", fontsize=fs + 0.5)
-        ax.set_xticks(x if n <= 20 else np.linspace(1, n, 10).round().astype(int))
+        ticks = np.arange(1, xmax + 1)
+        ax.set_xticks(ticks if xmax <= 20 else np.linspace(1, xmax, 10).round().astype(int))
     for ax in axes[len(panels):]:
         ax.set_axis_off()
     for ax in axes[max(len(panels) - cols, 0):len(panels)]:

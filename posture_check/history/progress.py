@@ -186,6 +186,12 @@ class SinceBaseline:
                  fmt_value(c.value, c.unit), fmt_value(c.change, c.unit),
                  fmt_value(c.sdc, c.unit, signed=False), c.verdict) for c in self.changes]
 
+    def current(self) -> dict[str, float] | None:
+        """The recording's values for the trend plot when it was not saved (None if saved)."""
+        if self.session_id is not None:
+            return None
+        return {c.measure: c.value for c in self.changes}
+
     def plot_measures(self, limit: int = 4) -> tuple[str, ...]:
         """The measures of the report's small trend plot: those that changed detectably,
         then the others with data, at most ``limit``."""

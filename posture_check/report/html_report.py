@@ -81,7 +81,7 @@ def since_baseline_html(since) -> list[str]:
         parts.append(_table(("measure", "baseline", "now", "change", "SDC", "verdict"),
                             since.rows()))
     fig = trend_figure(since.progress, since.plot_measures(), small=True,
-                       highlight=since.session_id)
+                       highlight=since.session_id, current=since.current())
     if fig is not None:
         parts.append("<p>" + _img(png_bytes(fig), "image/png", "trend since the baseline",
                                   "plot") + "</p>")

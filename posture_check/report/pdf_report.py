@@ -154,7 +154,7 @@ def _since_baseline(flow: _Flow, since) -> None:
         flow.table(("measure", "baseline", "now", "change", "SDC", "verdict"), since.rows(),
                    (2.3, 0.8, 0.8, 0.8, 0.7, 1.6))
     fig = trend_figure(since.progress, since.plot_measures(), small=True,
-                       highlight=since.session_id)
+                       highlight=since.session_id, current=since.current())
     if fig is not None:
         flow.space(0.1)
         flow.image(fig, max_h=4.2)
