@@ -330,3 +330,16 @@ def test_delete_everything_leaves_no_trace_in_the_file(tmp_path, turned, stretch
     with HistoryStore(db) as store:  # still a working, empty history
         store.save_result(turned, "anna")
         assert len(store.sessions()) == 1
+
+
+def test_delete_a_profile_keeps_the_others(tmp_path, turned):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.save_result(turned, "anna", note="anna's")
+        store.save_result(turned, "anna")
+        kept = store.save_result(turned, "ben", note="ben's")
+        assert store.delete_profile("anna") == 2
+        assert store.profiles() == ["ben"]
+        assert [s.id for s in store.sessions()] == [kept]
+        with pytest.raises(HistoryError, match="no profile"):
+            store.delete_profile("anna")
+    assert b"anna's" not in _file_bytes(tmp_path / "h.sqlite3")
