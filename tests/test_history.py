@@ -343,3 +343,43 @@ def test_delete_a_profile_keeps_the_others(tmp_path, turned):
         with pytest.raises(HistoryError, match="no profile"):
             store.delete_profile("anna")
     assert b"anna's" not in _file_bytes(tmp_path / "h.sqlite3")
+
+
+def test_a_measure_missing_from_the_baseline_takes_the_first_later_session(tmp_path, turned,
+                                                                          model_path):
+    side = analyze(SAMPLES / "anterior_tilt_side.mp4")
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.save_result(turned, "anna", recorded_utc="2026-01-01T08:00:00Z")  # front view
+        store.save_result(side, "anna", recorded_utc="2026-01-02T08:00:00Z")  # side view
+        base = store.baseline_summary("anna")
+        progress = load_progress(store, "anna")
+    assert base["lateral_lean"] == pytest.approx(turned.measures.summary()["lateral_lean"]
+                                                 .median)
+    # trunk flexion is a side-view measure: its baseline is the side session
+    assert base["trunk_flexion"] == pytest.approx(side.measures.summary()["trunk_flexion"]
+                                                  .median)
+    assert progress.baseline_index("lateral_lean") == 0
+
+
+def test_progress_baseline_index_on_synthetic_trends():
+    from posture_check.history import MeasureTrend, Progress, SessionRow
+
+    def row(i: int) -> SessionRow:
+        return SessionRow(i, "x", f"2026-01-0{i}T08:00:00Z", "file", f"{i}.mp4", None, "front",
+                          100, 10.0, None, None, "", None, None)
+
+    nan = math.nan
+    tilt = np.array([nan, 4.0, 9.0])
+    lean = np.array([2.0, 1.9, -1.0])
+    trends = {m: MeasureTrend(m, "deg", v, v - 1, v + 1, "p10_p90")
+              for m, v in (("pelvic_tilt", tilt), ("lateral_lean", lean))}
+    p = Progress("x", [row(1), row(2), row(3)], 1, trends)
+    assert p.baseline_index("pelvic_tilt") == 1 and p.baseline_index("lateral_lean") == 0
+    changes = {c.measure: c for c in p.changes()}
+    assert changes["pelvic_tilt"].change == pytest.approx(5.0)
+    assert changes["pelvic_tilt"].verdict == "increased"
+    assert changes["lateral_lean"].change == pytest.approx(-3.0)
+    assert changes["lateral_lean"].verdict == "closer to typical"  # |-1| < |2|
+    p3 = Progress("x", p.sessions, 3, trends)  # the last session as the baseline
+    assert {c.measure: c.change for c in p3.changes()} == {"pelvic_tilt": 0.0,
+                                                           "lateral_lean": 0.0}

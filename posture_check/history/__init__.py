@@ -26,7 +26,9 @@ Decisions:
   range, marked ``interval_kind='p10_p90'``), the findings, stretch repetitions (side,
   verdict, hold, angle, faults), pain side, note, pain score 0-10. Landmarks only if asked
   (``keep_landmarks``); video never.
-* **Baseline**: the first session of a profile unless another one is set. A change since
+* **Baseline**: the first session of a profile unless another one is set; a measure that
+  session did not take (e.g. the side-view pelvic tilt proxy after a front-view baseline) takes
+  its baseline from the first later session that took it. A change since
   baseline counts only beyond the measure's smallest detectable change (:mod:`.sdc`: SDC =
   1.96 * sqrt(2) * SEM, SEM measured by ``posture-check bench repeatability``; e.g. lean
   1.5 deg, pelvic obliquity 3.9 deg, foot turn-out 5.9 / 7.3 deg).

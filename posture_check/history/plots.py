@@ -61,7 +61,6 @@ def trend_figure(progress: Progress, measures: tuple[str, ...] | None = None, *,
     many = n > 40  # many sessions: the interval as a band, no caps (fast to draw, readable)
     x = np.arange(1, n + 1)
     xmax = n + (1 if current else 0)
-    base = progress.index_of(progress.baseline_id) if progress.baseline_id is not None else None
     hi_k = progress.index_of(highlight) if highlight is not None else None
     fs = 7 if small else 8.5
     for ax, (kind, m) in zip(axes, panels, strict=False):
@@ -82,12 +81,13 @@ def trend_figure(progress: Progress, measures: tuple[str, ...] | None = None, *,
                 ax.errorbar(x[ok], t.median[ok], yerr=np.vstack([lo[ok], hi[ok]]).clip(0),
                             fmt="o-", ms=3.5, lw=1, color="#1a237e", ecolor="#9fa8da",
                             capsize=2)
-            if base is not None and np.isfinite(t.median[base]):
-                b, sdc = t.median[base], sdc_of(m)
+            mb = progress.baseline_index(m)
+            if mb is not None:
+                b, sdc = t.median[mb], sdc_of(m)
                 if math.isfinite(sdc):
                     ax.axhspan(b - sdc, b + sdc, color="#e0e0e0", alpha=0.7, lw=0,
                                label="baseline ± smallest detectable change")
-                ax.plot([x[base]], [b], "o", ms=9, mfc="none", mec="#2e7d32", mew=1.5,
+                ax.plot([x[mb]], [b], "o", ms=9, mfc="none", mec="#2e7d32", mew=1.5,
                         label="baseline")
             if hi_k is not None and np.isfinite(t.median[hi_k]):
                 ax.plot([x[hi_k]], [t.median[hi_k]], "*", ms=11, color="#c62828")

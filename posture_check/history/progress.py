@@ -108,17 +108,34 @@ class Progress:
                 return i
         raise KeyError(session_id)
 
+    def baseline_index(self, measure: str) -> int | None:
+        """Index of the session that is ``measure``'s baseline: the baseline session if it
+        measured it, else the first later session that did (a front-view baseline cannot give
+        the side-view pelvic tilt proxy; its baseline is the first side view from then on)."""
+        if self.baseline_id is None or measure not in self.trends:
+            return None
+        b = self.index_of(self.baseline_id)
+        ok = np.flatnonzero(np.isfinite(self.trends[measure].median[b:]))
+        return int(b + ok[0]) if ok.size else None
+
+    def baseline_values(self) -> dict[str, float]:
+        """Measure -> its baseline value (see :meth:`baseline_index`)."""
+        out = {}
+        for m, t in self.trends.items():
+            k = self.baseline_index(m)
+            if k is not None:
+                out[m] = float(t.median[k])
+        return out
+
     def changes(self, session_id: int | None = None) -> list[Change]:
         """Change of ``session_id`` (default the latest) since the baseline, per trend
         measure measured in either ([] without a baseline)."""
         if self.baseline_id is None or not self.sessions:
             return []
-        b = self.index_of(self.baseline_id)
         k = self.index_of(session_id) if session_id is not None else len(self.sessions) - 1
         now = {m: t.median[k] for m, t in self.trends.items()}
-        then = {m: t.median[b] for m, t in self.trends.items()}
         units = {m: t.unit for m, t in self.trends.items()}
-        return changes_between(then, now, units)
+        return changes_between(self.baseline_values(), now, units)
 
 
 def changes_between(baseline: dict[str, float], now: dict[str, float],
@@ -221,7 +238,7 @@ def since_baseline(store: HistoryStore, profile: str, result,
     if progress.baseline_id is None:
         return None
     b = progress.index_of(progress.baseline_id)
-    then = {m: t.median[b] for m, t in progress.trends.items()}
     now = {m: s.median for m, s in result.measures.summary().items()}
-    changes = changes_between(then, now, {m: t.unit for m, t in progress.trends.items()})
+    changes = changes_between(progress.baseline_values(), now,
+                              {m: t.unit for m, t in progress.trends.items()})
     return SinceBaseline(progress, progress.sessions[b], changes, session_id)

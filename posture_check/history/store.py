@@ -450,14 +450,23 @@ class HistoryStore:
             return {k: z[k] for k in z.files}
 
     def baseline_summary(self, profile: str) -> dict[str, float]:
-        """Measure -> median of the profile's baseline session ({} without one): what
+        """Measure -> baseline median ({} without a baseline): what
         ``AnalysisOptions(baseline=...)`` takes, so new findings carry the change."""
         sid = self.baseline_id(profile)
         if sid is None:
             return {}
-        return {m: v for m, v in self.conn.execute(
-            "SELECT measure, median FROM measures WHERE session_id = ? AND median IS NOT NULL",
-            (sid,))}
+        # per measure: the baseline session's value, else the first later session's that has
+        # one (as posture_check.history.Progress.baseline_index)
+        when = self.conn.execute("SELECT recorded_utc FROM sessions WHERE id = ?",
+                                 (sid,)).fetchone()[0]
+        out: dict[str, float] = {}
+        for m, v in self.conn.execute(
+                "SELECT m.measure, m.median FROM measures m JOIN sessions s ON s.id = "
+                "m.session_id JOIN profiles p ON p.id = s.profile_id WHERE p.name = ? AND "
+                "m.median IS NOT NULL AND (s.recorded_utc, s.id) >= (?, ?) "
+                "ORDER BY s.recorded_utc, s.id", (profile, when, sid)):
+            out.setdefault(m, v)
+        return out
 
     def measure_rows(self, profile: str) -> list[tuple]:
         """(session id, measure, unit, median, lo, hi, interval kind) of a profile's sessions,
