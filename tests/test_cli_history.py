@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -129,3 +130,12 @@ def test_history_without_a_database_creates_nothing(tmp_path):
     proc = pc("history", "show", "3", "--db", db, cwd=tmp_path)
     assert proc.returncode == 2 and "no history database" in _error_line(proc)
     assert not db.exists()
+
+
+def test_bench_history_prints_its_figures(tmp_path, model_path):
+    proc = pc("bench", "history", "--sessions", "12", "--repeat", "1", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "sessions stored: 12" in proc.stdout
+    assert re.search(r"progress page data .*: best \d+ ms", proc.stdout)
+    assert re.search(r"My progress page in the app .*: \d+ ms", proc.stdout)
+    assert re.search(r"\d+\.\d+ kB per session", proc.stdout)

@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timed loads, best and median")
 
 
-def _app_page_s(db: Path) -> tuple[float, float]:
+def _app_page_s(db: Path, n: int) -> tuple[float, float]:
     """Seconds for the app's My progress page: first show, and a rerun."""
     from streamlit.testing.v1 import AppTest
 
@@ -36,7 +36,7 @@ def _app_page_s(db: Path) -> tuple[float, float]:
         t0 = time.perf_counter()
         at.sidebar.radio[0].set_value("My progress").run()
         first = time.perf_counter() - t0
-        if at.exception or "1000 session(s)" not in " ".join(h.value for h in at.subheader):
+        if at.exception or f"{n} session(s)" not in " ".join(h.value for h in at.subheader):
             raise RuntimeError(f"the page did not show the sessions: {at.exception}")
         t0 = time.perf_counter()
         at.run()
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             t0 = time.perf_counter()
             png_bytes(trend_figure(progress))
             plots.append(time.perf_counter() - t0)
-        first, again = _app_page_s(db)
+        first, again = _app_page_s(db, n)
         print(f"sessions stored: {len(progress.sessions)} ({n // 10} with a stretch, "
               f"{len(progress.stretch)} repetitions)")
         print(f"save: {save_ms:.1f} ms per session (one transaction each)")
