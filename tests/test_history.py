@@ -383,3 +383,21 @@ def test_progress_baseline_index_on_synthetic_trends():
     p3 = Progress("x", p.sessions, 3, trends)  # the last session as the baseline
     assert {c.measure: c.change for c in p3.changes()} == {"pelvic_tilt": 0.0,
                                                            "lateral_lean": 0.0}
+
+
+def test_a_writer_waits_then_gives_a_clear_error_and_writes_nothing(tmp_path, turned):
+    db = tmp_path / "h.sqlite3"
+    HistoryStore(db).close()
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        with (HistoryStore(db, busy_timeout_s=0.3) as store,
+              pytest.raises(HistoryError, match=r"cannot write .* locked")):
+            store.save_result(turned, "anna")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with HistoryStore(db) as store:
+        assert store.sessions() == []
+        store.save_result(turned, "anna")  # once the lock is gone, the write goes through
+        assert len(store.sessions()) == 1

@@ -187,8 +187,12 @@ class HistoryStore:
             return
         if self.path.is_dir():
             raise HistoryError(f"the history database path {self.path} is a folder")
-        with open(self.path, "rb") as fh:
-            head = fh.read(len(_SQLITE_MAGIC))
+        try:
+            with open(self.path, "rb") as fh:
+                head = fh.read(len(_SQLITE_MAGIC))
+        except OSError as exc:
+            raise HistoryError(f"cannot read the history database {self.path}: "
+                               f"{exc.strerror}") from exc
         if head and head != _SQLITE_MAGIC:
             raise self._damaged(ValueError("not an SQLite file"))
 
@@ -220,16 +224,38 @@ class HistoryStore:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` if the body raises)."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` if the body raises). An SQLite
+        error (still locked after the busy timeout, read-only file, disk full) becomes a
+        :class:`HistoryError`; nothing of the transaction is written."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise HistoryError(f"cannot write to the history database {self.path}: {exc}"
+                               ) from exc
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.IntegrityError | sqlite3.OperationalError):
+                raise HistoryError(f"the history database {self.path} refused the change: "
+                                   f"{exc}") from exc
             raise
-        self.conn.execute("COMMIT")
+
+    def _version(self) -> int:
+        """Highest applied migration (0 for a new file); a read, no lock."""
+        c = self.conn
+        if c.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND "
+                     "name='schema_migrations'").fetchone() is None:
+            return 0
+        return int(c.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] or 0)
 
     def _migrate(self, target: int = LATEST) -> None:
+        """Apply the missing migrations, in one write transaction; an up-to-date file is only
+        read (opening it does not wait for other writers)."""
+        if self._version() >= target:
+            return
         with self.transaction() as c:
             c.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
                       "KEY, applied_utc TEXT NOT NULL, description TEXT NOT NULL)")
