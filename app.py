@@ -20,6 +20,8 @@ import streamlit as st
 
 from posture_check.analysis import AnalysisOptions, AnalysisResult, analyze, analyze_series
 from posture_check.errors import PostureCheckError
+from posture_check.history import file_sha256
+from posture_check.history import page as history_page
 from posture_check.measures import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
 from posture_check.presentation import (
     SEVERITY_LABELS,
@@ -97,13 +99,15 @@ def run_analysis(path: Path, options: AnalysisOptions) -> dict:
                 bar.progress(min(done / total, 1.0), text=f"Frame {done} of {total}")
 
         result = analyze(path, options, progress=progress)
+        sha256 = file_sha256(path)  # for "Save to my progress": an upload is deleted after this
         bar.progress(1.0, text="Writing the reports...")
-        downloads = report_downloads(result)
+        downloads = report_downloads(result, since=history_page.report_since(result))
         if result.input.kind == "video":
             with tempfile.TemporaryDirectory(prefix="posture-check-video-") as tmp:
                 out = write_video(result, Path(tmp) / f"{path.stem}_annotated.mp4")
                 downloads["video"] = (out.read_bytes(), out.name, "video/mp4")
-        return {"result": result, "downloads": downloads, "view": result_view(result)}
+        return {"result": result, "downloads": downloads, "view": result_view(result),
+                "sha256": sha256}
     finally:
         bar.empty()  # the progress label goes away, also on an error
 
@@ -119,11 +123,12 @@ def cached_analysis(key: tuple, compute) -> dict:
     return cache[key]
 
 
-def report_downloads(result: AnalysisResult) -> dict:
+def report_downloads(result: AnalysisResult, since=None) -> dict:
+    """In-memory downloads; ``since`` adds the PDF/HTML "Since your baseline" section."""
     stem = Path(result.input.file_name).stem
     return {
-        "pdf": (pdf_bytes(result), f"{stem}.pdf", "application/pdf"),
-        "html": (html_text(result).encode(), f"{stem}.html", "text/html"),
+        "pdf": (pdf_bytes(result, since), f"{stem}.pdf", "application/pdf"),
+        "html": (html_text(result, since).encode(), f"{stem}.html", "text/html"),
         "json": (dumps(result).encode(), f"{stem}.json", "application/json"),
         "csv": (csv_text(result).encode(), f"{stem}.csv", "text/csv"),
     }
@@ -189,7 +194,8 @@ def analysis_page() -> None:
         submitted = st.form_submit_button("Analyse", type="primary")
     if submitted:
         options = AnalysisOptions(stretch=None if stretch == "none" else stretch,
-                                  pain_side=None if pain == "not said" else pain)
+                                  pain_side=None if pain == "not said" else pain,
+                                  baseline=history_page.analysis_baseline())
         path = None
         shown = None
         try:
@@ -218,6 +224,8 @@ def analysis_page() -> None:
     done = st.session_state.get("analysis")
     if done:
         show_result(done, key="analysis")
+        history_page.save_control(done["result"], key="analysis",
+                                  source_sha256=done.get("sha256"))
 
 
 # ---------------------------------------------------------------------------------- live
@@ -308,6 +316,7 @@ def live_page() -> None:
             st.caption(f"The recording was full: the summary covers the first "
                        f"{config.max_record_s / 60:.0f} minutes.")
         show_result(summary, key="live")
+        history_page.save_control(summary["result"], key="live")  # My progress: saves as "live"
 
     if not ctx.state.playing:  # stopped: keep the last reading on screen
         snap = engine.snapshot()
@@ -354,9 +363,12 @@ def main() -> None:
     st.title("posture-check")
     st.caption("Foot turn-out, leaning, pelvic tilt and stretch form from a camera. "
                "Everything runs on this computer.")
-    page = st.sidebar.radio("Page", ["Analyse a video", "Live check"])
+    page = st.sidebar.radio("Page", ["Analyse a video", "Live check", "My progress"])
+    history_page.profile_picker()
     if page == "Live check":
         live_page()
+    elif page == "My progress":
+        history_page.progress_page()
     else:
         analysis_page()
 

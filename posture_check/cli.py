@@ -32,6 +32,7 @@ from .output_paths import os_error_message
 # command -> module; "bench <name>" entries become subcommands of "bench".
 COMMANDS: dict[str, str] = {
     "analyze": "posture_check.commands.analyze",
+    "history": "posture_check.commands.history",
     "landmarks": "posture_check.commands.landmarks",
     "model": "posture_check.commands.model",
     "synth": "posture_check.synth.cli",
@@ -39,9 +40,11 @@ COMMANDS: dict[str, str] = {
     "bench gating": "posture_check.bench.gating",
     "bench live": "posture_check.bench.live",
     "bench measures": "posture_check.bench.measures_speed",
+    "bench history": "posture_check.bench.history",
     "bench model": "posture_check.bench.model_speed",
     "bench pipeline": "posture_check.bench.pipeline",
     "bench render": "posture_check.bench.render",
+    "bench repeatability": "posture_check.bench.repeatability",
     "bench stretch": "posture_check.bench.stretch",
 }
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import InputError, OutputError
 from ..output_paths import check_output_dir, os_error_message, remove_created_dirs_on_failure
 from ..video_io import check_media, is_image_path
+from .history import db_argument
 from .progress import progress_bar
 
 _FLAGS = ("pdf", "html", "csv", "video")
@@ -55,6 +56,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-flip-average", action="store_true",
                         help="run the pose model once per frame instead of on the frame and its "
                         "mirror (twice as fast; readings no longer swap exactly when mirrored)")
+    # my progress (posture_check.history): kept together, used only in _history_* below
+    h = parser.add_argument_group("my progress (a history on this computer)")
+    h.add_argument("--save", action="store_true",
+                   help="save this session to your history (never the video)")
+    h.add_argument("--profile", default=None, metavar="NAME",
+                   help="whose history: compare with their baseline, and save under this name "
+                        "with --save (default: 'me')")
+    h.add_argument("--note", default="", help="a note stored with the session (--save)")
+    h.add_argument("--pain-score", type=int, default=None, metavar="0-10",
+                   help="how much it hurts today, 0-10, stored with the session (--save)")
+    h.add_argument("--keep-landmarks", action="store_true",
+                   help="also store the body landmarks (--save; still never the video)")
+    db_argument(h)
 
 
 def _formats(args: argparse.Namespace) -> tuple[list[str], bool]:
@@ -70,7 +84,40 @@ def _formats(args: argparse.Namespace) -> tuple[list[str], bool]:
     return [f for f in FORMATS if f in chosen], to_stdout
 
 
-def _write(result, out: Path, formats: list[str]) -> dict[str, Path]:
+def _history_open(args: argparse.Namespace):
+    """The history store when --save or --profile asks for it (None otherwise, or when only
+    comparing and no history file exists yet)."""
+    if args.pain_score is not None and not 0 <= args.pain_score <= 10:
+        raise InputError(f"--pain-score must be 0-10, got {args.pain_score}")
+    if not (args.save or args.profile):
+        if args.note or args.pain_score is not None or args.keep_landmarks:
+            raise InputError("--note, --pain-score and --keep-landmarks need --save")
+        return None
+    from ..history import HistoryStore, default_db_path
+    from ..history.store import check_profile_name
+
+    if args.profile is not None:
+        check_profile_name(args.profile)
+    db = args.db or default_db_path()
+    if not args.save and not Path(db).exists():
+        return None
+    return HistoryStore(db)
+
+
+def _history_save(store, profile, result, args: argparse.Namespace):
+    """Save the session (--save); return (SinceBaseline or None, session id or None)."""
+    if store is None:
+        return None, None
+    from ..history import since_baseline
+
+    sid = None
+    if args.save:
+        sid = store.save_result(result, profile, note=args.note, pain_score=args.pain_score,
+                                keep_landmarks=args.keep_landmarks)
+    return since_baseline(store, profile, result, sid), sid
+
+
+def _write(result, out: Path, formats: list[str], since=None) -> dict[str, Path]:
     """Write every format (each atomically); on failure remove what this run wrote, and the
     folders this run created, so no partial report is left behind. An OS error becomes an
     :class:`OutputError`; clean-up errors are suppressed so they never hide it."""
@@ -82,7 +129,7 @@ def _write(result, out: Path, formats: list[str]) -> dict[str, Path]:
         with remove_created_dirs_on_failure(out):
             try:
                 with progress_bar("writing report", unit="frame") as progress:
-                    return write_reports(result, out, formats, progress=progress)
+                    return write_reports(result, out, formats, progress=progress, since=since)
             except BaseException:
                 for f in formats:
                     if f not in existed:
@@ -108,20 +155,30 @@ def run(args: argparse.Namespace) -> int:
     formats, to_stdout = _formats(args)
     if args.camera_roll_deg is not None and not abs(args.camera_roll_deg) <= 45:
         raise InputError(f"--camera-roll-deg must be within +-45, got {args.camera_roll_deg}")
-    options = AnalysisOptions(model_path=args.model, stretch=args.stretch,
-                              pain_side=args.pain_side, height_m=args.height_m,
-                              roll_deg=args.camera_roll_deg,
-                              flip_average=not args.no_flip_average)
     out = args.out or Path.cwd() / f"{args.input.stem}_report"
     if formats:  # the folder itself is created only after the analysis succeeded
         kind = "image" if is_image_path(args.input) else "video"
         names = output_names(args.input.stem, kind)
         check_output_dir(out, [names[f] for f in formats])
-    with progress_bar(f"analyse {args.input.name}") as progress:
-        result = analyze(args.input, options, progress)
+    store = _history_open(args)  # a damaged / newer database is refused before the analysis
+    try:
+        from ..history.store import DEFAULT_PROFILE
+
+        profile = (args.profile or DEFAULT_PROFILE) if store is not None else None
+        options = AnalysisOptions(model_path=args.model, stretch=args.stretch,
+                                  pain_side=args.pain_side, height_m=args.height_m,
+                                  roll_deg=args.camera_roll_deg,
+                                  flip_average=not args.no_flip_average,
+                                  baseline=store.baseline_summary(profile) if store else None)
+        with progress_bar(f"analyse {args.input.name}") as progress:
+            result = analyze(args.input, options, progress)
+        since, saved = _history_save(store, profile, result, args)
+    finally:
+        if store is not None:
+            store.close()
     paths = {}
     if formats:
-        paths = _write(result, out, formats)
+        paths = _write(result, out, formats, since)
     if to_stdout:
         sys.stdout.write(dumps(result))
         sys.stdout.flush()
@@ -139,4 +196,13 @@ def run(args: argparse.Namespace) -> int:
     for fmt, p in paths.items():
         assert p.name == names[fmt]
         print(f"  {fmt}: {p}", file=info)
+    if saved is not None:
+        print(f"  saved as session #{saved} of profile '{profile}' in {args.db or 'the history'}"
+              + (" (your baseline)" if since is not None and since.is_baseline else ""),
+              file=info)
+    if since is not None and not since.is_baseline:
+        for c in since.changes:
+            if c.detectable:
+                print(f"  since your baseline: {c.measure} {c.change:+.1f} ({c.verdict})",
+                      file=info)
     return 0

@@ -55,8 +55,12 @@ def output_names(stem: str, kind: str) -> dict[str, str]:
 
 def write_reports(result, out_dir: str | os.PathLike[str], formats: Sequence[str] = FORMATS,
                   stem: str | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
-    """Write the chosen formats into ``out_dir`` (created if needed); return {format: path}."""
+                  progress: Callable[[int, int], None] | None = None,
+                  since=None) -> dict[str, Path]:
+    """Write the chosen formats into ``out_dir`` (created if needed); return {format: path}.
+
+    ``since``: a :class:`posture_check.history.SinceBaseline`; the PDF and HTML reports then
+    carry a "Since your baseline" section."""
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown report formats {sorted(unknown)}; expected some of {FORMATS}")
@@ -70,6 +74,8 @@ def write_reports(result, out_dir: str | os.PathLike[str], formats: Sequence[str
             paths[fmt] = (write_video(result, target, progress=progress)
                           if result.input.kind == "video" else
                           write_annotated_image(result, target))
+        elif fmt in ("pdf", "html") and since is not None:
+            paths[fmt] = writers[fmt](result, target, since=since)
         else:
             paths[fmt] = writers[fmt](result, target)
     return paths

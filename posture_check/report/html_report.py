@@ -71,8 +71,30 @@ def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def html_text(result) -> str:
-    """The HTML report as text."""
+def since_baseline_html(since) -> list[str]:
+    """The "Since your baseline" section (a :class:`posture_check.history.SinceBaseline`):
+    a sentence, the change per measure against its smallest detectable change, a small trend
+    plot of the saved sessions."""
+    from ..history.plots import trend_figure
+
+    e = html.escape
+    parts = [f"<h2>Since your baseline</h2><p>{e(since.sentence())}</p>"]
+    if not since.is_baseline and since.changes:
+        parts.append(_table(("measure", "baseline", "now", "change", "SDC", "verdict"),
+                            since.rows()))
+    fig = trend_figure(since.progress, since.plot_measures(), small=True,
+                       highlight=since.session_id, current=since.current())
+    if fig is not None:
+        parts.append("<p>" + _img(png_bytes(fig), "image/png", "trend since the baseline",
+                                  "plot") + "</p>")
+    parts.append("<p class='cite'>SDC = smallest detectable change (1.96 x sqrt(2) x the "
+                 "measured repeatability of the measure); dots are session medians, bars their "
+                 "intervals, the grey band the baseline +/- SDC.</p>")
+    return parts
+
+
+def html_text(result, since=None) -> str:
+    """The HTML report as text (``since``: optional "Since your baseline" section)."""
     e = html.escape
     info = result.input
     parts = [
@@ -106,6 +128,8 @@ def html_text(result) -> str:
         parts.append("<h2>Recording quality</h2><ul>")
         parts += [f"<li class='warn'>{e(w.message)}</li>" for w in result.warnings]
         parts.append("</ul>")
+    if since is not None:
+        parts += since_baseline_html(since)
     parts.append(f"<div class='redflags'><b>{e(RED_FLAGS_HEADING)}</b><ul>")
     parts += [f"<li>{e(r.text)} <span class='cite'>"
               f"({e(doc_title(r.source_doc) if r.source_doc else r.reference)})</span></li>"
@@ -153,7 +177,7 @@ def html_text(result) -> str:
     return "\n".join(parts)
 
 
-def write_html(result, path: str | os.PathLike[str]) -> Path:
+def write_html(result, path: str | os.PathLike[str], since=None) -> Path:
     """Write the HTML report atomically; return the path."""
-    write_text_atomic(path, html_text(result))
+    write_text_atomic(path, html_text(result, since))
     return Path(path)

@@ -154,7 +154,27 @@ class _Flow:
             self.y -= h
 
 
-def _render(result, pdf: PdfPages) -> None:
+def _since_baseline(flow: _Flow, since) -> None:
+    """The "Since your baseline" section (a :class:`posture_check.history.SinceBaseline`)."""
+    from ..history.plots import trend_figure
+
+    flow.heading("Since your baseline")
+    flow.text(since.sentence(), size=9.5)
+    if not since.is_baseline and since.changes:
+        flow.space(0.04)
+        flow.table(("measure", "baseline", "now", "change", "SDC", "verdict"), since.rows(),
+                   (2.3, 0.8, 0.8, 0.8, 0.7, 1.6))
+    fig = trend_figure(since.progress, since.plot_measures(), small=True,
+                       highlight=since.session_id, current=since.current())
+    if fig is not None:
+        flow.space(0.1)
+        flow.image(fig, max_h=4.2)
+    flow.text("SDC = smallest detectable change (1.96 x sqrt(2) x the measured repeatability of "
+              "the measure); dots are session medians, bars their intervals, the grey band the "
+              "baseline +/- SDC.", size=7.5, color="#666666")
+
+
+def _render(result, pdf: PdfPages, since=None) -> None:
     info = result.input
     flow = _Flow(pdf, f"posture-check report · {info.file_name} · not a diagnosis")
     flow.need(1.0)
@@ -196,6 +216,8 @@ def _render(result, pdf: PdfPages) -> None:
         flow.heading("Recording quality")
         for w in result.warnings:
             flow.text("• " + w.message, size=9, color="#8a5a00")
+    if since is not None:
+        _since_baseline(flow, since)
     flow.need(0.5 + 0.3 * len(RED_FLAGS))
     flow.heading("Red flags: see a clinician now")
     block = RED_FLAGS_HEADING + "\n" + "\n".join(
@@ -265,18 +287,18 @@ def _render(result, pdf: PdfPages) -> None:
     flow.close_page()
 
 
-def pdf_bytes(result) -> bytes:
-    """The PDF report as bytes."""
+def pdf_bytes(result, since=None) -> bytes:
+    """The PDF report as bytes (``since``: optional "Since your baseline" section)."""
     buf = io.BytesIO()
     # a CJK fallback font so names in Chinese, Japanese or Korean do not show as boxes
     with matplotlib.rc_context({"font.family": list(report_font_family())}), \
             PdfPages(buf, metadata={"Title": f"Posture report: {result.input.file_name}",
                                     "Creator": "posture-check"}) as pdf:
-        _render(result, pdf)
+        _render(result, pdf, since)
     return buf.getvalue()
 
 
-def write_pdf(result, path: str | os.PathLike[str]) -> Path:
+def write_pdf(result, path: str | os.PathLike[str], since=None) -> Path:
     """Write the PDF report atomically; return the path."""
-    write_bytes_atomic(path, pdf_bytes(result))
+    write_bytes_atomic(path, pdf_bytes(result, since))
     return Path(path)
