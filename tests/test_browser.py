@@ -93,6 +93,12 @@ def app(model_path, tmp_path):
     log.close()
 
 
+@pytest.fixture()
+def app_url(app) -> str:
+    """The running app's address (for tests that need only the page)."""
+    return app.url
+
+
 def open_browser(pw, y4m: Path):
     browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM, app_url  # noqa: F401 (app_url: reused fixture)
+from test_browser import ARTIFACTS, CHROMIUM, app, app_url  # noqa: F401 (reused fixtures)
 
 from posture_check.history import HistoryStore
 
