@@ -23,7 +23,7 @@ import numpy as np
 from ..stretch import analyze_series, analyze_stretch, get_stretch
 from ..stretch.catalogue import HOLD_GRACE_S
 from ..stretch.form import SEVERITY
-from ..stretch.synthetic import NoiseSpec, RepSpec, make_series
+from ..stretch.synthetic import SHAPES, NoiseSpec, RepSpec, hold_truth, make_series
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -95,6 +95,51 @@ def synthetic_grid(quick: bool) -> list[dict]:
             else float("nan"),
         })
     return rows
+
+
+# ---------------------------------------------------------------- ramp shapes
+SHAPE_HOLDS = (10.0, 20.0, 32.0)
+SHAPE_ENTRIES = (2.0, 4.0)
+
+
+def shape_grid(quick: bool) -> list[dict]:
+    """Hold-time error per ramp shape (:data:`~posture_check.stretch.synthetic.SHAPES`): every
+    shape x hold length x entry time x noise x seed, slow enough to be "good" or "too_short"."""
+    noises = {"1.5 deg": NoiseSpec(1.2, 1.0), "2 deg": NoiseSpec(1.5, 1.3, spike_prob=0.005)}
+    rows = []
+    for shape, hold, entry, (nname, noise), seed in itertools.product(
+            SHAPES, SHAPE_HOLDS, SHAPE_ENTRIES, noises.items(), range(1 if quick else 3)):
+        s = make_series([RepSpec(depth_deg=50.0, entry_s=entry * 1.5 if shape == "fast_slow"
+                                 or shape == "corrections" else entry, hold_s=hold,
+                                 exit_s=entry, shape=shape)], noise=noise, seed=seed)
+        a = analyze_stretch(s.t_s, s.angle_deg, "standing_hamstring")
+        one = len(a.repetitions) == 1
+        rep = a.repetitions[0] if one else None
+        err_def = float("nan")
+        if rep is not None:  # the definition with the band this analysis used
+            t0, t1 = hold_truth(s.t_s, s.clean_deg - 2.0, 50.0, 0.0, 0.0, s.t_s[-1] + 1,
+                                rep.hold_band_deg)
+            err_def = rep.hold_s - (t1 - t0)
+        rows.append({"shape": shape, "noise": nname, "hold": hold, "err_def": err_def,
+                     "err_nominal": rep.hold_s - hold if one else float("nan"),
+                     "def_minus_nominal": s.hold_truth_s[0] - hold})
+    return rows
+
+
+def _shape_summary(rows: list[dict]) -> None:
+    print(f"  {'shape':<12} {'n':>3} {'def-nominal s':>14} {'err vs def: mean':>17} "
+          f"{'mean|err|':>9} {'max|err|':>8} {'<=1 s':>6} {'err vs nominal: mean':>21} "
+          f"{'max|err|':>8}")
+    for shape in SHAPES:
+        r = [x for x in rows if x["shape"] == shape]
+        e = np.array([x["err_def"] for x in r])
+        en = np.array([x["err_nominal"] for x in r])
+        dn = np.array([x["def_minus_nominal"] for x in r])
+        ok = np.isfinite(e)
+        print(f"  {shape:<12} {len(r):>3} {np.mean(dn):>+14.2f} {np.nanmean(e):>+17.2f} "
+              f"{np.nanmean(np.abs(e)):>9.2f} {np.nanmax(np.abs(e)):>8.2f} "
+              f"{np.mean(np.abs(e[ok]) <= 1.0) * 100 * ok.mean():>5.0f}% "
+              f"{np.nanmean(en):>+21.2f} {np.nanmax(np.abs(en)):>8.2f}")
 
 
 # ---------------------------------------------------------------- rendered clips
@@ -197,6 +242,11 @@ def run(args: argparse.Namespace) -> int:
           f"standing_hamstring rules:")
     for nname in sorted({r["noise"] for r in rows}):
         _summary([r for r in rows if r["noise"] == nname], f"  synthetic {nname}")
+    shapes = shape_grid(args.quick)
+    print(f"\nHOLD TIME per ramp shape (synthetic, 50 deg, holds {SHAPE_HOLDS} s, "
+          f"{len(shapes)} series; 'def' = the hold by definition on the clean series, "
+          "'nominal' = the generator's ramp/hold boundaries):")
+    _shape_summary(shapes)
     print(f"  ({time.perf_counter() - t0:.1f} s)")
     if args.synthetic_only:
         return 0

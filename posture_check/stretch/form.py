@@ -46,6 +46,7 @@ class Repetition:
     t_hold_end_s: float
     t_end_s: float
     hold_s: float
+    hold_band_deg: float
     angle_reached_deg: float
     angle_peak_deg: float
     entry_peak_speed_deg_s: float
@@ -196,6 +197,7 @@ def _repetition(st: Stretch, p: Prepared, s: Segment, k: int, side: str, trend: 
     return Repetition(
         index=k, side=side, t_start_s=float(t[s.start]), t_hold_start_s=float(t[s.hold_start]),
         t_hold_end_s=float(t[s.hold_end]), t_end_s=float(t[s.end]), hold_s=hold_s,
+        hold_band_deg=float(s.band_deg),
         angle_reached_deg=d * s.hold_level, angle_peak_deg=d * peak,
         entry_peak_speed_deg_s=pk_in, entry_mean_speed_deg_s=mean_in,
         exit_peak_speed_deg_s=pk_out, exit_mean_speed_deg_s=mean_out,
