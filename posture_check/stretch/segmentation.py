@@ -205,20 +205,31 @@ def hold_edges(c: np.ndarray, level: float, band: float, hyst: float, i_in: int,
     """Hold start and end (sample indices) from the crossings of ``level - band`` by ``c``.
 
     Start: walking back from ``i_in`` (the first sample at the plateau level) to the last
-    sample before it that lies more than ``hyst`` below the band (``level - band - hyst``), then
-    forward to the first sample within the band. End: the mirror image from ``i_out``. Between
-    the two, dips (small corrections, a bounce, noise) do not end the hold; ``hyst`` keeps noise
-    on a slow approach from starting the hold at a lucky early sample. Searches ``[lo, hi)``."""
+    sample before it that lies more than ``hyst`` below the band (``level - band - hyst``); the
+    crossing into the band lies between there and ``i_in``, at the split of :func:`_split`.
+    End: the mirror image from ``i_out``. Between the two, dips (small corrections, a bounce,
+    noise) do not end the hold. Searches ``[lo, hi)``."""
     thr = level - band
     low = np.flatnonzero(c[lo:i_in] < thr - hyst)
     k0 = lo + int(low[-1]) if low.size else lo
-    inside = np.flatnonzero(c[k0:i_in + 1] >= thr)
-    start = k0 + int(inside[0]) if inside.size else i_in
+    start = k0 + _split(c[k0:i_in + 1] >= thr)
     low = np.flatnonzero(c[i_out:hi] < thr - hyst)
     k1 = i_out + int(low[0]) if low.size else hi - 1
-    inside = np.flatnonzero(c[i_out:k1 + 1] >= thr)
-    end = i_out + int(inside[-1]) if inside.size else i_out
+    end = k1 - _split((c[i_out:k1 + 1] >= thr)[::-1])
     return start, end
+
+
+def _split(inside: np.ndarray) -> int:
+    """Index ``j`` that best splits ``inside`` into outside-then-inside: the fewest samples
+    inside before ``j`` plus outside from ``j`` on (first such ``j``). On a clean crossing this
+    is the first sample inside; jitter around a slow crossing moves it to the middle of the
+    crossing region instead of to its first lucky sample."""
+    if inside.size == 0:
+        return 0
+    m = inside.astype(np.int32)
+    before = np.concatenate([[0], np.cumsum(m)])[:-1]  # inside samples before j
+    after_out = np.cumsum((1 - m)[::-1])[::-1]  # outside samples from j on
+    return int(np.argmin(before + after_out))
 
 
 def segment(p: Prepared, engage_deg: float, hysteresis_deg: float | None = None) -> list[Segment]:

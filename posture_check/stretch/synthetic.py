@@ -151,6 +151,21 @@ def _profile(t: np.ndarray, r: RepSpec, shape: str, a: float) -> np.ndarray:
     return np.where((t >= a) & (t < d), prof, 0.0)
 
 
+DEPTH_UNIT_DEG = 50.0  # the depth shape_fraction's absolute parts (corrections) are scaled to
+
+
+def shape_fraction(t: np.ndarray, shape: str, rest_s: float, entry_s: float, hold_s: float,
+                   exit_s: float) -> np.ndarray:
+    """``(T,)`` fraction of the stretch's depth at times ``t`` for one repetition of ``shape``
+    starting after ``rest_s`` (0 at rest, 1 at the plateau; the overshoot exceeds 1). The
+    absolute corrections of ``"corrections"`` are those of a :data:`DEPTH_UNIT_DEG` stretch.
+    Used to render clips with the same ramp shapes (``bench stretch``)."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown ramp shape {shape!r}; expected one of {', '.join(SHAPES)}")
+    r = RepSpec(depth_deg=DEPTH_UNIT_DEG, entry_s=entry_s, hold_s=hold_s, exit_s=exit_s)
+    return _profile(np.asarray(t, dtype=np.float64), r, shape, rest_s) / DEPTH_UNIT_DEG
+
+
 def make_series(reps: list[RepSpec], fps: float = 30.0, rest_before_s: float = 3.0,
                 rest_deg: float = 2.0, direction: int = 1, noise: NoiseSpec | None = None,
                 seed: int = 0, ease: str = "cosine") -> Synthetic:
