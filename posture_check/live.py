@@ -48,7 +48,7 @@ from .landmarks import Landmark as L
 from .measures import MEASURE_SPECS, Finding, LiveMeasures, LiveResult
 from .measures.quality import inside_frame
 from .series import PoseSeries
-from .stretch import CATALOGUE, LiveFeedback, OnlineStretchChecker, get_stretch, stretch_angle
+from .stretch import CATALOGUE, LiveFeedback, OnlineStretchChecker, get_stretch
 
 __all__ = [
     "FOCUS",
@@ -377,8 +377,7 @@ class LiveEngine:
             result = measures.update(frame)
             feedback = None
             if checker is not None:
-                angle = float(stretch_angle(frame, checker.stretch, checker.side)[0])
-                feedback = checker.update(t_s, angle)
+                feedback = checker.update_frame(frame)  # stable facing kept by the checker
             target = checker.stretch.min_hold_s if checker is not None else None
             out = annotate(rgb, frame, result, feedback, target) if config.draw else rgb
             recorder.add(frame)

@@ -338,3 +338,27 @@ def test_online_tracking_loss_and_out_of_order_frames():
     assert stale == log[-1]
     with pytest.raises(ValueError, match="side"):
         OnlineStretchChecker(HAM, side="up")
+
+
+# ---------------------------------------------------------------- facing hysteresis
+def test_facing_tracker_needs_sustained_contrary_cues():
+    from posture_check.stretch.angles import FACING_TAU_S, FacingTracker
+
+    t = np.arange(0, 10, 1 / 30)
+    e = np.ones_like(t)
+    e[(t > 2) & (t < 2.3)] = -1.0  # 0.3 s of contrary cues: a depth-order glitch
+    e[t > 5] = -1.0  # the person really turned round
+    e[(t > 7) & (t < 7.5)] = 0.0  # no cue (e.g. frontal frames): keep the decision
+    tr = FacingTracker()
+    s = tr.update(t, e)
+    assert s[0] == 1 and np.all(s[t < 5] == 1)
+    t_flip = t[np.argmax((t > 5) & (s == -1))]
+    assert 5 < t_flip < 5 + 2 * FACING_TAU_S
+    assert np.all(s[t > t_flip] == -1)
+    # the same cues one frame at a time give the same decisions (live == batch)
+    tr2 = FacingTracker()
+    s2 = np.concatenate([tr2.update(t[i:i + 1], e[i:i + 1]) for i in range(t.size)])
+    np.testing.assert_array_equal(s, s2)
+    # undecided until a frame where at least two of three cues agree
+    assert FacingTracker().update(np.array([0.0, 0.1]), np.array([1 / 3, 2 / 3])).tolist() == [
+        0.0, 1.0]

@@ -35,7 +35,7 @@ from .online import LiveFeedback, OnlineStretchChecker
 
 
 def stretch_angle(series: PoseSeries, stretch: str | Stretch, side: str = "both",
-                  method: str = "auto") -> np.ndarray:
+                  method: str = "measures") -> np.ndarray:
     """The angle that defines ``stretch`` on ``side``, ``(T,)`` degrees (see :mod:`.angles`)."""
     return side_angles(series, stretch, side, method)
 

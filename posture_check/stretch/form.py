@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from ..series import PoseSeries
-from .angles import compute_angles, lifted_ankle_side, resolve_method
+from .angles import compute_angles, lifted_ankle_side
 from .bounce import BounceResult, analyze_hold, trend_of
 from .catalogue import HOLD_GRACE_S, Stretch, get_stretch
 from .preprocess import DEFAULT_FS
@@ -306,22 +306,31 @@ def analyze_stretch(t_s: np.ndarray, angle_deg: np.ndarray, stretch: str | Stret
     return _assemble(st, side, per_side, {side: name}, [side])
 
 
-def side_angles(series: PoseSeries, stretch: str | Stretch, side: str,
-                method: str = "auto") -> np.ndarray:
-    """The stretch's angle for ``side`` from a pose series, ``(T,)`` deg.
+def select_angle(angles: dict[str, np.ndarray], stretch: str | Stretch, side: str,
+                 lifted: np.ndarray | None = None) -> np.ndarray:
+    """The stretch's angle for ``side`` from :func:`~.angles.compute_angles`-style ``angles``.
 
     For a sided stretch with ``side_rule == "lifted_ankle"`` frames where the *other* leg is the
-    crossed one are NaN, so a figure-four on one side is never counted for the other.
+    crossed one (``lifted``: :func:`~.angles.lifted_ankle_side`) are NaN, so a figure-four on
+    one side is never counted for the other. Batch (:func:`side_angles`) and live
+    (:meth:`~.online.OnlineStretchChecker.update_frame`) both select through here.
     """
     st = get_stretch(stretch)
-    angles = compute_angles(series, resolve_method(series, method))
     if not st.sided or side == "both":
         return angles[st.angle_name(None)]
-    a = angles[st.angle_name(side)].copy()
-    if st.side_rule == "lifted_ankle":
-        lifted = lifted_ankle_side(series)
+    a = np.array(angles[st.angle_name(side)], dtype=np.float64, copy=True)
+    if st.side_rule == "lifted_ankle" and lifted is not None:
         a[lifted != (1 if side == "left" else -1)] = np.nan
     return a
+
+
+def side_angles(series: PoseSeries, stretch: str | Stretch, side: str,
+                method: str = "measures") -> np.ndarray:
+    """The stretch's angle for ``side`` from a pose series, ``(T,)`` deg (:func:`select_angle`;
+    angles from the shared angle layer :mod:`.angles`)."""
+    st = get_stretch(stretch)
+    lifted = lifted_ankle_side(series) if st.side_rule == "lifted_ankle" else None
+    return select_angle(compute_angles(series, method), st, side, lifted)
 
 
 def _active_leg_depth(series: PoseSeries, st: Stretch, method: str
@@ -335,7 +344,7 @@ def _active_leg_depth(series: PoseSeries, st: Stretch, method: str
     below 35 % of its 90th percentile are set to NaN (bridged if short). The side of each
     repetition is then decided by a majority vote over its hold (:func:`analyze_series`).
     """
-    angles = compute_angles(series, resolve_method(series, method))
+    angles = compute_angles(series, method)
     d_left = st.direction * angles[st.angle_name("left")]
     d_right = st.direction * angles[st.angle_name("right")]
     depth = np.fmax(d_left, d_right)
@@ -367,7 +376,7 @@ def _analyze_split_stance(series: PoseSeries, st: Stretch, side: str | None, met
 
 
 def analyze_series(series: PoseSeries, stretch_name: str | Stretch, side: str | None = None,
-                   method: str = "auto", fs: float = DEFAULT_FS) -> StretchAnalysis:
+                   method: str = "measures", fs: float = DEFAULT_FS) -> StretchAnalysis:
     """Analyse a pose series. ``side=None`` analyses both sides of a sided stretch separately
     (frames assigned by the catalogue's side rule) and compares them; a side-free stretch is
     analysed once as ``"both"``. Split-stance stretches (``side_rule == "angle"``) follow the
