@@ -50,14 +50,7 @@ from .measures import Finding, LiveMeasures, LiveResult
 from .measures.quality import inside_frame
 from .presentation import measure_label, stretch_title, value_text, view_label
 from .series import PoseSeries
-from .stretch import (
-    CATALOGUE,
-    LiveFeedback,
-    OnlineStretchChecker,
-    Stretch,
-    get_stretch,
-    stretch_angle,
-)
+from .stretch import CATALOGUE, LiveFeedback, OnlineStretchChecker, Stretch, get_stretch
 
 __all__ = [
     "FOCUS",
@@ -513,10 +506,8 @@ class LiveEngine:
             result = measures.update(frame)
             feedback = None
             if checker is not None:
-                angle = math.nan
-                if stretch_in_view(checker.stretch, result.view):
-                    angle = float(stretch_angle(frame, checker.stretch, checker.side)[0])
-                feedback = checker.update(t_s, angle)
+                in_view = stretch_in_view(checker.stretch, result.view)
+                feedback = checker.update_frame(frame, in_view)  # stable facing kept across frames
             target = checker.stretch.min_hold_s if checker is not None else None
             timed = ((config.stretch_angle_name or "", feedback.angle_deg)
                      if feedback is not None else None)

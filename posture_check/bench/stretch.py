@@ -16,14 +16,14 @@ from __future__ import annotations
 import argparse
 import itertools
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
 from ..stretch import analyze_series, analyze_stretch, get_stretch
 from ..stretch.catalogue import HOLD_GRACE_S
 from ..stretch.form import SEVERITY
-from ..stretch.synthetic import NoiseSpec, RepSpec, make_series
+from ..stretch.synthetic import SHAPES, NoiseSpec, RepSpec, hold_truth, make_series
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -97,6 +97,51 @@ def synthetic_grid(quick: bool) -> list[dict]:
     return rows
 
 
+# ---------------------------------------------------------------- ramp shapes
+SHAPE_HOLDS = (10.0, 20.0, 32.0)
+SHAPE_ENTRIES = (2.0, 4.0)
+
+
+def shape_grid(quick: bool) -> list[dict]:
+    """Hold-time error per ramp shape (:data:`~posture_check.stretch.synthetic.SHAPES`): every
+    shape x hold length x entry time x noise x seed, slow enough to be "good" or "too_short"."""
+    noises = {"1.5 deg": NoiseSpec(1.2, 1.0), "2 deg": NoiseSpec(1.5, 1.3, spike_prob=0.005)}
+    rows = []
+    for shape, hold, entry, (nname, noise), seed in itertools.product(
+            SHAPES, SHAPE_HOLDS, SHAPE_ENTRIES, noises.items(), range(1 if quick else 3)):
+        s = make_series([RepSpec(depth_deg=50.0, entry_s=entry * 1.5 if shape == "fast_slow"
+                                 or shape == "corrections" else entry, hold_s=hold,
+                                 exit_s=entry, shape=shape)], noise=noise, seed=seed)
+        a = analyze_stretch(s.t_s, s.angle_deg, "standing_hamstring")
+        one = len(a.repetitions) == 1
+        rep = a.repetitions[0] if one else None
+        err_def = float("nan")
+        if rep is not None:  # the definition with the band this analysis used
+            t0, t1 = hold_truth(s.t_s, s.clean_deg - 2.0, 50.0, 0.0, 0.0, s.t_s[-1] + 1,
+                                rep.hold_band_deg)
+            err_def = rep.hold_s - (t1 - t0)
+        rows.append({"shape": shape, "noise": nname, "hold": hold, "err_def": err_def,
+                     "err_nominal": rep.hold_s - hold if one else float("nan"),
+                     "def_minus_nominal": s.hold_truth_s[0] - hold})
+    return rows
+
+
+def _shape_summary(rows: list[dict]) -> None:
+    print(f"  {'shape':<12} {'n':>3} {'def-nominal s':>14} {'err vs def: mean':>17} "
+          f"{'mean|err|':>9} {'max|err|':>8} {'<=1 s':>6} {'err vs nominal: mean':>21} "
+          f"{'max|err|':>8}")
+    for shape in SHAPES:
+        r = [x for x in rows if x["shape"] == shape]
+        e = np.array([x["err_def"] for x in r])
+        en = np.array([x["err_nominal"] for x in r])
+        dn = np.array([x["def_minus_nominal"] for x in r])
+        ok = np.isfinite(e)
+        print(f"  {shape:<12} {len(r):>3} {np.mean(dn):>+14.2f} {np.nanmean(e):>+17.2f} "
+              f"{np.nanmean(np.abs(e)):>9.2f} {np.nanmax(np.abs(e)):>8.2f} "
+              f"{np.mean(np.abs(e[ok]) <= 1.0) * 100 * ok.mean():>5.0f}% "
+              f"{np.nanmean(en):>+21.2f} {np.nanmax(np.abs(en)):>8.2f}")
+
+
 # ---------------------------------------------------------------- rendered clips
 @dataclass(frozen=True)
 class ClipCase:
@@ -109,6 +154,7 @@ class ClipCase:
     bounce_hz: float = 2.0
     yaw_deg: float = 90.0
     peak_trunk_deg: float = 70.0  # hamstring hinge depth
+    shape: str = "cosine"  # ramp shape (stretch.synthetic.SHAPES); "cosine" = the renderer's own
 
 
 def clip_cases(quick: bool) -> list[ClipCase]:
@@ -117,6 +163,7 @@ def clip_cases(quick: bool) -> list[ClipCase]:
         ClipCase("ham_bounce8_2hz", "standing_hamstring", 4.0, 15.0, bounce_amp=8.0),
         ClipCase("ham_short12", "standing_hamstring", 4.0, 12.0, yaw_deg=-90.0),
         ClipCase("ham_rushed", "standing_hamstring", 0.5, 21.0),
+        ClipCase("ham_linear_10", "standing_hamstring", 3.0, 10.0, shape="linear"),
     ]
     if quick:
         return quick_cases
@@ -127,9 +174,54 @@ def clip_cases(quick: bool) -> list[ClipCase]:
                  bounce_hz=1.0),
         ClipCase("ham_fast1s", "standing_hamstring", 1.0, 22.0, yaw_deg=-90.0),
         ClipCase("ham_shallow50_short16", "standing_hamstring", 3.0, 16.0, peak_trunk_deg=50.0),
+        ClipCase("ham_linear_32", "standing_hamstring", 4.0, 32.0, shape="linear"),
+        ClipCase("ham_fast_slow_20", "standing_hamstring", 5.0, 20.0, shape="fast_slow"),
+        ClipCase("ham_overshoot_20", "standing_hamstring", 3.0, 20.0, shape="overshoot"),
+        ClipCase("ham_corrections_25", "standing_hamstring", 5.0, 25.0, shape="corrections"),
         ClipCase("hipflexor_good", "hip_flexor_opener", 4.0, 25.0, yaw_deg=-90.0),
         ClipCase("hipflexor_short10", "hip_flexor_opener", 3.0, 10.0, yaw_deg=-90.0),
     ]
+
+
+def blend_pose(start, peak, u: float):
+    """The renderer pose a fraction ``u`` of the way from ``start`` to ``peak`` (numeric fields
+    interpolated, ``u`` > 1 extrapolates: an overshoot)."""
+    a, b = start.to_dict(), peak.to_dict()
+    num = {f.name for f in fields(start) if isinstance(a[f.name], float)
+           and isinstance(b[f.name], float)}
+    return replace(start, **{k: (1 - u) * a[k] + u * b[k] for k in num})
+
+
+def shaped_timeline(start, peak, shape: str, *, name: str, angle: str, side: str = "both",
+                    rest_s: float = 2.0, move_in_s: float = 4.0, hold_s: float = 30.0,
+                    move_out_s: float = 3.0, rest_after_s: float = 2.0, step_s: float = 0.2):
+    """A rendered stretch whose entry, hold and exit follow ramp shape ``shape`` of
+    :data:`~posture_check.stretch.synthetic.SHAPES` (the same profile as the synthetic angle
+    series, incl. overshoot settle and hold corrections): linear keyframes every ``step_s``.
+    Returns a :class:`~posture_check.synth.StretchPlan` like :func:`stretch_timeline`."""
+    from ..stretch.synthetic import DEPTH_UNIT_DEG, shape_fraction
+    from ..synth.timeline import Keyframe, StretchPlan, Timeline
+
+    total = rest_s + move_in_s + hold_s + move_out_s + rest_after_s
+    t = np.round(np.arange(0.0, total + 1e-9, step_s), 6)
+    t = np.unique(np.concatenate([t, [rest_s, rest_s + move_in_s, rest_s + move_in_s + hold_s,
+                                      rest_s + move_in_s + hold_s + move_out_s, total]]))
+    frac = shape_fraction(t, shape, rest_s, move_in_s, hold_s, move_out_s)
+    keys = tuple(Keyframe(float(ti), blend_pose(start, peak, float(u)), "linear")
+                 for ti, u in zip(t, frac, strict=True))
+    b = rest_s + move_in_s
+    c = b + hold_s
+    d = c + move_out_s
+    phases = [{"phase": "rest", "t0_s": 0.0, "t1_s": rest_s},
+              {"phase": "moving_in", "t0_s": rest_s, "t1_s": b},
+              {"phase": "holding", "t0_s": b, "t1_s": c},
+              {"phase": "moving_out", "t0_s": c, "t1_s": d},
+              {"phase": "rest", "t0_s": d, "t1_s": total}]
+    label = {"name": name, "side": side, "angle": angle, "hold_s": float(hold_s),
+             "expected_verdict": "good", "reps": 1, "move_in_s": float(move_in_s),
+             "move_out_s": float(move_out_s), "bounce_amplitude_deg": 0.0, "bounce_hz": 0.0,
+             "phases": phases, "ramp_shape": shape, "shape_depth_unit_deg": DEPTH_UNIT_DEG}
+    return StretchPlan(Timeline(keys, duration_s=total), label)
 
 
 def _plan(case: ClipCase):
@@ -144,10 +236,20 @@ def _plan(case: ClipCase):
                       bounce_hz=case.bounce_hz)
     if case.stretch == "standing_hamstring":
         peak = replace(HINGE_PEAK, trunk_flexion_deg=case.peak_trunk_deg)
+        if case.shape != "cosine":
+            return shaped_timeline(STANDING, peak, case.shape, name=case.stretch,
+                                   angle="trunk_flexion", **{k: v for k, v in common.items()
+                                                             if not k.startswith("bounce")}
+                                   ), "both"
         return stretch_timeline(STANDING, peak, name=case.stretch, angle="trunk_flexion",
                                 side="both", **common), "both"
     return stretch_timeline(LUNGE_START, LUNGE_PEAK, name=case.stretch, angle="hip_flexion_right",
                             side="right", **common), "right"
+
+
+def _phase(plan, name: str) -> tuple[float, float]:
+    ph = next(p for p in plan.label["phases"] if p["phase"] == name)
+    return ph["t0_s"], ph["t1_s"]
 
 
 def run_clip(case: ClipCase, est, fps: float, size: tuple[int, int]) -> dict:
@@ -177,9 +279,17 @@ def run_clip(case: ClipCase, est, fps: float, size: tuple[int, int]) -> dict:
     speed_true = float(np.max(speed[moving])) if moving.any() else 0.0
     exp = expected_verdict(case.stretch, depth_true, speed_true, case.hold_s, case.bounce_amp)
     reps = a.repetitions
+    err_def = float("nan")
+    if len(reps) == 1:  # the hold by definition on the true angle, with the band the analysis used
+        depth = st.direction * truth
+        h0, h1 = _phase(plan, "holding")
+        plateau = float(np.median(depth[(t >= h0) & (t <= h1)]))
+        t0, t1 = hold_truth(t, depth, plateau, float(depth[0]), 0.0, t[-1] + 1.0,
+                            reps[0].hold_band_deg)
+        err_def = reps[0].hold_s - (t1 - t0)
     return {
-        "clip": case.name, "expected": exp, "found": a.verdict,
-        "hold_true": case.hold_s, "reps": len(reps),
+        "clip": case.name, "expected": exp, "found": a.verdict, "shape": case.shape,
+        "hold_true": case.hold_s, "reps": len(reps), "hold_err_def": err_def,
         "hold_err": reps[0].hold_s - case.hold_s if len(reps) == 1 else float("nan"),
         "angle_true": float(st.direction * depth_true),
         "angle_found": reps[0].angle_reached_deg if reps else float("nan"),
@@ -197,6 +307,11 @@ def run(args: argparse.Namespace) -> int:
           f"standing_hamstring rules:")
     for nname in sorted({r["noise"] for r in rows}):
         _summary([r for r in rows if r["noise"] == nname], f"  synthetic {nname}")
+    shapes = shape_grid(args.quick)
+    print(f"\nHOLD TIME per ramp shape (synthetic, 50 deg, holds {SHAPE_HOLDS} s, "
+          f"{len(shapes)} series; 'def' = the hold by definition on the clean series, "
+          "'nominal' = the generator's ramp/hold boundaries):")
+    _shape_summary(shapes)
     print(f"  ({time.perf_counter() - t0:.1f} s)")
     if args.synthetic_only:
         return 0
@@ -206,7 +321,8 @@ def run(args: argparse.Namespace) -> int:
     cases = clip_cases(args.quick)
     print(f"\nRENDERED clips through the real pose model ({len(cases)} clips, {w}x{h}, "
           f"{args.fps:g} fps):")
-    print(f"  {'clip':<24} {'expected':>11} {'found':>11} {'reps':>4} {'hold':>5} {'err s':>6} "
+    print(f"  {'clip':<24} {'shape':>11} {'expected':>11} {'found':>11} {'reps':>4} {'hold':>5} "
+          f"{'err s':>6} {'vs def':>6} "
           f"{'angle true/found':>17} {'peak deg/s true/found':>22} {'bounce':>6} {'det':>4}")
     out = []
     for case in cases:
@@ -215,11 +331,19 @@ def run(args: argparse.Namespace) -> int:
                                             num_poses=1)) as est:
             r = run_clip(case, est, args.fps, (w, h))
         out.append(r)
-        print(f"  {r['clip']:<24} {r['expected']:>11} {r['found']:>11} {r['reps']:>4} "
-              f"{r['hold_true']:>5.0f} {r['hold_err']:>+6.2f} "
+        print(f"  {r['clip']:<24} {r['shape']:>11} {r['expected']:>11} {r['found']:>11} "
+              f"{r['reps']:>4} {r['hold_true']:>5.0f} {r['hold_err']:>+6.2f} "
+              f"{r['hold_err_def']:>+6.2f} "
               f"{r['angle_true']:>8.1f}/{r['angle_found']:<8.1f} "
               f"{r['speed_true']:>10.0f}/{r['speed_found']:<11.0f} {r['bounce_found']:>6.1f} "
               f"{r['detected']:>4.2f}  ({time.perf_counter() - t1:.0f} s)", flush=True)
     _summary(out, "  rendered")
+    print("  rendered hold-time error per ramp shape (found - nominal keyframes / - definition):")
+    for shape in dict.fromkeys(r["shape"] for r in out):
+        e = [r["hold_err"] for r in out if r["shape"] == shape]
+        ed = [r["hold_err_def"] for r in out if r["shape"] == shape]
+        print(f"    {shape:<12} n={len(e):<2} vs nominal mean {np.nanmean(e):+.2f} s, max |err| "
+              f"{np.nanmax(np.abs(e)):.2f} s; vs definition mean {np.nanmean(ed):+.2f} s, "
+              f"max |err| {np.nanmax(np.abs(ed)):.2f} s")
     print(f"total {time.perf_counter() - t0:.0f} s")
     return 0

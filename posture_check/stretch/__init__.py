@@ -10,6 +10,9 @@ Public API (stable; reports and the app build on it)::
     result = analyze_series(series, "seated_figure_four")    # both sides, compared
     checker = OnlineStretchChecker(st, side="left")
     fb = checker.update(t_s, angle_deg)                       # LiveFeedback, O(1) per frame
+    fb = checker.update_frame(one_frame_series)               # or straight from the estimator
+
+Angles are the posture measures' own definitions (``docs/definitions.md``; :mod:`.angles`).
 
 Sources: doc 000 (fluid and slow movement, don't push; open the hip flexors first), doc 003 (holds
 20-30 s glutes / 30-60 s piriformis, avoid pulsing, stop on sharp pain); SPARC/LDLJ from
@@ -35,8 +38,11 @@ from .online import LiveFeedback, OnlineStretchChecker
 
 
 def stretch_angle(series: PoseSeries, stretch: str | Stretch, side: str = "both",
-                  method: str = "auto") -> np.ndarray:
-    """The angle that defines ``stretch`` on ``side``, ``(T,)`` degrees (see :mod:`.angles`)."""
+                  method: str = "measures") -> np.ndarray:
+    """The angle that defines ``stretch`` on ``side``, ``(T,)`` degrees (see :mod:`.angles`).
+
+    For a recording: the facing decision runs over the whole series. Live, feed frames to
+    :meth:`OnlineStretchChecker.update_frame`, which keeps it across frames."""
     return side_angles(series, stretch, side, method)
 
 

@@ -1,7 +1,7 @@
 """The stretch catalogue, as data.
 
 Each :class:`Stretch` says which angle defines the stretch (by its name in the shared definitions,
-``/tmp/brief/definitions.md``: ``trunk_flexion``, ``hip_flexion_{side}``, ``knee_flexion_{other}``),
+``docs/definitions.md``: ``trunk_flexion``, ``hip_flexion_{side}``, ``knee_flexion_{other}``),
 which way is "deeper", the view the camera needs, the target range, the target hold, the largest
 angular speed that still counts as slow, and the source document. Adding a stretch means adding
 one entry to :data:`CATALOGUE`; no code path is specific to a stretch.

@@ -24,7 +24,7 @@ from ..measures.body_frame import subject_yaw_deg
 from ..measures.view import classify_view
 from ..presentation import doc_title, measure_label
 from ..series import PoseSeries
-from .angles import compute_angles, lifted_ankle_side, resolve_method
+from .angles import compute_angles, lifted_ankle_side
 from .bounce import BounceResult, analyze_hold, trend_of
 from .catalogue import HOLD_GRACE_S, Stretch, get_stretch
 from .preprocess import DEFAULT_FS
@@ -50,6 +50,7 @@ class Repetition:
     t_hold_end_s: float
     t_end_s: float
     hold_s: float
+    hold_band_deg: float
     angle_reached_deg: float
     angle_peak_deg: float
     entry_peak_speed_deg_s: float
@@ -203,6 +204,7 @@ def _repetition(st: Stretch, p: Prepared, s: Segment, k: int, side: str, trend: 
     return Repetition(
         index=k, side=side, t_start_s=float(t[s.start]), t_hold_start_s=float(t[s.hold_start]),
         t_hold_end_s=float(t[s.hold_end]), t_end_s=float(t[s.end]), hold_s=hold_s,
+        hold_band_deg=float(s.band_deg),
         angle_reached_deg=d * s.hold_level, angle_peak_deg=d * peak,
         entry_peak_speed_deg_s=pk_in, entry_mean_speed_deg_s=mean_in,
         exit_peak_speed_deg_s=pk_out, exit_mean_speed_deg_s=mean_out,
@@ -327,24 +329,33 @@ def in_stretch_view(series: PoseSeries, stretch: str | Stretch) -> np.ndarray:
     return np.isin(view, [*st.views, "oblique"])
 
 
-def side_angles(series: PoseSeries, stretch: str | Stretch, side: str,
-                method: str = "auto") -> np.ndarray:
-    """The stretch's angle for ``side`` from a pose series, ``(T,)`` deg; NaN in frames whose
-    view does not show the stretch (:func:`in_stretch_view`).
+def select_angle(angles: dict[str, np.ndarray], stretch: str | Stretch, side: str,
+                 lifted: np.ndarray | None = None) -> np.ndarray:
+    """The stretch's angle for ``side`` from :func:`~.angles.compute_angles`-style ``angles``.
 
     For a sided stretch with ``side_rule == "lifted_ankle"`` frames where the *other* leg is the
-    crossed one are NaN, so a figure-four on one side is never counted for the other.
+    crossed one (``lifted``: :func:`~.angles.lifted_ankle_side`) are NaN, so a figure-four on
+    one side is never counted for the other. Batch (:func:`side_angles`) and live
+    (:meth:`~.online.OnlineStretchChecker.update_frame`) both select through here.
     """
     st = get_stretch(stretch)
-    angles = compute_angles(series, resolve_method(series, method))
-    seen = in_stretch_view(series, st)
     if not st.sided or side == "both":
-        return np.where(seen, angles[st.angle_name(None)], np.nan)
-    a = np.where(seen, angles[st.angle_name(side)], np.nan)
-    if st.side_rule == "lifted_ankle":
-        lifted = lifted_ankle_side(series)
+        return angles[st.angle_name(None)]
+    a = np.array(angles[st.angle_name(side)], dtype=np.float64, copy=True)
+    if st.side_rule == "lifted_ankle" and lifted is not None:
         a[lifted != (1 if side == "left" else -1)] = np.nan
     return a
+
+
+def side_angles(series: PoseSeries, stretch: str | Stretch, side: str,
+                method: str = "measures") -> np.ndarray:
+    """The stretch's angle for ``side`` from a pose series, ``(T,)`` deg (:func:`select_angle`;
+    angles from the shared angle layer :mod:`.angles`); NaN in frames whose view does not show
+    the stretch (:func:`in_stretch_view`)."""
+    st = get_stretch(stretch)
+    lifted = lifted_ankle_side(series) if st.side_rule == "lifted_ankle" else None
+    a = select_angle(compute_angles(series, method), st, side, lifted)
+    return np.where(in_stretch_view(series, st), a, np.nan)
 
 
 def _active_leg_depth(series: PoseSeries, st: Stretch, method: str
@@ -358,7 +369,7 @@ def _active_leg_depth(series: PoseSeries, st: Stretch, method: str
     below 35 % of its 90th percentile are set to NaN (bridged if short). The side of each
     repetition is then decided by a majority vote over its hold (:func:`analyze_series`).
     """
-    angles = compute_angles(series, resolve_method(series, method))
+    angles = compute_angles(series, method)
     d_left = st.direction * angles[st.angle_name("left")]
     d_right = st.direction * angles[st.angle_name("right")]
     depth = np.where(in_stretch_view(series, st), np.fmax(d_left, d_right), np.nan)
@@ -390,7 +401,7 @@ def _analyze_split_stance(series: PoseSeries, st: Stretch, side: str | None, met
 
 
 def analyze_series(series: PoseSeries, stretch_name: str | Stretch, side: str | None = None,
-                   method: str = "auto", fs: float = DEFAULT_FS) -> StretchAnalysis:
+                   method: str = "measures", fs: float = DEFAULT_FS) -> StretchAnalysis:
     """Analyse a pose series. ``side=None`` analyses both sides of a sided stretch separately
     (frames assigned by the catalogue's side rule) and compares them; a side-free stretch is
     analysed once as ``"both"``. Split-stance stretches (``side_rule == "angle"``) follow the

@@ -34,10 +34,14 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..presentation import doc_title
+from ..series import PoseSeries
+from .angles import LiveAngles, lifted_ankle_side
 from .bounce import DETECT_BAND_HZ, MIN_SWING_DEG, PUSH_MIN_DEG, PUSH_SPEED_DEG_S
 from .catalogue import HOLD_GRACE_S, Stretch, get_stretch
-from .form import REACH_TOLERANCE_DEG
+from .form import REACH_TOLERANCE_DEG, select_angle
 
 DOC_000 = doc_title("000")
 DOC_003 = doc_title("003")
@@ -99,6 +103,7 @@ class OnlineStretchChecker:
 
     def reset(self) -> None:
         """Forget everything (new session)."""
+        self._angles = LiveAngles()
         self._raw: deque[float] = deque(maxlen=3)
         self._t_prev: float | None = None
         self._t_valid: float | None = None
@@ -168,6 +173,20 @@ class OnlineStretchChecker:
         self._rev_t.clear()
 
     # ------------------------------------------------------------------ main
+    def update_frame(self, frame: PoseSeries, in_view: bool = True) -> LiveFeedback:
+        """Process one estimator frame (a 1-frame :class:`~posture_check.series.PoseSeries`):
+        the stretch's angle from the shared angle layer (:class:`~.angles.LiveAngles`: the
+        measures' definitions and gating, a stable facing decision kept across frames), then
+        :meth:`update`. ``in_view=False`` (the camera does not see the stretch's plane): the
+        facing is still tracked, the checker gets no angle. Constant time and memory."""
+        if len(frame) == 0:
+            raise ValueError("update_frame needs a PoseSeries with one frame, got 0")
+        f = frame[len(frame) - 1:]
+        angles = {k: np.array([v]) for k, v in self._angles.update(f).items()}
+        lifted = lifted_ankle_side(f) if self.stretch.side_rule == "lifted_ankle" else None
+        angle = float(select_angle(angles, self.stretch, self.side, lifted)[0])
+        return self.update(float(f.t_s[0]), angle if in_view else math.nan)
+
     def update(self, t_s: float, angle_deg: float) -> LiveFeedback:
         """Process one frame; constant time and memory."""
         st = self.stretch

@@ -9,14 +9,51 @@ of the 2 Hz low-pass, deg/s).
    (:func:`engage_threshold`), out again only 30 % of ``engage_deg`` (>= 2 deg) below it.
    The 0.5 Hz signal does not follow a 0.5-3 Hz bounce, so a
    bouncing hold stays one repetition. Windows shorter than ``MIN_REP_S`` are jitter.
-2. Hold level P: the median depth over the part of the window above 60 % of its excursion from
-   the rest level R (10th percentile of the rest before it).
-3. Ramps: moving in is first located by its 10 % and 90 % crossings of R..P (robust to jitter
-   whatever the speed), extended to the ramp's ends assuming a cosine ease, then refined by a
-   least-squares fit of an eased ramp to every sample around it (:func:`refine_ramp`). Speed
-   thresholds were tried first and put the end of a slow, shallow entry up to 2 s early under
-   1-2 deg jitter; the fit keeps the hold error under ~0.7 s on the synthetic grid (benchmark).
-   Moving out mirrors this. A bouncing hold is one hold: the bounce is zero-mean around P.
+2. **The hold** (the definition every hold time in the product uses; doc 003's "hold for
+   20-30 s" counts this time):
+
+       the hold of a repetition runs from the first moment its angle comes within the band
+       ``delta`` of its plateau level P to the last moment it is within that band before the
+       angle leaves for the next rest; ``delta = max(1 deg, 1.5 % of the excursion P - R,
+       1.5 x the plateau's own robust spread)``.
+
+   "Within the band" is one-sided, ``depth >= P - delta``: deeper than the plateau (an
+   overshoot before settling, a push) is still holding. Dips inside the hold (small
+   corrections, a bounce, tracking jitter) do not split it: only the first entry into the band
+   and the last exit from it count. The plateau level P and spread are the hold's own: P is the
+   median of the 0.7 Hz signal ``c`` while it is within ``max(2 deg, 5 %)`` of P
+   (:func:`_plateau`, iterated from the median of the samples above 60 % of the excursion), the
+   spread is 1.4826 x the median absolute deviation of ``c`` from P between the first and last
+   moment it reaches P (jitter and slow corrections of the hold itself; a bounce faster than
+   0.7 Hz is filtered out). R is the median of the rest before the repetition. So the band is
+   1 deg for a steady hold up to ~67 deg, wider for deeper or wobblier holds: the same rule for
+   every ramp shape. A hold whose level changes during it by more than ``max(PUSH_MIN_DEG,
+   12 %)`` (a push deeper, sinking back) is not one plateau: its start is timed against the
+   level of its first third, its end against its last third (:func:`_edge_levels`).
+
+   No ramp shape is assumed anywhere: the edges are the crossing times of ``P - delta`` by the
+   zero-phase 0.7 Hz low-pass ``c`` of the despiked signal (:func:`hold_edges`): walking out from
+   the first (last) moment at P to the nearest sample more than a hysteresis ``h`` below the band
+   (``h = max(1 deg, min(2.5 x spread, 25 % of the excursion))``), the crossing is the best
+   split of the samples in between into outside-then-inside (:func:`_split`), so jitter on a
+   slow approach neither starts the hold at a lucky early sample nor at a late one.
+
+   Choices, measured with ``posture-check bench stretch`` (synthetic shapes x holds x noise,
+   rendered clips): the noise term of ``delta`` (1.5 x spread) trades two errors. A band well
+   inside the jitter (1 deg against ~1 deg of slow MediaPipe wander) makes the crossing a
+   matter of luck on slow approaches; a wide band (2.5 x spread) times them well but makes every
+   eased hold longer than its keyframes (a cosine ease of duration T enters a band of ``f`` of
+   the excursion ``T acos(2f - 1) / pi`` before its end: 0.08 T for 1.5 %, 0.15 T for 5 %).
+   The 0.7 Hz low-pass: 1 Hz let more jitter through, 0.5 Hz rounds sharp corners more (a linear
+   ramp's crossing comes ~0.15 s late at each edge already). Consequences, by ramp shape: a
+   linear ramp enters the band ``delta / speed`` before its corner; a cosine ease 0.08-0.15 T
+   before its keyframe, so rendered clips whose labels time the keyframes read ~0.3-0.8 s longer
+   than the label; a slow finish (``1 - (1 - u)^3``) or a settle after an overshoot gives the
+   time the angle actually is in the band. Before this rule a least-squares fit of a
+   cosine-eased ramp set the edges: excellent on the renderer's eased ramps, but linear ramps
+   read ~1.2 s short and human-like entries up to 4-6 s off (figures: ``stretch/README.md``).
+3. Moving in starts (moving out ends) at the last (first) moment the same low-pass is within
+   ``max(delta, h)`` of the rest level R.
 4. Everything outside repetitions is rest.
 
 All boundaries are sample indices on the uniform grid; durations are differences of its times.
@@ -27,19 +64,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import least_squares
 
-from .preprocess import DEFAULT_FS, MAX_GAP_S, derivative, despike, lowpass, resample_uniform, runs
+from .bounce import PUSH_MIN_DEG
+from .preprocess import (
+    DEFAULT_FS,
+    MAX_GAP_S,
+    derivative,
+    despike,
+    lowpass,
+    resample_uniform,
+    runs,
+)
 
 TREMOR_CUTOFF_HZ = 4.0  # below physiological tremor (6-12 Hz)
 SPEED_CUTOFF_HZ = 2.0
 SLOW_CUTOFF_HZ = 0.5
-REFINE = True
 MIN_REP_S = 1.0
-SEARCH_S = 10.0
-SLOW_FRACTION = 0.05  # of the entry's (exit's) peak speed
-SLOW_MIN_DEG_S = 3.0  # how far outside a window to look for the start / end of the movement
+SEARCH_S = 10.0  # how far outside a window to look for the start / end of the movement
+LEVEL_CUTOFF_HZ = 0.7  # low-pass of the signal whose band crossings time the hold
+HOLD_HYST_MIN_DEG = 1.0
+HOLD_BAND_NOISE_K = 1.5  # band: x the plateau's robust spread
+HOLD_HYST_NOISE_K = 2.5  # hysteresis: x the plateau's robust spread
 PHASES = ("rest", "moving_in", "holding", "moving_out")
+HOLD_BAND_DEG = 1.0
+HOLD_BAND_FRACTION = 0.015
+
+
+def hold_band_deg(excursion_deg: float, spread_deg: float = 0.0) -> float:
+    """Width (deg) of the band below the plateau level that counts as holding (module
+    docstring): ``max(1 deg, 1.5 % of the excursion, 1.5 x the plateau's robust spread)``."""
+    return max(HOLD_BAND_DEG, HOLD_BAND_FRACTION * abs(float(excursion_deg)),
+               HOLD_BAND_NOISE_K * float(spread_deg))
 
 
 @dataclass(frozen=True)
@@ -67,6 +122,7 @@ class Segment:
     rest_level: float
     cut_at_start: bool
     cut_at_end: bool
+    band_deg: float = float("nan")
 
 
 def prepare(t_s: np.ndarray, depth_deg: np.ndarray, fs: float = DEFAULT_FS,
@@ -104,55 +160,87 @@ def engage_threshold(slow: np.ndarray, engage_deg: float, margin_deg: float = 5.
     return float(max(engage_deg, rest + max(margin_deg, fraction * (high - rest))))
 
 
-def _first(mask: np.ndarray) -> int | None:
-    i = np.flatnonzero(mask)
-    return int(i[0]) if i.size else None
+def _plateau(x: np.ndarray, c: np.ndarray, a: int, b: int, rest: float
+             ) -> tuple[float, int, int]:
+    """Plateau level P of window ``[a, b)`` and the first / last index where ``c`` reaches it.
+
+    First guess: the median of the samples of ``x`` above 60 % of the window's excursion from
+    ``rest``; then, twice, the median of ``c`` between the first and last moment ``c`` comes
+    within ``max(2 deg, 5 % of the excursion)`` of the current guess (the ramps' upper parts no
+    longer pull it down, a bounce is averaged, and noise at the edges does not push it up)."""
+    win = x[a:b]
+    top = float(np.nanmax(win))
+    upper = win[win >= rest + 0.6 * (top - rest)]
+    level = float(np.nanmedian(upper)) if upper.size else top
+    for _ in range(2):
+        margin = max(2.0, 0.05 * (level - rest))
+        i0, i1 = _reach(c, level - margin, a, b)
+        core = c[i0:i1 + 1]
+        if np.isfinite(core).sum() >= 3:
+            level = float(np.nanmedian(core))
+    return (level, *_reach(c, level, a, b))
 
 
-def _last(mask: np.ndarray) -> int | None:
-    i = np.flatnonzero(mask)
-    return int(i[-1]) if i.size else None
+def _reach(c: np.ndarray, level: float, a: int, b: int) -> tuple[int, int]:
+    """First and last index in ``[a, b)`` where ``c`` reaches ``level`` (argmax if never)."""
+    reach = np.flatnonzero(c[a:b] >= level)
+    if reach.size == 0:
+        k = a + int(np.nanargmax(c[a:b]))
+        return k, k
+    return a + int(reach[0]), a + int(reach[-1])
 
 
-def _ease(u: np.ndarray) -> np.ndarray:
-    return 0.5 - 0.5 * np.cos(np.pi * np.clip(u, 0.0, 1.0))
+def _edge_levels(c: np.ndarray, level: float, rest: float, a: int, b: int
+                 ) -> tuple[float, float]:
+    """Plateau level seen by the entry and by the exit edge.
+
+    Normally both are ``level``. A hold whose level changes by more than
+    ``max(PUSH_MIN_DEG, 12 % of the excursion)`` (a push deeper, or sinking back) is not one
+    plateau: the entry then uses the median of ``c`` over the first third of the time above
+    80 % of the excursion, the exit over the last third, each never above ``level``."""
+    excursion = level - rest
+    above = np.flatnonzero(c[a:b] >= rest + 0.8 * excursion)
+    if above.size < 9:
+        return level, level
+    k0, k1 = a + int(above[0]), a + int(above[-1])
+    third = max(1, (k1 - k0) // 3)
+    first = float(np.nanmedian(c[k0:k0 + third]))
+    last = float(np.nanmedian(c[k1 - third:k1 + 1]))
+    if max(abs(first - level), abs(last - level)) <= max(PUSH_MIN_DEG, 0.12 * excursion):
+        return level, level
+    return min(level, first), min(level, last)
 
 
-def refine_ramp(t: np.ndarray, x: np.ndarray, t0: float, t1: float, lo_t: float, hi_t: float
-                ) -> tuple[float, float]:
-    """Least-squares fit of an eased ramp ``a + (b - a) * ease((t - t0) / (t1 - t0))`` to the
-    samples with ``lo_t <= t <= hi_t``; returns the fitted (t0, t1) or the inputs if the fit fails
-    or moves an edge by more than 1 s + half the ramp. Rising and falling ramps alike
-    (``b < a`` for falling).
+def hold_edges(c: np.ndarray, level: float, band: float, hyst: float, i_in: int, i_out: int,
+               lo: int, hi: int) -> tuple[int, int]:
+    """Hold start and end (sample indices) from the crossings of ``level - band`` by ``c``.
 
-    The speed threshold alone puts the end of a slow, shallow entry early by up to ~2 s when the
-    jitter is 1-2 deg (the last second of a slow ease moves less than the noise); fitting the whole
-    ramp uses every sample of it. Cosine ease is the shape of the renderer's keyframes; a human's
-    minimum-jerk-like entry differs from it by far less than the noise."""
-    m = (t >= lo_t) & (t <= hi_t) & np.isfinite(x)
-    tt, xx = t[m], x[m]
-    if tt.size < 8 or t1 - t0 <= 0:
-        return t0, t1
-    a0 = float(np.median(xx[tt <= t0])) if np.any(tt <= t0) else float(xx[0])
-    b0 = float(np.median(xx[tt >= t1])) if np.any(tt >= t1) else float(xx[-1])
+    Start: walking back from ``i_in`` (the first sample at the plateau level) to the last
+    sample before it that lies more than ``hyst`` below the band (``level - band - hyst``); the
+    crossing into the band lies between there and ``i_in``, at the split of :func:`_split`.
+    End: the mirror image from ``i_out``. Between the two, dips (small corrections, a bounce,
+    noise) do not end the hold. Searches ``[lo, hi)``."""
+    thr = level - band
+    low = np.flatnonzero(c[lo:i_in] < thr - hyst)
+    k0 = lo + int(low[-1]) if low.size else lo
+    start = k0 + _split(c[k0:i_in + 1] >= thr)
+    low = np.flatnonzero(c[i_out:hi] < thr - hyst)
+    k1 = i_out + int(low[0]) if low.size else hi - 1
+    end = k1 - _split((c[i_out:k1 + 1] >= thr)[::-1])
+    return start, end
 
-    def resid(q: np.ndarray) -> np.ndarray:
-        a, b, s0, dur = q
-        return a + (b - a) * _ease((tt - s0) / max(dur, 1e-3)) - xx
 
-    q0 = np.array([a0, b0, t0, t1 - t0])
-    lower = [-np.inf, -np.inf, lo_t - 1.0, 0.1]
-    upper = [np.inf, np.inf, hi_t, hi_t - lo_t + 1.0]
-    try:
-        fit = least_squares(resid, np.clip(q0, np.add(lower, 1e-9), np.subtract(upper, 1e-9)),
-                            bounds=(lower, upper), loss="soft_l1", f_scale=2.0, x_scale="jac")
-    except ValueError:
-        return t0, t1
-    f0, f1 = float(fit.x[2]), float(fit.x[2] + fit.x[3])
-    tol = 1.0 + 0.5 * (t1 - t0)
-    if not fit.success or abs(f0 - t0) > tol or abs(f1 - t1) > tol:
-        return t0, t1
-    return f0, f1
+def _split(inside: np.ndarray) -> int:
+    """Index ``j`` that best splits ``inside`` into outside-then-inside: the fewest samples
+    inside before ``j`` plus outside from ``j`` on (first such ``j``). On a clean crossing this
+    is the first sample inside; jitter around a slow crossing moves it to the middle of the
+    crossing region instead of to its first lucky sample."""
+    if inside.size == 0:
+        return 0
+    m = inside.astype(np.int32)
+    before = np.concatenate([[0], np.cumsum(m)])[:-1]  # inside samples before j
+    after_out = np.cumsum((1 - m)[::-1])[::-1]  # outside samples from j on
+    return int(np.argmin(before + after_out))
 
 
 def segment(p: Prepared, engage_deg: float, hysteresis_deg: float | None = None) -> list[Segment]:
@@ -166,63 +254,39 @@ def segment(p: Prepared, engage_deg: float, hysteresis_deg: float | None = None)
     windows = [(a, b) for a, b in runs(engaged) if p.t_s[b - 1] - p.t_s[a] >= MIN_REP_S]
     search = int(SEARCH_S * p.fs)
     x = p.depth
+    c = lowpass(despike(p.raw, p.fs), p.fs, LEVEL_CUTOFF_HZ)
     segs: list[Segment] = []
     prev_end = 0
     for k, (a, b) in enumerate(windows):
         nxt = windows[k + 1][0] if k + 1 < len(windows) else n
         lo, hi = max(prev_end, a - search), min(nxt, b + search)  # search range [lo, hi)
         before = x[lo:a][~engaged[lo:a]]
-        rest = float(np.nanpercentile(before, 10)) if np.isfinite(before).any() else float(
-            np.nanmin(x[a:b]))
-        win = x[a:b]
-        top = float(np.nanmax(win))
-        amp = top - rest
-        upper = win[win >= rest + 0.6 * amp]
-        level = float(np.nanmedian(upper)) if upper.size else top
+        has_rest = bool(np.isfinite(before).any())
+        rest = float(np.nanpercentile(before, 10)) if has_rest else float(np.nanmin(x[a:b]))
+        rest_med = float(np.nanmedian(before)) if has_rest else rest
+        level, i_in, i_out = _plateau(x, c, a, b, rest)
         excursion = max(level - rest, 0.0)
-        lo10, hi90 = rest + 0.1 * excursion, rest + 0.9 * excursion
-        top = np.flatnonzero(win >= hi90) + a
-        i90_in, i90_out = int(top[0]), int(top[-1])
-        before = np.flatnonzero(x[lo:i90_in + 1] <= lo10)
-        i10_in = lo + int(before[-1]) if before.size else lo
-        after = np.flatnonzero(x[i90_out:hi] <= lo10)
-        i10_out = i90_out + int(after[0]) if after.size else hi - 1
-        # a cosine ease spends 59 % of its duration between 10 % and 90 %: first guess of the
-        # ramp ends, then a least-squares ramp fit (see refine_ramp)
-        start, hold_start = _ramp_guess(p, i10_in, i90_in, lo, hi - 1)
-        hold_end, end = _ramp_guess(p, i90_out, i10_out, lo, hi - 1)
-        if REFINE:
-            start, hold_start = _refined(p, start, hold_start, lo, i90_out)
-            hold_end, end = _refined(p, hold_end, end, max(hold_start, i90_in), hi - 1)
-        if hold_end < hold_start:  # touch and go: no hold
-            hold_start = hold_end = a + int(np.nanargmax(win))
+        core = c[i_in:i_out + 1]
+        spread = 1.4826 * float(np.nanmedian(np.abs(core - level))) if np.isfinite(
+            core).any() else 0.0
+        h = max(HOLD_HYST_MIN_DEG, min(HOLD_HYST_NOISE_K * spread, 0.25 * excursion))
+        lv_in, lv_out = _edge_levels(c, level, rest, a, b)
+        band = hold_band_deg(level - rest_med, spread)
+        hold_start, _ = hold_edges(c, lv_in, band, h, *_reach(c, lv_in, a, b), lo, hi)
+        _, hold_end = hold_edges(c, lv_out, band, h, *_reach(c, lv_out, a, b), lo, hi)
+        # movement start / end: the last (first) moment within the same band of the rest level
+        rest_thr = rest_med + max(band, h)
+        quiet = np.flatnonzero(c[lo:hold_start + 1] <= rest_thr)
+        start = lo + int(quiet[-1]) if quiet.size else lo
+        quiet = np.flatnonzero(c[hold_end:hi] <= rest_thr)
+        end = hold_end + int(quiet[0]) if quiet.size else hi - 1
         band_wide = max(5.0, 0.25 * excursion)
         cut_start = start == 0 and bool(x[0] > rest + band_wide)
         cut_end = end >= n - 1 and bool(np.isfinite(x[-1]) and x[-1] > level - band_wide)
-        segs.append(Segment(start, hold_start, hold_end, end, level, rest, cut_start, cut_end))
+        segs.append(Segment(int(start), int(hold_start), int(hold_end), int(end), level, rest,
+                            bool(cut_start), bool(cut_end), band))
         prev_end = end
     return segs
-
-
-def _ramp_guess(p: Prepared, i10: int, i90: int, lo: int, hi: int) -> tuple[int, int]:
-    """Ramp ends from its 10 % and 90 % crossings, assuming a cosine ease."""
-    d = abs(p.t_s[i90] - p.t_s[i10]) / 0.59
-    ext = round(0.205 * float(d) * p.fs)
-    if i90 >= i10:
-        return max(lo, i10 - ext), min(hi, i90 + ext)
-    return max(lo, i90 - ext), min(hi, i10 + ext)
-
-
-def _refined(p: Prepared, i0: int, i1: int, lo: int, hi: int) -> tuple[int, int]:
-    """Ramp-fit refinement of the ramp between samples ``i0`` and ``i1``, searching within
-    ``[lo, hi]`` and at most 3 s beyond the ramp; keeps the order of the indices."""
-    t = p.t_s
-    pad = int(3.0 * p.fs)
-    a, b = max(lo, i0 - pad), min(hi, i1 + pad)
-    f0, f1 = refine_ramp(t, p.depth, float(t[i0]), float(t[i1]), float(t[a]), float(t[b]))
-    j0 = int(np.clip(np.searchsorted(t, f0), a, b))
-    j1 = int(np.clip(np.searchsorted(t, f1), j0, b))
-    return j0, j1
 
 
 def phase_codes(n: int, segs: list[Segment]) -> np.ndarray:
