@@ -133,6 +133,9 @@ def summary_figure(result, measures: tuple[str, ...] = PLOT_MEASURES) -> Figure 
             spans += [(-ind.flag, -ind.watch, "watch"), (-lim, -ind.flag, "flag")]
         for a, b, sev in spans:
             ax.axvspan(a, b, color=BAND_COLORS[sev], lw=0)
+        if np.isfinite(s.ci90_lo) and np.isfinite(s.ci90_hi):  # where the true value likely is
+            ax.plot([max(s.ci90_lo, -lim), min(s.ci90_hi, lim)], [0, 0], color="#1a237e",
+                    lw=9, alpha=0.18, solid_capstyle="butt")
         ax.plot([s.p10, s.p90], [0, 0], color="#1a237e", lw=2)
         ax.plot([s.median], [0], "o", color="#1a237e", ms=7)
         ax.axvline(0, color="#555555", lw=0.6)
@@ -143,7 +146,9 @@ def summary_figure(result, measures: tuple[str, ...] = PLOT_MEASURES) -> Figure 
                 transform=ax.transAxes, fontsize=8, va="center", ha="left",
                 bbox={"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 1})
         ax.tick_params(labelsize=7, length=2)
-    axes[-1].set_xlabel("degrees (negative = toward your left / toes inward)", fontsize=8)
+    axes[-1].set_xlabel("degrees (negative = toward your left / toes inward); dot = median, "
+                        "line = 10th-90th percentile of the frames, shaded = 90% likely range",
+                        fontsize=8)
     return fig
 
 
