@@ -67,7 +67,7 @@ __all__ = [
 #: What the posture check is looking at -> the views it needs and the measures it shows.
 FOCUS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "front": (("front",), ("lateral_lean", "pelvic_obliquity", "foot_turnout_left",
-                           "foot_turnout_right", "shoulder_tilt")),
+                           "foot_turnout_right", "foot_turnout_asymmetry", "shoulder_tilt")),
     "side": (("left_side", "right_side"), ("pelvic_tilt", "trunk_flexion")),
 }
 #: Measures the live panel shows, in order.

@@ -59,7 +59,7 @@ def test_analyse_save_twice_then_my_progress_shows_both_with_the_change(db, mode
     row = changes[changes["measure"] == "Right foot turn-out"].iloc[0]
     assert row["verdict"] == "closer to typical"
     assert float(row["change"].rstrip("°")) < -15
-    lean = changes[changes["measure"] == "Lateral lean"].iloc[0]
+    lean = changes[changes["measure"] == "Sideways lean"].iloc[0]
     assert lean["verdict"] == "no detectable change"
     sessions = at.dataframe[0].value
     assert list(sessions["source"]) == ["foot_turnout_right30_left5_front.mp4",

@@ -119,7 +119,9 @@ def start_live(page, url: str, mode: str | None = None) -> object:
     page.get_by_text("Live check", exact=True).click()
     page.get_by_role("heading", name="Live check").wait_for(timeout=60_000)
     if mode is not None:
-        page.locator("[data-testid='stSelectbox']").first.click()
+        # the live page's "Check" box (the sidebar also has the profile picker)
+        page.locator("[data-testid='stSelectbox']").filter(
+            has=page.get_by_text("Check", exact=True)).first.click()
         page.get_by_role("option", name=mode).click()
         page.wait_for_timeout(1500)
     frame = page.frame_locator("iframe[title*='streamlit_webrtc']").first

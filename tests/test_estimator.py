@@ -67,13 +67,14 @@ def test_candidates_with_infinite_landmarks_are_not_people(image_estimator, real
 
     rgb = read_image_rgb(real_media / "COCO_val2014_000000000241.jpg")
     size = (rgb.shape[1], rgb.shape[0])
-    result = image_estimator._detect(rgb, 0.0)  # a real landmarker result: three people
+    result, mirror = image_estimator._detect(rgb, 0.0)  # a real landmarker result: 3 people
+    assert mirror is None  # no flip averaging asked for
     assert len(result.pose_landmarks) == 3
     for lm in result.pose_landmarks[0]:
         lm.x, lm.y = float("inf"), float("-inf")
     result.pose_landmarks[1][0].x = float("nan")
     result.pose_landmarks[1][5].z = float("inf")
-    arrays, n_people = image_estimator._frame_arrays(result, size)
+    arrays, n_people = image_estimator._frame_arrays((result, None), size)
     assert n_people == 2  # the all-infinite one is dropped
     image, world, _, _ = arrays
     assert np.isfinite(image[:, :2]).any() and not np.isinf(image).any()
@@ -81,5 +82,5 @@ def test_candidates_with_infinite_landmarks_are_not_people(image_estimator, real
     for pose in result.pose_landmarks[1:]:
         for lm in pose:
             lm.x = float("inf")
-    arrays, n_people = image_estimator._frame_arrays(result, size)
+    arrays, n_people = image_estimator._frame_arrays((result, None), size)
     assert arrays is None and n_people == 0

@@ -98,7 +98,7 @@ def test_not_measured_when_too_few_valid_frames():
 
 def test_obliquity_mentions_bent_knee_on_low_side():
     n = 60
-    ms = measure_series({"pelvic_obliquity": np.full(n, 7.0),       # right hip higher
+    ms = measure_series({"pelvic_obliquity": np.full(n, 8.0),       # right hip higher
                          "knee_flexion_left": np.full(n, 15.0),     # left (low) knee bent
                          "knee_flexion_right": np.full(n, 2.0)})
     f = by_measure(evaluate_findings(ms))["pelvic_obliquity"]
@@ -109,8 +109,8 @@ def test_obliquity_mentions_bent_knee_on_low_side():
 def test_turnout_one_sided_and_asymmetry():
     n = 60
     ms = measure_series({"foot_turnout_left": np.full(n, 4.0),
-                         "foot_turnout_right": np.full(n, 30.0),
-                         "foot_turnout_asymmetry": np.full(n, 26.0)})
+                         "foot_turnout_right": np.full(n, 32.0),
+                         "foot_turnout_asymmetry": np.full(n, 28.0)})
     f = by_measure(evaluate_findings(ms))
     assert f["foot_turnout_left"].severity == "ok"
     assert f["foot_turnout_right"].severity == "flag"

@@ -67,7 +67,9 @@ def test_live_matches_batch_definitions_with_constant_buffers():
         assert res.values[k] == pytest.approx(np.median(batch.values[k]), abs=0.5), k
     assert live._vals.shape[0] == 61      # ring buffer fixed by window_s * max_fps (+1)
     lean = next(f for f in res.findings if f.measure == "lateral_lean")
-    assert lean.severity == "flag"
+    # 4 deg is past the 3 deg flag threshold in every frame, but the live camera's roll is
+    # unknown (+-5.4 deg), so the 90% interval reaches below it: a watch, not a flag
+    assert lean.severity == "watch" and "flag_withheld" in lean.extra
 
 
 def test_frame_and_visibility_flags_share_one_rule():
