@@ -99,12 +99,23 @@ def app_url(app) -> str:
     return app.url
 
 
+# headless Chromium on this machine's closed network (see the env notes in the README)
+CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run")
+
+
+def plain_page(pw, url: str):
+    """(browser, page) of Chromium opened at ``url``, no camera."""
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url, wait_until="networkidle")
+    return browser, page
+
+
 def open_browser(pw, y4m: Path):
     browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={y4m}", "--no-sandbox", "--disable-gpu",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run"])
+        f"--use-file-for-fake-video-capture={y4m}", *CHROMIUM_ARGS])
     context = browser.new_context(permissions=["camera"], viewport={"width": 1400,
                                                                     "height": 1000})
     return browser, context.new_page()

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM, app, app_url  # noqa: F401 (reused fixtures)
+from test_browser import ARTIFACTS, app, app_url, plain_page  # noqa: F401 (reused fixtures)
 
 from posture_check.history import HistoryStore
 
@@ -53,11 +53,7 @@ def test_analyse_save_twice_and_my_progress_shows_the_change(db, app_url):  # no
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(app_url, wait_until="networkidle")
+        browser, page = plain_page(pw, app_url)
         page.get_by_role("heading", name="Analyse a video or a photo").wait_for(timeout=60_000)
         # the pre-selected sample: right foot turned out 30 degrees
         _analyse_and_save(page, "first week", 1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM, app, app_url  # noqa: F401 (the app fixtures)
+from test_browser import ARTIFACTS, app, app_url, plain_page  # noqa: F401 (the app fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -18,11 +18,7 @@ def test_damaged_upload_error_names_the_file_not_the_server_path(app_url, tmp_pa
     bad.write_bytes(b"this is not a video\n" * 200)
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(app_url, wait_until="networkidle")
+        browser, page = plain_page(pw, app_url)
         page.get_by_text("Upload a file", exact=True).click()
         page.locator("input[type=file]").first.set_input_files(str(bad))
         page.get_by_text("holiday.mp4").first.wait_for(timeout=30_000)
