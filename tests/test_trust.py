@@ -65,6 +65,25 @@ def test_quiet_standing_follows_body_speed(speed: float, quiet: bool) -> None:
     assert "moving" not in set(ms.reason_names("knee_flexion_left"))
 
 
+def test_live_measures_read_posture_only_after_standing_still_for_half_a_second() -> None:
+    from posture_check.measures import LiveMeasures
+
+    walk = _moving_series(5 * MAX_SPEED, seconds=2.0)
+    still = synthetic_series(POSE, SyntheticCamera(), n_frames=60, fps=30.0)
+    live = LiveMeasures(window_s=2.0, method="hybrid")
+    walking = [live.update(walk[i]).reasons["lateral_lean"] for i in range(len(walk))]
+    assert set(walking) == {"moving"}
+    standing = []
+    for i in range(len(still)):
+        one = still[i]
+        one = PoseSeries(one.image, one.world, one.visibility, one.presence, one.t_s + 2.0,
+                         one.frame_size)
+        standing.append(live.update(one).reasons["lateral_lean"])
+    # causal: the first half second after stopping is still gated, then posture is read
+    assert set(standing[:12]) == {"moving"} and set(standing[20:]) == {"ok"}
+    assert set(standing) == {"moving", "ok"}
+
+
 def test_a_short_pause_between_steps_is_not_quiet_standing() -> None:
     walk = _moving_series(5 * MAX_SPEED, seconds=3.0)
     img = walk.image.copy()

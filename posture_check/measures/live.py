@@ -1,7 +1,9 @@
 """Incremental measures for live frames: constant work per frame, findings over the last seconds.
 
-:class:`LiveMeasures` runs the same definitions as :func:`compute_measures` on one frame at a
-time, smooths with a causal :class:`~posture_check.measures.filters.OneEuro` filter, keeps the
+:class:`LiveMeasures` runs the same per-block kernel as :func:`compute_measures`
+(:func:`~posture_check.measures.compute.measure_block`) on one frame at a time, gates the
+standing measures while the person moves (:class:`~posture_check.measures.stillness.LiveStillness`,
+causal), smooths with a causal :class:`~posture_check.measures.filters.OneEuro` filter, keeps the
 last ``window_s`` seconds in fixed-size ring buffers, and re-evaluates the findings over that
 window at most every ``findings_every_s`` seconds. The camera pitch is the running median of the
 per-frame estimates in the window (a fixed camera is assumed, as for recordings).
@@ -18,10 +20,11 @@ import numpy as np
 from ..series import PoseSeries
 from .body_frame import estimate_pitch_deg, hybrid_block, stature_m
 from .calibration import foot_sin_elevation
-from .compute import MEASURES, MeasureSeries, Method, measure_block
+from .compute import MEASURES, MeasureSeries, Method, gate_moving, measure_block
 from .filters import ONE_EURO_DEFAULTS, OneEuro, OneEuroParams
 from .indicators import MIN_VALID_FRAMES, Finding, Side, evaluate_findings
 from .quality import REASONS
+from .stillness import LiveStillness
 from .view import classify_view
 
 __all__ = ["LiveMeasures", "LiveResult"]
@@ -89,6 +92,7 @@ class LiveMeasures:
         self._stature = np.full(self._cap, np.nan)
         self._sin_e = np.full(self._cap, np.nan)
         self._n = 0
+        self._still = LiveStillness()
         self._last_findings_t = -math.inf
         self._findings: list[Finding] = []
         self._shown: dict[str, float] = {}
@@ -136,6 +140,9 @@ class LiveMeasures:
         vals, codes, yaw = bm.values, bm.reasons, bm.subject_yaw_deg
         view = classify_view(yaw)
         t = float(f.t_s[0])
+        knees = np.array([vals["knee_flexion_left"][0], vals["knee_flexion_right"][0]])
+        quiet = self._still.update(f.image_px()[0], t, knees)
+        gate_moving(vals, codes, np.array([quiet]))
         row = np.array([vals[k][0] for k in MEASURES])
         smooth = self._filter(row, t)
         self._t[slot] = t

@@ -22,19 +22,29 @@ Definition (units: body heights per second, so it does not depend on distance or
 
 Frames without a timestamp spread (a photo, or independent stills) are all "quiet": there is
 no motion to see.
+
+Live (:class:`LiveStillness`), the same speed rule is applied causally, in constant time per
+frame: a frame is in quiet standing once the body has been still for
+:data:`LIVE_MIN_STILL_S` (half a second: the live panel should follow the person promptly, and
+its findings still need a few seconds of such frames), so the first half second after the
+person stops moving is still gated.
 """
 
 from __future__ import annotations
+
+from collections import deque
 
 import numpy as np
 
 from ..landmarks import Landmark as L
 
-__all__ = ["MAX_KNEE_FLEXION_DEG", "MAX_SPEED", "MIN_SEGMENT_S", "SPEED_BASE_S",
-           "TRUNK_LEG_FRACTION", "body_speed", "quiet_standing"]
+__all__ = ["LIVE_MIN_STILL_S", "MAX_KNEE_FLEXION_DEG", "MAX_SPEED", "MIN_SEGMENT_S",
+           "SPEED_BASE_S",
+           "TRUNK_LEG_FRACTION", "LiveStillness", "body_speed", "quiet_standing"]
 
 MAX_SPEED = 0.10
 MIN_SEGMENT_S = 1.0
+LIVE_MIN_STILL_S = 0.5
 SPEED_BASE_S = 0.2
 MAX_KNEE_FLEXION_DEG = 45.0
 # mid-ankle -> mid-shoulder is about 0.78 of stature (ankle 0.04 H, shoulder 0.82 H)
@@ -43,6 +53,16 @@ TRUNK_LEG_FRACTION = 0.78
 
 def _mid(px: np.ndarray, a: int, b: int) -> np.ndarray:
     return 0.5 * (px[:, a] + px[:, b])
+
+
+def _key_points(px: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(T, 4, 2)`` mid-hip, mid-shoulder and ankles, and ``(T,)`` body image height."""
+    points = np.stack([_mid(px, L.LEFT_HIP, L.RIGHT_HIP),
+                       _mid(px, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+                       px[:, L.LEFT_ANKLE], px[:, L.RIGHT_ANKLE]], axis=1)
+    height = np.linalg.norm(_mid(px, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+                            - _mid(px, L.LEFT_ANKLE, L.RIGHT_ANKLE), axis=1) / TRUNK_LEG_FRACTION
+    return points, height
 
 
 def body_speed(px: np.ndarray, t_s: np.ndarray) -> np.ndarray:
@@ -55,11 +75,7 @@ def body_speed(px: np.ndarray, t_s: np.ndarray) -> np.ndarray:
     out = np.full(n, np.nan)
     if n < 2:
         return out
-    points = np.stack([_mid(px, L.LEFT_HIP, L.RIGHT_HIP),
-                       _mid(px, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
-                       px[:, L.LEFT_ANKLE], px[:, L.RIGHT_ANKLE]], axis=1)  # (T, 4, 2)
-    height = np.linalg.norm(_mid(px, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
-                            - _mid(px, L.LEFT_ANKLE, L.RIGHT_ANKLE), axis=1) / TRUNK_LEG_FRACTION
+    points, height = _key_points(px)  # (T, 4, 2), (T,)
     # central differences over about SPEED_BASE_S: index offsets from the median frame step
     step = float(np.median(np.diff(t))) if n > 1 else 0.0
     k = max(1, round(0.5 * SPEED_BASE_S / step)) if step > 0 else 1
@@ -108,3 +124,41 @@ def quiet_standing(px: np.ndarray, t_s: np.ndarray,
         if tf[b - 1] - tf[a] >= need:
             out[idx[a:b]] = True
     return out
+
+
+class LiveStillness:
+    """Causal quiet-standing test for a live stream, one frame at a time (module docstring)."""
+
+    def __init__(self, history_s: float = SPEED_BASE_S,
+                 min_still_s: float = LIVE_MIN_STILL_S) -> None:
+        self.history_s = float(history_s)
+        self.min_still_s = float(min_still_s)
+        self._past: deque[tuple[float, np.ndarray]] = deque()
+        self._still_since: float | None = None
+
+    def update(self, px: np.ndarray, t_s: float, knee_flexion_deg: np.ndarray | None = None
+               ) -> bool:
+        """Whether the frame is in quiet standing. ``px``: ``(33, 2)`` landmark pixels (NaN: no
+        person); ``knee_flexion_deg``: ``(2,)`` (NaN = unknown)."""
+        points, height = _key_points(np.asarray(px, dtype=np.float64)[None])
+        t = float(t_s)
+        if not np.isfinite(points).all():
+            return False  # no person: nothing to read (the gating says why)
+        while self._past and t - self._past[0][0] > self.history_s:
+            self._past.popleft()
+        moving = False
+        if self._past:
+            t0, p0 = self._past[0]
+            if t > t0 and height[0] > 0:
+                disp = float(np.linalg.norm(points[0] - p0, axis=1).max())
+                moving = disp / (t - t0) / float(height[0]) >= MAX_SPEED
+        if knee_flexion_deg is not None:
+            with np.errstate(invalid="ignore"):
+                moving |= bool((np.asarray(knee_flexion_deg) > MAX_KNEE_FLEXION_DEG).any())
+        self._past.append((t, points[0]))
+        if moving:
+            self._still_since = None
+            return False
+        if self._still_since is None:
+            self._still_since = t
+        return t - self._still_since >= self.min_still_s
