@@ -71,6 +71,13 @@ def _real_wheel(pattern: str) -> Path:
     return found[0]
 
 
+def _break_cached_model_wheel(b) -> Path:
+    """Put a copy of the mediapipe wheel whose pose network is broken into ``b``'s cache."""
+    donor = _donor_wheel()
+    return _break_member(donor, b.wheels / donor.name,
+                         "mediapipe/modules/pose_landmark/pose_landmark_full.tflite")
+
+
 def _donor_wheel() -> Path:
     wheel = _real_wheel("mediapipe-0.10.21-*.whl")
     assert wheel.name in DONOR_WHEEL_SHA256, "the test machine's wheel is pinned"
@@ -187,21 +194,16 @@ ROWS: dict[str, Row] = {
                           r"not a video", False),
     # ---- damaged caches (broken compressed data in the cached model wheel)
     "model-wheel-broken-no-registry": (
-        lambda b: (_break_member(_donor_wheel(), b.wheels / _donor_wheel().name,
-                                 "mediapipe/modules/pose_landmark/pose_landmark_full.tflite"),
-                   ["model"])[1],
+        lambda b: (_break_cached_model_wheel(b), ["model"])[1],
         r"could not download mediapipe==0\.10\.21 \(the cached copy was damaged and has been "
         r"deleted\)", True),
     "model-wheel-broken-twice": (
-        lambda b: (_break_member(_donor_wheel(), b.wheels / _donor_wheel().name,
-                                 "mediapipe/modules/pose_landmark/pose_landmark_full.tflite"),
-                   shutil.copy(b.wheels / _donor_wheel().name, b.links),
-                   ["model"])[2],
+        lambda b: (shutil.copy(_break_cached_model_wheel(b), b.links),
+                   ["model"])[1],
         r"could not build the pose model: .*damaged .* even after deleting it and downloading "
         r"it again", True),
     "analyze-with-broken-model-wheel": (
-        lambda b: (_break_member(_donor_wheel(), b.wheels / _donor_wheel().name,
-                                 "mediapipe/modules/pose_landmark/pose_landmark_full.tflite"),
+        lambda b: (_break_cached_model_wheel(b),
                    ["analyze", str(CLIP), "--out", str(b.work / "o")])[1],
         r"could not download mediapipe==0\.10\.21 \(the cached copy was damaged", True),
     "body-model-wheel-broken": (
