@@ -437,13 +437,17 @@ def measure_block(
     frame_size: tuple[int, int], *, method: Method = "product",
     roll_deg: float | np.ndarray = 0.0,
     pitch_deg: float | np.ndarray = 0.0, cm_scale: float | np.ndarray = 1.0,
-    sin_elevation: float | np.ndarray | None = None,
+    sin_elevation: float | np.ndarray | None = None, blk: HybridBlock | None = None,
 ) -> BlockMeasures:
     """The per-block measure kernel shared by recordings (:func:`compute_measures`) and the
     live check (:class:`~posture_check.measures.live.LiveMeasures`): ``(T, 33, ...)`` landmarks
     of a block of frames -> every measure, gated per frame (no temporal rules, no smoothing).
+
+    ``blk``: the :func:`hybrid_block` of these same landmarks and roll, if the caller already
+    built it (it is built here otherwise).
     """
-    blk = hybrid_block(image, world, frame_size, roll_deg)
+    if blk is None:
+        blk = hybrid_block(image, world, frame_size, roll_deg)
     raw = raw_measures(blk, frame_size, method=method, pitch_deg=pitch_deg, cm_scale=cm_scale,
                        sin_elevation=sin_elevation)
     yaw = subject_yaw_deg(blk.world)

@@ -136,7 +136,8 @@ class LiveMeasures:
         cm_scale = self.height_m / stature if (self.height_m and np.isfinite(stature)) else 1.0
         bm = measure_block(f.image, f.world, f.visibility, f.presence, f.frame_size,
                            method=self.method, roll_deg=self.roll_deg, pitch_deg=pitch,
-                           cm_scale=cm_scale, sin_elevation=sin_e if np.isfinite(sin_e) else None)
+                           cm_scale=cm_scale, sin_elevation=sin_e if np.isfinite(sin_e) else None,
+                           blk=blk)
         vals, codes, yaw = bm.values, bm.reasons, bm.subject_yaw_deg
         view = classify_view(yaw)
         t = float(f.t_s[0])
