@@ -108,9 +108,11 @@ def test_obliquity_mentions_bent_knee_on_low_side():
 
 def test_turnout_one_sided_and_asymmetry():
     n = 60
-    ms = measure_series({"foot_turnout_left": np.full(n, 4.0),
-                         "foot_turnout_right": np.full(n, 32.0),
-                         "foot_turnout_asymmetry": np.full(n, 28.0)})
+    # a flag needs the whole 90% interval beyond the threshold: turn-out's validated half-width
+    # is ~14 deg per foot and ~22 deg for the asymmetry (measures/uncertainty.py)
+    ms = measure_series({"foot_turnout_left": np.full(n, 2.0),
+                         "foot_turnout_right": np.full(n, 36.0),
+                         "foot_turnout_asymmetry": np.full(n, 34.0)})
     f = by_measure(evaluate_findings(ms))
     assert f["foot_turnout_left"].severity == "ok"
     assert f["foot_turnout_right"].severity == "flag"
@@ -136,7 +138,8 @@ def test_baseline_change_and_pelvic_tilt_baseline_only():
 
 
 def test_end_to_end_synthetic_person_flags_what_was_built():
-    pose = StickPose(lateral_lean=-5.0, foot_turnout_right=32.0, foot_turnout_left=5.0)
+    # turn-out flags only when its whole ~14 deg interval clears the 20 deg threshold
+    pose = StickPose(lateral_lean=-5.0, foot_turnout_right=40.0, foot_turnout_left=5.0)
     s = synthetic_series(pose, SyntheticCamera(height_m=1.0), n_frames=60, noise_px=0.5)
     # the synthetic camera is level, and we say so (as a user with a spirit level would)
     f = by_measure(evaluate_findings(compute_measures(s, method="hybrid", pitch_deg=1.5,

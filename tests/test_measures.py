@@ -147,6 +147,24 @@ def test_gating_reasons_and_nan():
     assert set(REASONS) >= {"ok", "no_person", "low_visibility", "out_of_frame", "wrong_view"}
 
 
+@pytest.mark.parametrize(("nose_y", "reason"), [
+    (0.15, "ok"),            # head and crown well inside
+    (0.06, "out_of_frame"),  # nose inside the 3% margin, but the crown above it is cut off
+    (0.02, "out_of_frame"),  # nose itself within the margin
+])
+def test_a_cut_off_crown_gates_standing_measures(nose_y, reason):
+    s = synthetic_series(POSE, SyntheticCamera(), n_frames=1)
+    img = s.image.copy()
+    trunk = abs(0.5 * (img[0, L.LEFT_HIP, 1] + img[0, L.RIGHT_HIP, 1]
+                       - img[0, L.LEFT_SHOULDER, 1] - img[0, L.RIGHT_SHOULDER, 1]))
+    assert trunk > 0.1  # the crown rule looks a quarter trunk above the nose: 0.06 is cut
+    img[..., 1] += nose_y - img[0, L.NOSE, 1]        # slide the body up the picture
+    moved = PoseSeries(img, s.world, s.visibility, s.presence, s.t_s, s.frame_size)
+    ms = compute_measures(moved, smoothing=None, method="hybrid", pitch_deg=0.0)
+    assert ms.reason_names("lateral_lean")[0] == reason
+    assert ms.reason_names("knee_flexion_left")[0] == "ok"  # not a standing measure
+
+
 def test_measure_series_helpers():
     s = synthetic_series(POSE, SyntheticCamera(), n_frames=20, noise_px=0.5, seed=1)
     ms = compute_measures(s, smoothing="zero_phase")
