@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from posture_check.landmarks import Landmark as L
-from posture_check.measures import MEASURES, REASONS, compute_measures
-from posture_check.measures.body_frame import subject_yaw_deg
+from posture_check.measures import MEASURES, REASONS, calibration, compute_measures
+from posture_check.measures.body_frame import hybrid_block, subject_yaw_deg
 from posture_check.measures.geometry import angle_between_deg, atan2_deg, normalize, rotate2d
 from posture_check.measures.synthetic import StickPose, SyntheticCamera, synthetic_series
 from posture_check.measures.view import classify_view
@@ -163,6 +163,38 @@ def test_a_cut_off_crown_gates_standing_measures(nose_y, reason):
     ms = compute_measures(moved, smoothing=None, method="hybrid", pitch_deg=0.0)
     assert ms.reason_names("lateral_lean")[0] == reason
     assert ms.reason_names("knee_flexion_left")[0] == "ok"  # not a standing measure
+
+
+@pytest.mark.parametrize("yaw", [-20.0, 20.0])
+@pytest.mark.parametrize("camera_height", [0.6, 1.0, 2.0])
+def test_shoulder_line_has_the_perspective_of_a_turned_body_removed(yaw, camera_height):
+    # a level shoulder line on a body turned 20 deg shows tilted by 3.5-6.6 deg (its nearer end
+    # higher above eye level, lower below it); the product reads it level again
+    cam = SyntheticCamera(yaw_deg=yaw, height_m=camera_height, distance_m=2.5, fov_deg=50.0,
+                          size=(480, 640), target_height_m=0.9)
+    s = synthetic_series(StickPose(), cam, n_frames=3)
+    blk = hybrid_block(s.image, s.world, s.frame_size, 0.0)
+    seen = float(calibration.features(blk.px, blk.world, s.frame_size)["shoulder2d"][0])
+    ms = compute_measures(s, smoothing=None, method="calibrated")
+    assert abs(seen) > 3.0
+    assert abs(one(ms, "shoulder_tilt")) < 0.5
+
+
+def test_perspective_tilt_hand_values():
+    f = 0.5 * 640 / np.tan(np.radians(calibration.ASSUMED_VFOV_DEG) / 2)
+    y_eye = 320 - f * np.tan(np.radians(15.0))  # row of the horizon for a 15 deg pitch
+    tilt = calibration.perspective_tilt_deg
+    # at the image centre with the camera 15 deg down: -atan(tan 20 tan 15) = -5.57 deg
+    assert float(tilt(np.array([320.0]), np.array([20.0]), 15.0, 640)[0]) == pytest.approx(
+        -5.57, abs=0.01)
+    assert float(tilt(np.array([320.0]), np.array([-20.0]), 15.0, 640)[0]) == pytest.approx(
+        5.57, abs=0.01)
+    assert float(tilt(np.array([y_eye]), np.array([20.0]), 15.0, 640)[0]) == pytest.approx(
+        0.0, abs=1e-9)                                  # on the horizon: no tilt
+    assert float(tilt(np.array([320.0]), np.array([0.0]), 15.0, 640)[0]) == 0.0
+    # seen from behind, turned the same way (right side nearer): the same tilt
+    assert float(tilt(np.array([320.0]), np.array([160.0]), 15.0, 640)[0]) == pytest.approx(
+        -5.57, abs=0.01)
 
 
 def test_measure_series_helpers():

@@ -301,7 +301,8 @@ def _one_method(blk: HybridBlock, frame_size: tuple[int, int], method: Method,
         "pelvic_tilt": posture.pelvic_tilt_proxy(p3, f3),
     }
     if method == "calibrated":
-        v = calibration.apply(v, blk.px, blk.world, frame_size, sin_elevation=sin_elevation)
+        v = calibration.apply(v, blk.px, blk.world, frame_size, sin_elevation=sin_elevation,
+                              pitch_deg=pitch_deg)
     return v
 
 

@@ -49,7 +49,7 @@ YAW_BINS: tuple[float, ...] = (0.0, 10.0)
 HALF_WIDTH_90: dict[str, tuple[float, ...]] = {
     "lateral_lean": (1.64, 1.85),
     "pelvic_obliquity": (4.73, 5.43),
-    "shoulder_tilt": (4.63, 5.99),
+    "shoulder_tilt": (3.72, 4.4),
     "foot_turnout_left": (13.73, 13.73),
     "foot_turnout_right": (13.73, 13.73),
     "foot_turnout_asymmetry": (22.13, 22.13),
