@@ -359,6 +359,12 @@ def test_a_measure_missing_from_the_baseline_takes_the_first_later_session(tmp_p
     assert base["trunk_flexion"] == pytest.approx(side.measures.summary()["trunk_flexion"]
                                                   .median)
     assert progress.baseline_index("lateral_lean") == 0
+    # a side view hides the far leg: the pelvic-tilt proxy comes from the near (right) one
+    side_summary = side.measures.summary()
+    assert side_summary["pelvic_tilt"].valid_fraction > 0.9
+    assert side_summary["pelvic_tilt"].median == pytest.approx(
+        side_summary["hip_flexion_right"].median, abs=0.01)
+    assert base["pelvic_tilt"] == pytest.approx(side_summary["pelvic_tilt"].median)
 
 
 def test_progress_baseline_index_on_synthetic_trends():

@@ -197,6 +197,22 @@ def test_perspective_tilt_hand_values():
         -5.57, abs=0.01)
 
 
+@pytest.mark.parametrize(("use_left", "use_right", "knee", "expected"), [
+    (True, True, 5.0, 8.0),          # both legs in view: their mean
+    (False, True, 5.0, 10.0),        # a side view hides the far (left) leg: the near one alone
+    (True, False, 5.0, 6.0),
+    (False, False, 5.0, np.nan),     # no leg in view: not measured
+    (True, True, 40.0, np.nan),      # knees bent (a squat): not standing, no pelvic tilt
+])
+def test_pelvic_tilt_proxy_from_the_legs_in_view(use_left, use_right, knee, expected):
+    from posture_check.measures.posture import pelvic_tilt_from_legs
+
+    one_frame = np.ones(1)
+    got = pelvic_tilt_from_legs(6.0 * one_frame, 10.0 * one_frame, knee * one_frame,
+                                knee * one_frame, np.array([use_left]), np.array([use_right]))
+    np.testing.assert_allclose(got, [expected])
+
+
 def test_measure_series_helpers():
     s = synthetic_series(POSE, SyntheticCamera(), n_frames=20, noise_px=0.5, seed=1)
     ms = compute_measures(s, smoothing="zero_phase")

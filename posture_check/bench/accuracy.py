@@ -14,9 +14,12 @@ Sets (``SETS``; name, seed, size, family per axis):
 * ``in_family``: fresh scenes of the fit family (the figure most projects report);
 * ``held_body``, ``held_clothes``, ``held_camera``: one axis held out at a time;
 * ``held_all``: every axis held out at once: **the headline figures**;
-* ``interval_cal``: more scenes of the ``held_all`` families (another seed), used with the three
-  single-axis sets to set the 90% interval widths (:mod:`posture_check.measures.uncertainty`),
-  so that the interval coverage printed for ``held_all`` is measured on scenes it never saw.
+* ``interval_cal``: more scenes of the ``held_all`` families (another seed), used to set the
+  90% interval widths (:mod:`posture_check.measures.uncertainty`, ``--intervals``), so that the
+  interval coverage printed for ``held_all`` is measured on scenes it never saw;
+* ``side_in_family``, ``side_held_all``, ``side_interval_cal``: the same for side views and the
+  sagittal measures (trunk flexion, hip and knee flexion), which have no fitted part and so no
+  fit set.
 
 Per measure and estimator it prints MAE, 95th-percentile error, sign-correct rate where
 |truth| >= 3 deg, the share of scenes measured, and the coverage of the 90% interval
@@ -51,6 +54,10 @@ GOALS = {"lateral_lean": 1.0, "pelvic_obliquity": 2.0, "foot_turnout_left": 4.0,
          "foot_turnout_right": 4.0}
 REPORTED = ("lateral_lean", "pelvic_obliquity", "shoulder_tilt", "foot_turnout_left",
             "foot_turnout_right", "foot_turnout_asymmetry")
+# pelvic_tilt is not among them: its proxy (the trunk-thigh angle) is compared only with the
+# person's own baseline, never with a true pelvis angle, which BlazePose cannot see
+SIDE_REPORTED = ("trunk_flexion", "hip_flexion_left", "hip_flexion_right", "knee_flexion_left",
+                 "knee_flexion_right")
 METHODS = ("naive", "hybrid", "calibrated")
 # a spirit-level app reads a phone's roll to about a degree (the "given" roll's interval term,
 # uncertainty.ROLL_HALF_WIDTH_90["given"], is 1.0)
@@ -63,6 +70,12 @@ class SetSpec:
     seed: int
     n: int
     family: dict[str, str]
+    view: str = "front"
+
+    @property
+    def reported(self) -> tuple[str, ...]:
+        """The measures this set validates (frontal ones, or sagittal ones for side views)."""
+        return REPORTED if self.view == "front" else SIDE_REPORTED
 
 
 def _fam(body: str, clothes: str, camera: str) -> dict[str, str]:
@@ -77,6 +90,9 @@ SETS: dict[str, SetSpec] = {s.name: s for s in (
     SetSpec("held_camera", 5, 200, _fam("fit", "fit", "held")),
     SetSpec("held_all", 6, 300, _fam("held", "held", "held")),
     SetSpec("interval_cal", 7, 300, _fam("held", "held", "held")),
+    SetSpec("side_in_family", 12, 150, _fam("fit", "fit", "fit"), "side"),
+    SetSpec("side_held_all", 16, 200, _fam("held", "held", "held"), "side"),
+    SetSpec("side_interval_cal", 17, 200, _fam("held", "held", "held"), "side"),
 )}
 _CACHE_VERSION = 2
 
@@ -160,7 +176,7 @@ def render_set(spec: SetSpec, cache: Path | None = None, workers: int = 2,
         if path.is_file():
             with np.load(path, allow_pickle=False) as z:
                 return _samples({k: z[k] for k in z.files})
-    scenes = draw_scenes(spec.n, spec.seed, spec.family)
+    scenes = draw_scenes(spec.n, spec.seed, spec.family, spec.view)
     size = scenes[0].camera.size
     t0 = time.perf_counter()
     chunks = [scenes[i::max(workers, 1) * 4] for i in range(max(workers, 1) * 4)]
@@ -192,8 +208,8 @@ def _samples(d: dict[str, np.ndarray]) -> Samples:
                    (int(d["frame_size"][0]), int(d["frame_size"][1])), d["roll"])
 
 
-def estimates(samples: Samples, method: str, flip: bool, roll: bool | str
-              ) -> dict[str, np.ndarray]:
+def estimates(samples: Samples, method: str, flip: bool, roll: bool | str,
+              measures: tuple[str, ...] = REPORTED) -> dict[str, np.ndarray]:
     """Per measure ``(N,)`` estimates (NaN where gated), and the 90% interval bounds.
 
     ``roll``: True / ``"scene"`` = remove the camera roll estimated from the scene's lines;
@@ -212,19 +228,19 @@ def estimates(samples: Samples, method: str, flip: bool, roll: bool | str
         source = np.where(known & on, "scene", "none")
     ms = compute_measures(samples.series(flip), smoothing=None, method=method,
                           independent_frames=True, roll_deg=roll_deg, roll_source=source)
-    out = {k: ms.values[k] for k in REPORTED}
-    for k in REPORTED:
+    out = {k: ms.values[k] for k in measures}
+    for k in measures:
         lo, hi = ms.interval90(k)
         out[f"{k}_lo"], out[f"{k}_hi"] = lo, hi
     return out
 
 
-def evaluate(samples: Samples, method: str, flip: bool, roll: bool | str
-             ) -> dict[str, dict[str, float]]:
+def evaluate(samples: Samples, method: str, flip: bool, roll: bool | str,
+             measures: tuple[str, ...] = REPORTED) -> dict[str, dict[str, float]]:
     """Per measure: MAE, p95, sign-correct rate (|truth| >= 3), measured share, ci90 coverage."""
-    est = estimates(samples, method, flip, roll)
+    est = estimates(samples, method, flip, roll, measures)
     out: dict[str, dict[str, float]] = {}
-    for k in REPORTED:
+    for k in measures:
         e, t = est[k], samples.truth[k]
         ok = np.isfinite(e)
         err = np.abs(e - t)[ok]
@@ -256,21 +272,31 @@ def fit(samples: Samples, flip: bool = True) -> dict[str, dict[str, float]]:
 
 
 INTERVAL_SETS = ("interval_cal",)
+SIDE_INTERVAL_SETS = ("side_interval_cal",)
+# left/right twins: the estimators are mirror-symmetric, so one width serves both sides
+_TWINS = (("foot_turnout_left", "foot_turnout_right"), ("hip_flexion_left", "hip_flexion_right"),
+          ("knee_flexion_left", "knee_flexion_right"))
 
 
-def interval_table(sets: list[Samples]) -> dict[str, tuple[float, ...]]:
+def interval_table(sets: list[Samples], measures: tuple[str, ...] = REPORTED,
+                   yaw_bins: tuple[float, ...] | None = None, monotone: bool = True
+                   ) -> dict[str, tuple[float, ...]]:
     """The model-error half-widths of :data:`posture_check.measures.uncertainty.HALF_WIDTH_90`.
 
-    Per measure and |estimated subject yaw| bin (:data:`~posture_check.measures.uncertainty.
-    YAW_BINS`): the 90th percentile of the product estimator's absolute error (flip averaged,
+    Per measure and |estimated subject yaw| bin (``yaw_bins``, default
+    :data:`~posture_check.measures.uncertainty.YAW_BINS`, the turn from facing the camera or
+    facing away): the 90th percentile of the product estimator's absolute error (flip averaged,
     the *true* camera roll removed, so the roll enters the interval once, through its own term)
-    over ``sets`` (:data:`INTERVAL_SETS`: every axis outside the fit family, as footage we never
-    rendered is; held_all, the coverage check, is not among them). The widths never shrink as
-    the turn grows (a running maximum over the bins: a sparse bin must not promise more).
+    over ``sets`` (:data:`INTERVAL_SETS` for the frontal measures, :data:`SIDE_INTERVAL_SETS`
+    with one bin for the sagittal ones: every axis outside the fit family, as footage we never
+    rendered is; held_all and side_held_all, the coverage checks, are not among them). Left
+    and right twins share one width. ``monotone``: the widths never shrink as the turn grows
+    (a running maximum over the bins: a sparse bin must not promise more), which holds for the
+    frontal measures. :func:`full_interval_table` assembles the product's table.
     """
-    from ..measures.uncertainty import HALF_WIDTH_90, YAW_BINS
+    from ..measures.uncertainty import YAW_BINS
 
-    errs: dict[str, list[np.ndarray]] = {k: [] for k in HALF_WIDTH_90}
+    errs: dict[str, list[np.ndarray]] = {k: [] for k in measures}
     yaws: list[np.ndarray] = []
     for smp in sets:
         ms = compute_measures(smp.series(True), smoothing=None, method="product",
@@ -281,22 +307,38 @@ def interval_table(sets: list[Samples]) -> dict[str, tuple[float, ...]]:
         for k in errs:
             errs[k].append(np.abs(ms.values[k] - smp.truth[k]))
     yaw = np.concatenate(yaws)
-    edges = (*YAW_BINS, np.inf)
+    edges = (*(YAW_BINS if yaw_bins is None else yaw_bins), np.inf)
     out: dict[str, tuple[float, ...]] = {}
-    pair = ("foot_turnout_left", "foot_turnout_right")
-    for k, parts in errs.items():
-        e = np.concatenate(parts)
-        if k in pair:  # mirror twins (the estimator is mirror-antisymmetric): one width for both
-            e = np.concatenate([np.concatenate(errs[p]) for p in pair])
-            yaw_k = np.concatenate([yaw, yaw])
-        else:
-            yaw_k = yaw
+    for k in errs:
+        twins = next((t for t in _TWINS if k in t and all(x in errs for x in t)), (k,))
+        e = np.concatenate([np.concatenate(errs[x]) for x in twins])
+        yaw_k = np.concatenate([yaw] * len(twins))
         row = []
         for lo, hi in itertools.pairwise(edges):
             m = np.isfinite(e) & (yaw_k >= lo) & (yaw_k < hi)
             row.append(float(np.percentile(e[m], 90)) if m.any() else float("nan"))
-        out[k] = tuple(round(float(v), 2) for v in np.fmax.accumulate(row))
+        out[k] = tuple(round(float(v), 2) for v in (np.fmax.accumulate(row) if monotone
+                                                      else row))
     return out
+
+
+KNEES = ("knee_flexion_left", "knee_flexion_right")
+
+
+def full_interval_table(front: list[Samples], side: list[Samples]
+                        ) -> dict[str, tuple[float, ...]]:
+    """:data:`~posture_check.measures.uncertainty.HALF_WIDTH_90` from the frontal and the side
+    interval sets: frontal measures by their turn bins; trunk and hip flexion (side views only)
+    one width; knee flexion (any view) a front width (turn < 45 deg, from the frontal sets: a
+    front view sees a knee bend foreshortened) and a side width (from the side sets)."""
+    from ..measures.uncertainty import SIDE_SPLIT_DEG
+
+    table = interval_table(front)
+    knees_front = interval_table(front, KNEES, (0.0, SIDE_SPLIT_DEG), monotone=False)
+    by_side = interval_table(side, SIDE_REPORTED, (0.0, SIDE_SPLIT_DEG), monotone=False)
+    for k, (_, side_w) in by_side.items():
+        table[k] = (knees_front[k][0], side_w) if k in KNEES else (side_w,)
+    return table
 
 
 def format_table(results: dict[str, dict[str, dict[str, float]]], goals: bool = True) -> str:
@@ -308,7 +350,7 @@ def format_table(results: dict[str, dict[str, dict[str, float]]], goals: bool = 
     sub = f"{'':24s}" + "".join(f" | {'MAE':>6s} {'p95':>6s} {'sign':>6s} {'meas':>5s} {'ci90':>5s}"
                                 for _ in methods) + " |"
     lines = [head, sub, "-" * len(head)]
-    for k in REPORTED:
+    for k in results[methods[0]]:
         row = f"{k:24s}"
         for m in methods:
             r = results[m][k]
@@ -339,7 +381,8 @@ def variant_name(method: str, flip: bool, roll: bool | str) -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sets", default="in_family,held_body,held_clothes,held_camera,held_all",
+    parser.add_argument("--sets", default="in_family,held_body,held_clothes,held_camera,held_all,"
+                                          "side_in_family,side_held_all",
                         help="comma-separated sets to report (of: " + ", ".join(SETS) + ")")
     parser.add_argument("--quick", action="store_true",
                         help="only the held_all set, first 60 scenes, no cache (about a minute)")
@@ -366,8 +409,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"{name} = {json.dumps(c)}")
         return 0
     if args.intervals:
-        table = interval_table([render_set(SETS[n], cache, args.workers, progress=True)
-                                for n in INTERVAL_SETS])
+        table = full_interval_table(
+            [render_set(SETS[n], cache, args.workers, progress=True) for n in INTERVAL_SETS],
+            [render_set(SETS[n], cache, args.workers, progress=True) for n in SIDE_INTERVAL_SETS])
         print("HALF_WIDTH_90 = {")
         for name, row in table.items():
             print(f"    {name!r}: {row},")
@@ -385,7 +429,7 @@ def run(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         samples = render_set(spec, cache, args.workers, progress=True)
         took = time.perf_counter() - t0
-        results = {variant_name(*v): evaluate(samples, *v) for v in VARIANTS}
+        results = {variant_name(*v): evaluate(samples, *v, spec.reported) for v in VARIANTS}
         held = [a for a in AXES if spec.family[a] == "held"]
         print(f"\n== {name}: {len(samples)} scenes, seed {spec.seed}, held out: "
               f"{', '.join(held) or 'nothing (in family)'} ({took:.0f} s)")

@@ -18,6 +18,13 @@ axes (body, clothes, camera) has a *fit* family, from which the calibration may 
   no roll; held out = yaw +-(12..25), height 0.55-0.8 or 1.4-1.8 m, distance 2.2-2.6 or
   3.4-4.2 m, fov 35-45 or 55-70 deg, roll -6..6 deg.
 
+Side views (``view="side"``, the sagittal measures: trunk flexion, pelvic tilt, hip and knee
+flexion): the camera sees a flank, yaw 90 deg +- 12 (fit family) or +-(12..25) (held out, with
+the other held-out camera ranges and roll); postures from standing to a hip hinge (trunk
+flexion 0..60 deg, pelvis share 0.2..0.8, pelvic tilt -8..12, knees bent 0..25, arms hanging or
+forward). The sagittal measures have no fitted part, so only the held-out and in-family sets
+exist (no fit set): they measure the geometry and set its 90% intervals.
+
 The posture is drawn from one distribution for all families (a standing check): each foot
 -10..40 deg turned out (30% near-symmetric pairs), lean -10..10, obliquity -6..6, arms in
 several positions (abduction 5-40, flexion -10..30, elbow 0-40 deg), weight shift +-4 cm, one
@@ -29,7 +36,7 @@ Bodies are built once per family (``build_body`` costs ~1 s); scenes reuse them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -152,6 +159,19 @@ def _pose(rng: np.random.Generator) -> BodyPose:
                     elbow_flexion_deg=float(rng.uniform(0, 40)))
 
 
+def _side_pose(rng: np.random.Generator) -> BodyPose:
+    return BodyPose(foot_turnout_left_deg=float(rng.uniform(0, 15)),
+                    foot_turnout_right_deg=float(rng.uniform(0, 15)),
+                    lateral_lean_deg=float(rng.uniform(-3, 3)),
+                    trunk_flexion_deg=float(rng.uniform(0, 60)),
+                    hinge_fraction=float(rng.uniform(0.2, 0.8)),
+                    pelvic_tilt_deg=float(rng.uniform(-8, 12)),
+                    knee_bend_deg=float(rng.uniform(0, 25)),
+                    arm_abduction_deg=float(rng.uniform(5, 15)),
+                    arm_flexion_deg=float(rng.uniform(-10, 40)),
+                    elbow_flexion_deg=float(rng.uniform(0, 30)))
+
+
 def _min_distance(body_height_m: float, fov_deg: float) -> float:
     """Nearest distance that keeps the whole body in view (partial bodies are the gating
     sweep's job): 20% margin around the body's height in the vertical field of view."""
@@ -175,19 +195,27 @@ def _camera(rng: np.random.Generator, family: str, body_height_m: float) -> Came
                   roll_deg=float(rng.uniform(-6, 6)), body_height_m=body_height_m)
 
 
-def draw_scenes(n: int, seed: int, family: dict[str, str]) -> list[Scene]:
+def draw_scenes(n: int, seed: int, family: dict[str, str], view: str = "front") -> list[Scene]:
     """``n`` scenes whose body, clothes and camera come from the given families.
 
-    ``family``: axis -> ``"fit"`` or ``"held"`` for each of :data:`AXES`.
+    ``family``: axis -> ``"fit"`` or ``"held"`` for each of :data:`AXES`. ``view``:
+    ``"front"`` (standing check, camera in front) or ``"side"`` (camera at a flank, standing to
+    hip-hinge postures; module docstring).
     """
     if set(family) != set(AXES) or not set(family.values()) <= {"fit", "held"}:
         raise ValueError(f"family must map each of {AXES} to 'fit' or 'held', got {family}")
+    if view not in ("front", "side"):
+        raise ValueError(f"view must be 'front' or 'side', got {view!r}")
     rng = np.random.default_rng(seed)
     pool = bodies(family["body"])
     out = []
     for i in range(n):
         shape = pool[int(rng.integers(len(pool)))]
-        out.append(Scene(shape, _appearance(rng, family["clothes"], seed * 100_000 + i),
-                         _pose(rng), _camera(rng, family["camera"], shape.height_m),
-                         dict(family)))
+        look = _appearance(rng, family["clothes"], seed * 100_000 + i)
+        pose = _pose(rng) if view == "front" else _side_pose(rng)
+        cam = _camera(rng, family["camera"], shape.height_m)
+        if view == "side":  # the same camera family, turned to a flank (either side)
+            flank = 90.0 if rng.random() < 0.5 else -90.0
+            cam = replace(cam, yaw_deg=flank + cam.yaw_deg)
+        out.append(Scene(shape, look, pose, cam, dict(family)))
     return out

@@ -21,9 +21,9 @@ real clip cut into consecutive 2 s blocks gives SEMs of 6-14 deg, because the ma
 every ~4 s: a session must be a median over a still stand of 10 s or more, which the app and
 the CLI analyse (that figure is printed by the benchmark, not used here).
 
-``pelvic_tilt`` and ``hip_flexion_left`` were not measurable in these side-view clips (the far
-leg is hidden: low visibility); they take the SEM of ``hip_flexion_right`` (``pelvic_tilt`` is
-the mean hip flexion, so its noise is at most that of one hip).
+``hip_flexion_left`` was not measurable in these side-view clips (the far leg is hidden: low
+visibility); it takes the SEM of ``hip_flexion_right``, and so does ``pelvic_tilt`` (the mean
+hip flexion of the legs in view: in a side view the near leg's).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ SEM: dict[str, float] = {
     "hip_flexion_right": 0.94,
     "hip_flexion_left": 0.94,  # not measurable in the clips: = hip_flexion_right
     "trunk_flexion": 0.74,
-    "pelvic_tilt": 0.94,  # not measurable in the clips: = hip_flexion_right
+    "pelvic_tilt": 0.94,  # the near leg's hip flexion in a side view: = hip_flexion_right
 }
 
 

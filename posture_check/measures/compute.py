@@ -134,9 +134,12 @@ MEASURE_SPECS: dict[str, MeasureSpec] = {
     "trunk_flexion": MeasureSpec("deg", "trunk leans forward", SAGITTAL, _TRUNK,
                                  "trunk from vertical, sagittal plane",
                                  standing=False, plausible=(-45.0, 130.0)),
+    # the knees are needed too, but either one will do (a side view hides the far leg):
+    # measure_block computes it from the legs that can be seen
     "pelvic_tilt": MeasureSpec("deg", "toward anterior tilt (vs own baseline only)", SAGITTAL,
-                               (*_TRUNK, L.LEFT_KNEE, L.RIGHT_KNEE),
-                               "side-view proxy: mean hip flexion (see posture.pelvic_tilt_proxy)",
+                               _TRUNK,
+                               "side-view proxy: mean hip flexion of the legs in view "
+                               "(see posture.pelvic_tilt_proxy)",
                                plausible=(-30.0, 45.0)),
 }
 MEASURES: tuple[str, ...] = tuple(MEASURE_SPECS)
@@ -352,6 +355,8 @@ FRONTAL_MAX_TURN_DEG = 20.0
 _FRONTAL_ONLY = {name: set(spec.views) <= {"front", "back"} for name, spec in
                  MEASURE_SPECS.items()}
 _WHOLE_ROWS = [USED.index(lm) for lm in WHOLE_BODY]
+_LEG_ROWS = ([USED.index(lm) for lm in (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE)],
+             [USED.index(lm) for lm in (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)])
 _ROW_NOSE, _ROW_LS, _ROW_RS, _ROW_LH, _ROW_RH = (
     USED.index(lm) for lm in (L.NOSE, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP))
 # MediaPipe puts a cut-off head's landmarks just inside the top edge (with presence 1.0): the
@@ -467,6 +472,11 @@ def measure_block(
     yaw = subject_yaw_deg(blk.world)
     vcode = view_codes(yaw)
     flags = _block_flags(blk, frame_size, visibility, presence)
+    _, inside, visible, _ = flags
+    leg_ok = [(inside[rows] & visible[rows]).all(axis=0) for rows in _LEG_ROWS]
+    raw["pelvic_tilt"] = posture.pelvic_tilt_from_legs(
+        raw["hip_flexion_left"], raw["hip_flexion_right"], raw["knee_flexion_left"],
+        raw["knee_flexion_right"], *leg_ok)
     values, reasons = gate_block(raw, vcode, *flags, yaw)
     return BlockMeasures(values, reasons, yaw, vcode)
 

@@ -23,6 +23,7 @@ __all__ = [
     "lateral_lean",
     "lateral_shift_cm",
     "line_tilt",
+    "pelvic_tilt_from_legs",
     "pelvic_tilt_proxy",
     "trunk_flexion",
 ]
@@ -126,10 +127,25 @@ def pelvic_tilt_proxy(points: Points, frame: BodyFrame) -> np.ndarray:
     :data:`TILT_MAX_ABS_DEG` (a squat, a hinge, sitting: ~125 deg on a squat is hip flexion,
     not pelvic tilt).
     """
-    proxy = 0.5 * (hip_flexion(points, frame, "left") + hip_flexion(points, frame, "right"))
-    knees = 0.5 * (knee_flexion(points, "left") + knee_flexion(points, "right"))
-    with np.errstate(invalid="ignore"):
-        standing = (knees <= TILT_MAX_KNEE_DEG) & (np.abs(proxy) <= TILT_MAX_ABS_DEG)
+    return pelvic_tilt_from_legs(hip_flexion(points, frame, "left"),
+                                 hip_flexion(points, frame, "right"),
+                                 knee_flexion(points, "left"), knee_flexion(points, "right"))
+
+
+def pelvic_tilt_from_legs(hip_left: np.ndarray, hip_right: np.ndarray, knee_left: np.ndarray,
+                          knee_right: np.ndarray, use_left: np.ndarray | bool = True,
+                          use_right: np.ndarray | bool = True) -> np.ndarray:
+    """:func:`pelvic_tilt_proxy` from the legs' hip and knee flexion (degrees, ``(T,)``), over
+    the legs that can be seen (``use_left``/``use_right``): a side view hides the far leg, and
+    the near leg alone then gives the proxy. NaN where no leg is usable or not standing."""
+    hips = np.stack([hip_left, hip_right])
+    use = np.stack([np.broadcast_to(np.asarray(u, bool), np.shape(hip_left))
+                    for u in (use_left, use_right)])
+    n = use.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        proxy = np.where(use, hips, 0.0).sum(axis=0) / n
+        knees = np.where(use, np.stack([knee_left, knee_right]), 0.0).sum(axis=0) / n
+        standing = (n > 0) & (knees <= TILT_MAX_KNEE_DEG) & (np.abs(proxy) <= TILT_MAX_ABS_DEG)
     return np.where(standing, proxy, np.nan)
 
 

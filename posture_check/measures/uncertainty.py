@@ -27,17 +27,20 @@ The model-error table is measured with the true camera roll removed, so that the
 once, through its own term. The parts are added in quadrature:
 ``half = sqrt(model^2 + roll^2 + (1.645 * sampling)^2)``.
 
-For measures without a validated model error (the side-view flexions, the cm shifts) the
-interval is the sampling part only and :func:`has_model_error` is False; reports say so.
+The side-view measures (trunk, hip and knee flexion) are validated the same way on side-view
+renders (``side_interval_cal``; coverage checked on ``side_held_all``), by bins of their own
+(:data:`BIN_EDGES`). For measures without a validated model error (the cm shifts, and the
+pelvic-tilt proxy, which is compared only with the person's own baseline) the interval is the
+sampling part only and :func:`has_model_error` is False; reports say so.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["HALF_WIDTH_90", "INDEPENDENT_PER_S", "ROLL_HALF_WIDTH_90", "ROLL_SENSITIVE",
-           "YAW_BINS", "frame_half_width", "has_model_error", "model_half_width",
-           "summary_half_width"]
+__all__ = ["BIN_EDGES", "HALF_WIDTH_90", "INDEPENDENT_PER_S", "ROLL_HALF_WIDTH_90",
+           "ROLL_SENSITIVE", "SIDE_SPLIT_DEG", "YAW_BINS", "frame_half_width", "has_model_error",
+           "model_half_width", "summary_half_width"]
 
 # |subject yaw| bin edges in degrees (the last bin is open-ended; frontal measures are gated
 # beyond 20 deg, see compute.FRONTAL_MAX_TURN_DEG)
@@ -53,9 +56,25 @@ HALF_WIDTH_90: dict[str, tuple[float, ...]] = {
     "foot_turnout_left": (13.73, 13.73),
     "foot_turnout_right": (13.73, 13.73),
     "foot_turnout_asymmetry": (22.13, 22.13),
+    "trunk_flexion": (5.1,),
+    "hip_flexion_left": (9.36,),
+    "hip_flexion_right": (9.36,),
+    "knee_flexion_left": (21.92, 7.41),
+    "knee_flexion_right": (21.92, 7.41),
+}
+# The sagittal measures (side views): trunk and hip flexion have one width (they are read only
+# in side and oblique views); knee flexion, read in any view, has a front width (turn below
+# SIDE_SPLIT_DEG: a front view sees a knee bend foreshortened, MAE 12 deg) and a side width.
+# From side_interval_cal (200 side-view renders, every axis held out) and, for the knees' front
+# width, interval_cal.
+SIDE_SPLIT_DEG = 45.0
+BIN_EDGES: dict[str, tuple[float, ...]] = {
+    "trunk_flexion": (0.0,), "hip_flexion_left": (0.0,), "hip_flexion_right": (0.0,),
+    "knee_flexion_left": (0.0, SIDE_SPLIT_DEG), "knee_flexion_right": (0.0, SIDE_SPLIT_DEG),
 }
 INDEPENDENT_PER_S = 2.0
-ROLL_SENSITIVE = frozenset({"lateral_lean", "pelvic_obliquity", "shoulder_tilt"})
+ROLL_SENSITIVE = frozenset({"lateral_lean", "pelvic_obliquity", "shoulder_tilt",
+                            "trunk_flexion"})
 # "scene": 90th percentile of the roll estimator's error on the same renders (243 scenes with
 # room lines; median 1.2 deg, p90 2.9 deg); "none": uniform +-6 deg -> 5.4 deg.
 ROLL_HALF_WIDTH_90: dict[str, float] = {"given": 1.0, "scene": 2.9, "none": 5.4}
@@ -91,7 +110,9 @@ def model_half_width(measure: str, abs_yaw_deg: np.ndarray | float) -> np.ndarra
     table = HALF_WIDTH_90.get(measure)
     if table is None:
         return np.zeros_like(yaw)
-    idx = np.clip(np.searchsorted(np.asarray(YAW_BINS), np.nan_to_num(yaw), side="right") - 1,
+    yaw = np.minimum(yaw, np.abs(180.0 - yaw))  # the turn from facing the camera or away
+    edges = np.asarray(BIN_EDGES.get(measure, YAW_BINS))
+    idx = np.clip(np.searchsorted(edges, np.nan_to_num(yaw), side="right") - 1,
                   0, len(table) - 1)
     return np.asarray(table, dtype=np.float64)[idx]
 
