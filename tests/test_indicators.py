@@ -22,13 +22,14 @@ DOCS_DIR = "/work/shared/docs"
 
 def measure_series(values: dict[str, np.ndarray], fps: float = 30.0,
                    roll_source: str = "given") -> MeasureSeries:
-    """Measures of a person facing a camera whose roll is known (levelled), so each value's
-    90% interval is the validated model error (posture_check.measures.uncertainty)."""
+    """Measures of a recording (flip-averaged landmarks) of a person facing a camera whose roll
+    is known (levelled), so each value's 90% interval is the validated model error
+    (posture_check.measures.uncertainty)."""
     n = len(next(iter(values.values())))
     full = {k: values.get(k, np.full(n, np.nan)) for k in MEASURES}
     reasons = {k: np.where(np.isfinite(v), 0, 4).astype(np.int8) for k, v in full.items()}
     return MeasureSeries(np.arange(n) / fps, full, reasons, np.full(n, "front"), np.zeros(n),
-                         {"roll_source": roll_source})
+                         {"roll_source": roll_source, "flip_averaged": True})
 
 
 def by_measure(findings):
@@ -138,8 +139,9 @@ def test_baseline_change_and_pelvic_tilt_baseline_only():
 
 
 def test_end_to_end_synthetic_person_flags_what_was_built():
-    # turn-out flags only when its whole ~14 deg interval clears the 20 deg threshold
-    pose = StickPose(lateral_lean=-5.0, foot_turnout_right=40.0, foot_turnout_left=5.0)
+    # a flag needs the whole interval past the threshold: turn-out's ~14 deg clears 20 at 40,
+    # the lean's ~2 deg (not flip-averaged, roll given) clears 3 at 6
+    pose = StickPose(lateral_lean=-6.0, foot_turnout_right=40.0, foot_turnout_left=5.0)
     s = synthetic_series(pose, SyntheticCamera(height_m=1.0), n_frames=60, noise_px=0.5)
     # the synthetic camera is level, and we say so (as a user with a spirit level would)
     f = by_measure(evaluate_findings(compute_measures(s, method="hybrid", pitch_deg=1.5,

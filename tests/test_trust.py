@@ -218,8 +218,17 @@ def test_mirrored_real_clip_swaps_left_and_right(standing_variants) -> None:
     # averaging
     assert b["foot_turnout_left"].median == pytest.approx(a["foot_turnout_right"].median, abs=2.0)
     assert b["foot_turnout_right"].median == pytest.approx(a["foot_turnout_left"].median, abs=2.0)
+    ma, mb = standing_variants["original"].measures, standing_variants["mirrored"].measures
     for name in ("pelvic_obliquity", "lateral_lean", "shoulder_tilt"):
-        assert b[name].median == pytest.approx(-a[name].median, abs=0.8), name
+        # frame by frame, on the frames read in both (re-encoding moves a few frames across the
+        # quiet-standing and plausibility gates, which moves a median over all frames by ~1 deg)
+        va, vb = ma.values[name], mb.values[name]
+        both = np.isfinite(va) & np.isfinite(vb)
+        assert both.sum() >= 30, name
+        assert float(np.median(np.abs(va[both] + vb[both]))) <= 0.9, name
+        assert float(np.median(va[both])) == pytest.approx(-float(np.median(vb[both])),
+                                                           abs=0.8), name
+        assert b[name].median == pytest.approx(-a[name].median, abs=1.5), name
 
 
 @pytest.mark.slow

@@ -117,7 +117,8 @@ class Samples:
         """All scenes as one PoseSeries (one frame each, 1 s apart: never smoothed)."""
         arrays = average_with_mirror(self.plain, self.mirror) if flip else self.plain
         n = len(self)
-        return PoseSeries(*arrays, np.arange(n, dtype=float), self.frame_size, "bench")
+        return PoseSeries(*arrays, np.arange(n, dtype=float), self.frame_size, "bench",
+                          {"flip_average": flip})
 
 
 def _render_chunk(scenes: list[Scene]) -> dict[str, np.ndarray]:
@@ -279,8 +280,8 @@ _TWINS = (("foot_turnout_left", "foot_turnout_right"), ("hip_flexion_left", "hip
 
 
 def interval_table(sets: list[Samples], measures: tuple[str, ...] = REPORTED,
-                   yaw_bins: tuple[float, ...] | None = None, monotone: bool = True
-                   ) -> dict[str, tuple[float, ...]]:
+                   yaw_bins: tuple[float, ...] | None = None, monotone: bool = True,
+                   flip: bool = True) -> dict[str, tuple[float, ...]]:
     """The model-error half-widths of :data:`posture_check.measures.uncertainty.HALF_WIDTH_90`.
 
     Per measure and |estimated subject yaw| bin (``yaw_bins``, default
@@ -299,7 +300,7 @@ def interval_table(sets: list[Samples], measures: tuple[str, ...] = REPORTED,
     errs: dict[str, list[np.ndarray]] = {k: [] for k in measures}
     yaws: list[np.ndarray] = []
     for smp in sets:
-        ms = compute_measures(smp.series(True), smoothing=None, method="product",
+        ms = compute_measures(smp.series(flip), smoothing=None, method="product",
                               independent_frames=True, roll_deg=-smp.camera["roll_deg"],
                               roll_source="given")
         a = np.abs(ms.subject_yaw_deg)
@@ -325,7 +326,7 @@ def interval_table(sets: list[Samples], measures: tuple[str, ...] = REPORTED,
 KNEES = ("knee_flexion_left", "knee_flexion_right")
 
 
-def full_interval_table(front: list[Samples], side: list[Samples]
+def full_interval_table(front: list[Samples], side: list[Samples], flip: bool = True
                         ) -> dict[str, tuple[float, ...]]:
     """:data:`~posture_check.measures.uncertainty.HALF_WIDTH_90` from the frontal and the side
     interval sets: frontal measures by their turn bins; trunk and hip flexion (side views only)
@@ -333,9 +334,10 @@ def full_interval_table(front: list[Samples], side: list[Samples]
     front view sees a knee bend foreshortened) and a side width (from the side sets)."""
     from ..measures.uncertainty import SIDE_SPLIT_DEG
 
-    table = interval_table(front)
-    knees_front = interval_table(front, KNEES, (0.0, SIDE_SPLIT_DEG), monotone=False)
-    by_side = interval_table(side, SIDE_REPORTED, (0.0, SIDE_SPLIT_DEG), monotone=False)
+    table = interval_table(front, flip=flip)
+    knees_front = interval_table(front, KNEES, (0.0, SIDE_SPLIT_DEG), monotone=False, flip=flip)
+    by_side = interval_table(side, SIDE_REPORTED, (0.0, SIDE_SPLIT_DEG), monotone=False,
+                             flip=flip)
     for k, (_, side_w) in by_side.items():
         table[k] = (knees_front[k][0], side_w) if k in KNEES else (side_w,)
     return table
@@ -409,13 +411,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"{name} = {json.dumps(c)}")
         return 0
     if args.intervals:
-        table = full_interval_table(
-            [render_set(SETS[n], cache, args.workers, progress=True) for n in INTERVAL_SETS],
-            [render_set(SETS[n], cache, args.workers, progress=True) for n in SIDE_INTERVAL_SETS])
-        print("HALF_WIDTH_90 = {")
-        for name, row in table.items():
-            print(f"    {name!r}: {row},")
-        print("}")
+        front = [render_set(SETS[n], cache, args.workers, progress=True) for n in INTERVAL_SETS]
+        side = [render_set(SETS[n], cache, args.workers, progress=True)
+                for n in SIDE_INTERVAL_SETS]
+        for title, flip in (("HALF_WIDTH_90", True), ("HALF_WIDTH_90_PLAIN", False)):
+            print(f"{title} = {{")
+            for name, row in full_interval_table(front, side, flip).items():
+                print(f"    {name!r}: {row},")
+            print("}")
         return 0
     names = ["held_all"] if args.quick else [s.strip() for s in args.sets.split(",") if s.strip()]
     unknown = [n for n in names if n not in SETS]

@@ -39,7 +39,14 @@ ankles are good. So:
   renderer never does.
 * ``pelvic_obliquity``: the 2D hip line plus a linear correction from rotation-invariant 2D
   features: angles between body lines (trunk vs hips, shoulders vs hips, knees vs hips, ankles
-  vs hips) and left-minus-right image lengths of thigh, shank and flank over the trunk length.
+  vs hips) and left-minus-right image lengths of thigh, shank and flank over the trunk length,
+  and, for flip-averaged landmarks, the body's turn from the camera (:func:`turn_deg`: the
+  error of the hip line grows with the turn, -0.12 deg per deg out of family). With the turn,
+  the out-of-family MAE with the roll known fell on every held-out set (held_body 1.66 ->
+  1.55, held_clothes 1.58 -> 1.51, held_camera 2.05 -> 1.95, interval_cal 2.76 -> 2.34,
+  held_all 2.64 -> 2.30). Without flip averaging (the live check) MediaPipe's turn carries its
+  side bias (below), which an odd model cannot remove: :data:`COEF_OBLIQUITY_PLAIN` leaves it
+  out. (The turn did not help the lean or the turn-out asymmetry on the held-out sets.)
   No intercept, so mirroring flips its sign; rotating the image turns it by the same angle.
 * ``lateral_lean``: the 2D trunk angle plus the same kind of correction.
 * ``shoulder_tilt``: geometry only: the 2D shoulder line minus the tilt perspective gives a
@@ -81,6 +88,7 @@ __all__ = [
     "ASSUMED_VFOV_DEG",
     "COEF_LEAN",
     "COEF_OBLIQUITY",
+    "COEF_OBLIQUITY_PLAIN",
     "COEF_TURNOUT_DIFF",
     "COEF_TURNOUT_SUM",
     "FOOT_PER_LEG",
@@ -88,6 +96,8 @@ __all__ = [
     "features",
     "fit_coefficients",
     "foot_sin_elevation",
+    "perspective_tilt_deg",
+    "turn_deg",
     "turnout",
     "turnout_design",
 ]
@@ -99,9 +109,16 @@ _MIN_SIN_E = 0.05
 # Fitted coefficients (see the module docstring; refit with `posture-check bench accuracy --fit`).
 COEF_LEAN: dict[str, float] = {"rel_lean_hip": -0.1405, "rel_lean_shoulder": -0.0371,
                                "rel_knee_hip": 0.0311, "thigh_len": -0.0942, "shank_len": -0.2728}
-COEF_OBLIQUITY: dict[str, float] = {"rel_lean_hip": -0.4675, "rel_shoulder_hip": -0.1357,
-                                    "rel_knee_hip": 0.0344, "rel_ankle_hip": -0.6005,
-                                    "thigh_len": -2.2783, "shank_len": -1.0443, "side_len": -1.024}
+# with flip-averaged landmarks (recordings, photos): the body's turn as well
+COEF_OBLIQUITY: dict[str, float] = {"turn": 0.1597, "rel_lean_hip": -0.7124,
+                                    "rel_shoulder_hip": -0.0669, "rel_knee_hip": 0.0485,
+                                    "rel_ankle_hip": -0.3495, "thigh_len": -1.6546,
+                                    "shank_len": -0.6302, "side_len": -1.4205}
+# without (the live check): MediaPipe's turn then carries its side bias, so no turn term
+COEF_OBLIQUITY_PLAIN: dict[str, float] = {"rel_lean_hip": -0.4675, "rel_shoulder_hip": -0.1357,
+                                          "rel_knee_hip": 0.0344, "rel_ankle_hip": -0.6005,
+                                          "thigh_len": -2.2783, "shank_len": -1.0443,
+                                          "side_len": -1.024}
 COEF_TURNOUT_SUM: dict[str, float] = {"cam": 0.674, "cam_sq": 0.0898, "toe_x": 0.4608,
                                       "heel_x": 0.1131, "toe_y": -0.2517, "knee_x": -0.2564,
                                       "one": 21.5726}
@@ -159,10 +176,18 @@ def perspective_tilt_deg(y_px: np.ndarray, yaw_deg: np.ndarray, pitch_deg: float
     by 5.6 deg: the hip line and the shoulder line (above or below eye level) tilt oppositely.
     """
     f_px = 0.5 * frame_height / np.tan(np.radians(ASSUMED_VFOV_DEG) / 2)
-    yaw = np.radians(np.asarray(yaw_deg, dtype=np.float64))
-    turn = np.sin(yaw) / np.maximum(np.abs(np.cos(yaw)), 0.5)  # |turn| capped at 60 deg
+    turn = np.tan(np.radians(turn_deg(yaw_deg)))
     depression = np.radians(pitch_deg) + np.arctan((y_px - 0.5 * frame_height) / f_px)
     return -np.degrees(np.arctan(turn * np.tan(depression)))
+
+
+def turn_deg(yaw_deg: np.ndarray) -> np.ndarray:
+    """``(T,)`` signed turn of the body from facing the camera *or facing away* (degrees, + =
+    the subject's right side nearer the camera; ``atan(sin(yaw) / |cos(yaw)|)``, capped at
+    +-63 deg near side views), from :func:`~posture_check.measures.body_frame.subject_yaw_deg`.
+    Mirror-odd, like the measures it corrects."""
+    yaw = np.radians(np.asarray(yaw_deg, dtype=np.float64))
+    return np.degrees(np.arctan(np.sin(yaw) / np.maximum(np.abs(np.cos(yaw)), 0.5)))
 
 
 def features(
@@ -211,10 +236,12 @@ def features(
     # between body lines and the *_len ones length ratios, which do not.
     if pitch_deg is None:
         pitch_deg = np.nan_to_num(estimate_pitch_deg(world))
+    yaw = subject_yaw_deg(world)
     persp = perspective_tilt_deg(0.5 * (px[L.LEFT_SHOULDER][1] + px[L.RIGHT_SHOULDER][1]),
-                                 subject_yaw_deg(world), pitch_deg, h_px)
+                                 yaw, pitch_deg, h_px)
     F: dict[str, np.ndarray] = {
         "lean2d": lean2d, "hip2d": hip, "shoulder2d": sh, "shoulder_level": sh - persp,
+        "turn": turn_deg(yaw),
         "rel_lean_hip": lean2d + hip, "rel_lean_shoulder": lean2d + sh,
         "rel_shoulder_hip": sh - hip, "rel_knee_hip": knee - hip, "rel_ankle_hip": ank - hip,
         "thigh_len": lendiff(L.LEFT_HIP, L.LEFT_KNEE, L.RIGHT_HIP, L.RIGHT_KNEE),
@@ -331,17 +358,21 @@ def _linear(cols: dict[str, np.ndarray], coef: dict[str, float]) -> np.ndarray:
 
 def apply(values: dict[str, np.ndarray], px: Points, world: Points,
           frame_size: tuple[int, int], *, sin_elevation: float | np.ndarray | None = None,
-          pitch_deg: float | np.ndarray | None = None) -> dict[str, np.ndarray]:
+          pitch_deg: float | np.ndarray | None = None, flip_averaged: bool = False
+          ) -> dict[str, np.ndarray]:
     """Replace lean, obliquity, shoulder tilt and turn-out in ``values`` by the calibrated ones.
 
     ``sin_elevation``: the feet elevation to use (the caller pools it over a recording, see
     :func:`foot_sin_elevation`); None = per-frame estimates. ``pitch_deg``: the camera
-    elevation (:func:`features`).
+    elevation (:func:`features`). ``flip_averaged``: the landmarks are flip-averaged, so the
+    obliquity uses :data:`COEF_OBLIQUITY` (with the body's turn), else
+    :data:`COEF_OBLIQUITY_PLAIN`.
     """
     F = features(px, world, frame_size, sin_elevation=sin_elevation, pitch_deg=pitch_deg)
     out = dict(values)
     out["lateral_lean"] = F["lean2d"] + _linear(F, COEF_LEAN)
-    out["pelvic_obliquity"] = F["hip2d"] + _linear(F, COEF_OBLIQUITY)
+    out["pelvic_obliquity"] = F["hip2d"] + _linear(
+        F, COEF_OBLIQUITY if flip_averaged else COEF_OBLIQUITY_PLAIN)
     out["shoulder_tilt"] = F["shoulder_level"]  # geometry only, no fitted term (docstring)
     out["foot_turnout_left"], out["foot_turnout_right"] = turnout(F, world_turnout_diff(world))
     return out
@@ -359,7 +390,9 @@ def fit_coefficients(F: dict[str, np.ndarray], truth: dict[str, np.ndarray]
 
     lean = lstsq({k: F[k] for k in COEF_LEAN}, truth["lateral_lean"] - F["lean2d"])
     obl = lstsq({k: F[k] for k in COEF_OBLIQUITY}, truth["pelvic_obliquity"] - F["hip2d"])
+    obl_plain = lstsq({k: F[k] for k in COEF_OBLIQUITY_PLAIN},
+                      truth["pelvic_obliquity"] - F["hip2d"])
     tl, tr = truth["foot_turnout_left"], truth["foot_turnout_right"]
-    return {"COEF_LEAN": lean, "COEF_OBLIQUITY": obl,
+    return {"COEF_LEAN": lean, "COEF_OBLIQUITY": obl, "COEF_OBLIQUITY_PLAIN": obl_plain,
             "COEF_TURNOUT_SUM": lstsq(turnout_design(F, "sum"), tr + tl),
             "COEF_TURNOUT_DIFF": lstsq(turnout_design(F, "diff"), tr - tl)}

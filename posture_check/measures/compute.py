@@ -228,12 +228,18 @@ class MeasureSeries:
         names, counts = np.unique(src, return_counts=True)
         return str(names[np.argmax(counts)]) if len(names) else "none"
 
+    @property
+    def flip_averaged(self) -> bool:
+        """Whether the landmarks were flip-averaged (the interval widths depend on it)."""
+        return bool(self.meta.get("flip_averaged", False))
+
     def interval90(self, measure: str) -> tuple[np.ndarray, np.ndarray]:
         """Per-frame 90% interval ``(lo, hi)`` of one frame's value (validated model error and
         camera roll; NaN where the measure has no validated error)."""
         v = self.values[measure]
         hw = uncertainty.frame_half_width(measure, self._abs_yaw(),
-                                          np.broadcast_to(self.roll_source, v.shape))
+                                          np.broadcast_to(self.roll_source, v.shape),
+                                          flip_averaged=self.flip_averaged)
         return v - hw, v + hw
 
     def summary(self) -> dict[str, MeasureSummary]:
@@ -250,7 +256,8 @@ class MeasureSeries:
                 p10, med, p90 = np.percentile(ok, [10, 50, 90])
                 t = self.t_s[finite]
                 dur = float(t[-1] - t[0]) if ok.size > 1 else 0.0
-                hw = uncertainty.summary_half_width(name, v, yaw, dur, self._roll_source_one())
+                hw = uncertainty.summary_half_width(name, v, yaw, dur, self._roll_source_one(),
+                                                    flip_averaged=self.flip_averaged)
                 lo, hi = float(med - hw), float(med + hw)
             else:
                 p10 = med = p90 = float("nan")
@@ -280,7 +287,8 @@ _LEVEL: Vec = (0.0, -1.0, 0.0)
 
 def _one_method(blk: HybridBlock, frame_size: tuple[int, int], method: Method,
                 pitch_deg: float | np.ndarray, cm_scale: float | np.ndarray,
-                sin_elevation: float | np.ndarray | None) -> dict[str, np.ndarray]:
+                sin_elevation: float | np.ndarray | None, flip_averaged: bool = False
+                ) -> dict[str, np.ndarray]:
     if method == "naive":
         p2, p3, pcm = blk.px, blk.world, blk.world
         f2, f3 = body_axes(blk.px, _LEVEL), body_axes(blk.world, _LEVEL)
@@ -305,7 +313,7 @@ def _one_method(blk: HybridBlock, frame_size: tuple[int, int], method: Method,
     }
     if method == "calibrated":
         v = calibration.apply(v, blk.px, blk.world, frame_size, sin_elevation=sin_elevation,
-                              pitch_deg=pitch_deg)
+                              pitch_deg=pitch_deg, flip_averaged=flip_averaged)
     return v
 
 
@@ -317,6 +325,7 @@ def raw_measures(
     pitch_deg: float | np.ndarray = 0.0,
     cm_scale: float | np.ndarray = 1.0,
     sin_elevation: float | np.ndarray | None = None,
+    flip_averaged: bool = False,
 ) -> dict[str, np.ndarray]:
     """Ungated, unsmoothed measures of one block of frames (column layout, see
     :func:`body_frame.hybrid_block`).
@@ -324,17 +333,21 @@ def raw_measures(
     ``pitch_deg`` is the camera elevation (see :func:`body_frame.up_vector`); ``cm_scale``
     multiplies MediaPipe-scale metres into true metres for the ``*_cm`` measures;
     ``sin_elevation`` fixes the feet elevation of the calibrated turn-out (None: per frame).
+    ``flip_averaged``: the landmarks are flip-averaged (:mod:`posture_check.flip`), so the
+    calibrated obliquity may use the body's turn (:func:`calibration.apply`).
     ``method="product"`` takes each measure from its :data:`ESTIMATOR` (hybrid otherwise).
     """
     if method == "product":
         needed = {"hybrid", *ESTIMATOR.values()}
-        by = {m: _one_method(blk, frame_size, m, pitch_deg, cm_scale, sin_elevation)
+        by = {m: _one_method(blk, frame_size, m, pitch_deg, cm_scale, sin_elevation,
+                             flip_averaged)
               for m in sorted(needed)}
         v = dict(by["hybrid"])
         for name, m in ESTIMATOR.items():
             v[name] = by[m][name]
     else:
-        v = _one_method(blk, frame_size, method, pitch_deg, cm_scale, sin_elevation)
+        v = _one_method(blk, frame_size, method, pitch_deg, cm_scale, sin_elevation,
+                        flip_averaged)
     v["foot_turnout_asymmetry"] = v["foot_turnout_right"] - v["foot_turnout_left"]
     return v
 
@@ -457,18 +470,19 @@ def measure_block(
     roll_deg: float | np.ndarray = 0.0,
     pitch_deg: float | np.ndarray = 0.0, cm_scale: float | np.ndarray = 1.0,
     sin_elevation: float | np.ndarray | None = None, blk: HybridBlock | None = None,
+    flip_averaged: bool = False,
 ) -> BlockMeasures:
     """The per-block measure kernel shared by recordings (:func:`compute_measures`) and the
     live check (:class:`~posture_check.measures.live.LiveMeasures`): ``(T, 33, ...)`` landmarks
     of a block of frames -> every measure, gated per frame (no temporal rules, no smoothing).
 
     ``blk``: the :func:`hybrid_block` of these same landmarks and roll, if the caller already
-    built it (it is built here otherwise).
+    built it (it is built here otherwise). ``flip_averaged``: see :func:`raw_measures`.
     """
     if blk is None:
         blk = hybrid_block(image, world, frame_size, roll_deg)
     raw = raw_measures(blk, frame_size, method=method, pitch_deg=pitch_deg, cm_scale=cm_scale,
-                       sin_elevation=sin_elevation)
+                       sin_elevation=sin_elevation, flip_averaged=flip_averaged)
     yaw = subject_yaw_deg(blk.world)
     vcode = view_codes(yaw)
     flags = _block_flags(blk, frame_size, visibility, presence)
@@ -566,6 +580,7 @@ def compute_measures(
     stature = const["stature_m"]
     cm_scale = float(height_m) / stature if (height_m and np.isfinite(stature)) else 1.0
     sin_e = const["sin_elevation"] if np.isfinite(const["sin_elevation"]) else None
+    flip_averaged = bool(series.meta.get("flip_average", False))
     values = {k: np.empty(n) for k in MEASURES}
     reasons = {k: np.empty(n, np.int8) for k in MEASURES}
     yaw = np.empty(n)
@@ -578,7 +593,7 @@ def compute_measures(
         bm = measure_block(series.image[a:b], series.world[a:b], series.visibility[a:b],
                            series.presence[a:b], series.frame_size, method=method,
                            roll_deg=roll, pitch_deg=pitch, cm_scale=cm_scale,
-                           sin_elevation=sin_e)
+                           sin_elevation=sin_e, flip_averaged=flip_averaged)
         for k in MEASURES:
             values[k][a:b] = bm.values[k]
             reasons[k][a:b] = bm.reasons[k]
@@ -601,7 +616,7 @@ def compute_measures(
     meta = {"method": method, "smoothing": smoothing, "pitch_deg": float(const["pitch_deg"]
                                                                          if independent_frames
                                                                          else pitch_deg),
-            "pitch_source": pitch_source,
+            "pitch_source": pitch_source, "flip_averaged": flip_averaged,
             "roll_deg": float(np.median(roll_deg)) if np.ndim(roll_deg) else roll_deg,
             "stature_m_mediapipe": stature, "cm_scale": cm_scale,
             "cm_scale_source": "height_m" if height_m else "mediapipe_world",

@@ -217,7 +217,8 @@ def _interval(measure: str, ms: MeasureSeries, v_all: np.ndarray, ok: np.ndarray
     yaw = np.abs(np.asarray(ms.subject_yaw_deg, dtype=np.float64))
     src = ms.meta.get("roll_source", "none")
     hw = uncertainty.summary_half_width(measure, v_all, np.minimum(yaw, 180.0 - yaw), dur,
-                                        src if isinstance(src, str) else "none")
+                                        src if isinstance(src, str) else "none",
+                                        flip_averaged=ms.flip_averaged)
     return (median - hw, median + hw) if np.isfinite(hw) else (math.nan, math.nan)
 
 

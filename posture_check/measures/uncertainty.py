@@ -38,20 +38,21 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["BIN_EDGES", "HALF_WIDTH_90", "INDEPENDENT_PER_S", "ROLL_HALF_WIDTH_90",
-           "ROLL_SENSITIVE", "SIDE_SPLIT_DEG", "YAW_BINS", "frame_half_width", "has_model_error",
-           "model_half_width", "summary_half_width"]
+__all__ = ["BIN_EDGES", "HALF_WIDTH_90", "HALF_WIDTH_90_PLAIN", "INDEPENDENT_PER_S",
+           "ROLL_HALF_WIDTH_90", "ROLL_SENSITIVE", "SIDE_SPLIT_DEG", "YAW_BINS",
+           "frame_half_width", "has_model_error", "model_half_width", "summary_half_width"]
 
 # |subject yaw| bin edges in degrees (the last bin is open-ended; frontal measures are gated
 # beyond 20 deg, see compute.FRONTAL_MAX_TURN_DEG)
 YAW_BINS: tuple[float, ...] = (0.0, 10.0)
 # measure -> 90th-percentile absolute error per yaw bin (degrees): product estimator, flip
 # averaged, true camera roll removed, on the interval_cal renders of `posture-check bench
-# accuracy` (300 scenes, every axis outside the fit family; `--intervals` reprints this table).
+# accuracy` (300 scenes, every axis outside the fit family; `--intervals` reprints this table
+# and the next).
 # held_all is not among them: its coverage is the check.
 HALF_WIDTH_90: dict[str, tuple[float, ...]] = {
     "lateral_lean": (1.64, 1.85),
-    "pelvic_obliquity": (4.73, 5.43),
+    "pelvic_obliquity": (4.34, 4.43),
     "shoulder_tilt": (3.72, 4.4),
     "foot_turnout_left": (13.73, 13.73),
     "foot_turnout_right": (13.73, 13.73),
@@ -61,6 +62,21 @@ HALF_WIDTH_90: dict[str, tuple[float, ...]] = {
     "hip_flexion_right": (9.36,),
     "knee_flexion_left": (21.92, 7.41),
     "knee_flexion_right": (21.92, 7.41),
+}
+# The same for landmarks that are not flip-averaged (the live check): wider, as the model runs
+# once and MediaPipe's left/right biases stay in.
+HALF_WIDTH_90_PLAIN: dict[str, tuple[float, ...]] = {
+    "lateral_lean": (1.82, 1.95),
+    "pelvic_obliquity": (5.31, 5.84),
+    "shoulder_tilt": (4.86, 4.86),
+    "foot_turnout_left": (14.19, 14.19),
+    "foot_turnout_right": (14.19, 14.19),
+    "foot_turnout_asymmetry": (24.99, 24.99),
+    "trunk_flexion": (5.63,),
+    "hip_flexion_left": (9.99,),
+    "hip_flexion_right": (9.99,),
+    "knee_flexion_left": (22.67, 7.1),
+    "knee_flexion_right": (22.67, 7.1),
 }
 # The sagittal measures (side views): trunk and hip flexion have one width (they are read only
 # in side and oblique views); knee flexion, read in any view, has a front width (turn below
@@ -92,9 +108,10 @@ def _roll_term(measure: str, roll_source: str | np.ndarray) -> np.ndarray:
 
 
 def frame_half_width(measure: str, abs_yaw_deg: np.ndarray,
-                     roll_source: str | np.ndarray = "none") -> np.ndarray:
+                     roll_source: str | np.ndarray = "none", *, flip_averaged: bool = True
+                     ) -> np.ndarray:
     """``(T,)`` half-width of the 90% interval of one frame's value (NaN: none validated)."""
-    model = model_half_width(measure, abs_yaw_deg)
+    model = model_half_width(measure, abs_yaw_deg, flip_averaged=flip_averaged)
     if not has_model_error(measure):
         return np.full_like(model, np.nan)
     return np.hypot(model, _roll_term(measure, roll_source))
@@ -104,10 +121,12 @@ def has_model_error(measure: str) -> bool:
     return measure in HALF_WIDTH_90
 
 
-def model_half_width(measure: str, abs_yaw_deg: np.ndarray | float) -> np.ndarray:
-    """``(T,)`` model-error half-width of the 90% interval (0 where not validated)."""
+def model_half_width(measure: str, abs_yaw_deg: np.ndarray | float, *,
+                     flip_averaged: bool = True) -> np.ndarray:
+    """``(T,)`` model-error half-width of the 90% interval (0 where not validated); from
+    :data:`HALF_WIDTH_90` for flip-averaged landmarks, else :data:`HALF_WIDTH_90_PLAIN`."""
     yaw = np.abs(np.asarray(abs_yaw_deg, dtype=np.float64))
-    table = HALF_WIDTH_90.get(measure)
+    table = (HALF_WIDTH_90 if flip_averaged else HALF_WIDTH_90_PLAIN).get(measure)
     if table is None:
         return np.zeros_like(yaw)
     yaw = np.minimum(yaw, np.abs(180.0 - yaw))  # the turn from facing the camera or away
@@ -118,7 +137,8 @@ def model_half_width(measure: str, abs_yaw_deg: np.ndarray | float) -> np.ndarra
 
 
 def summary_half_width(measure: str, values: np.ndarray, abs_yaw_deg: np.ndarray,
-                       duration_s: float, roll_source: str = "none") -> float:
+                       duration_s: float, roll_source: str = "none", *,
+                       flip_averaged: bool = True) -> float:
     """Half-width of the 90% interval around the median of ``values`` (finite frames)."""
     v = np.asarray(values, dtype=np.float64)
     ok = np.isfinite(v)
@@ -126,7 +146,7 @@ def summary_half_width(measure: str, values: np.ndarray, abs_yaw_deg: np.ndarray
         return float("nan")
     v = v[ok]
     yaw = np.asarray(abs_yaw_deg, dtype=np.float64)[ok]
-    model = float(np.median(model_half_width(measure, yaw)))
+    model = float(np.median(model_half_width(measure, yaw, flip_averaged=flip_averaged)))
     model = float(np.hypot(model, _roll_term(measure, roll_source)))
     if v.size > 1:
         mad = float(np.median(np.abs(v - np.median(v))))
