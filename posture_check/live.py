@@ -46,10 +46,14 @@ from .draw import COLORS, AngleAnnotator, HoldTimerAnnotator, SkeletonAnnotator,
 from .estimator import EstimatorOptions, PoseEstimator
 from .landmarks import N_LANDMARKS
 from .landmarks import Landmark as L
+from .live_setup import LiveSetup, LiveSetupState
 from .measures import Finding, LiveMeasures, LiveResult
+from .measures.body_frame import subject_yaw_deg
 from .measures.quality import inside_frame
+from .measures.view import classify_view
 from .presentation import measure_label, stretch_title, value_text, view_label
 from .series import PoseSeries
+from .setup_check import HOLD_S
 from .stretch import CATALOGUE, LiveFeedback, OnlineStretchChecker, Stretch, get_stretch
 
 __all__ = [
@@ -97,6 +101,8 @@ class LiveConfig:
         model_path: pose model (None = the default full model).
         num_poses: people the live landmarker may return (it follows one).
         draw: annotate frames (the benchmark can switch it off to time the rest).
+        setup_hold_s: the posture check measures once the set-up checklist has held this
+            long (s); None: no set-up check, measure from the first frame.
     """
 
     focus: str = "front"
@@ -109,6 +115,7 @@ class LiveConfig:
     model_path: str | None = None
     num_poses: int = 1
     draw: bool = True
+    setup_hold_s: float | None = HOLD_S
 
     def __post_init__(self) -> None:
         if self.focus not in FOCUS:
@@ -159,6 +166,9 @@ class LiveSnapshot:
         stretch: live stretch feedback (None in the posture check).
         guidance: plain sentences telling the person how to fix the view, most important first.
         config: the configuration in force.
+        setup: the set-up checklist of the latest frame and whether measuring has started
+            (:mod:`posture_check.live_setup`; None before the first frame). In the posture
+            check nothing is measured before it is ready.
     """
 
     t_s: float = math.nan
@@ -179,6 +189,14 @@ class LiveSnapshot:
     stretch: LiveFeedback | None = None
     guidance: tuple[str, ...] = ()
     config: LiveConfig = field(default_factory=LiveConfig)
+    setup: LiveSetupState | None = None
+
+    @property
+    def measuring(self) -> bool:
+        """Measures are being taken: the set-up held (a stretch is always timed)."""
+        cfg = self.config
+        return (cfg.stretch is not None or cfg.setup_hold_s is None
+                or (self.setup is not None and self.setup.ready))
 
     def value(self, measure: str) -> float:
         """The value shown for ``measure`` (see ``shown``; NaN if none)."""
@@ -440,6 +458,8 @@ class LiveEngine:
         self._checker = (OnlineStretchChecker(config.stretch, config.stretch_side)
                          if config.stretch else None)
         self._recorder = SessionRecorder(config.max_record_s)
+        self._setup = LiveSetup("front" if config.stretch is None and config.focus == "front"
+                                else "side", hold_s=config.setup_hold_s or 0.0)
         self._latency_ms: deque[float] = deque(maxlen=300)
         self._done_at: deque[float] = deque(maxlen=90)
         self._processed = 0
@@ -500,10 +520,15 @@ class LiveEngine:
                 t_s = self._last_t + 1e-3
             self._last_t = t_s
             measures, checker, recorder = self._measures, self._checker, self._recorder
-            angles = self._angles
+            angles, live_setup = self._angles, self._setup
         with self._proc_lock:
             frame = self._estimator.process_frame(rgb, t_s)
-            result = measures.update(frame)
+            setup = live_setup.update(frame, rgb)
+            if config.stretch is None and config.setup_hold_s is not None and not setup.ready:  # set up first, then measure
+                result = LiveResult(t_s, {}, {}, str(classify_view(subject_yaw_deg(
+                    frame.world))[0]))
+            else:
+                result = measures.update(frame)
             feedback = None
             if checker is not None:
                 in_view = stretch_in_view(checker.stretch, result.view)
@@ -538,7 +563,7 @@ class LiveEngine:
                 reasons=dict(result.reasons), findings=tuple(result.findings),
                 shown=dict(result.shown), overlay=overlay, recorded_s=recorded_s,
                 recording_full=full,
-                stretch=feedback, guidance=guide, config=config)
+                stretch=feedback, guidance=guide, config=config, setup=setup)
         return out
 
     # ------------------------------------------------------------------ outputs
