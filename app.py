@@ -18,6 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from posture_check import setup_panel
 from posture_check.analysis import AnalysisOptions, AnalysisResult, analyze, analyze_series
 from posture_check.errors import PostureCheckError
 from posture_check.history import file_sha256
@@ -339,7 +340,8 @@ def render_snapshot(snap) -> None:
     the current findings; every number comes from ``snap.shown`` (the overlay draws the same)."""
     st.markdown(f"**View:** {view_label(snap.view)} · **frames processed:** "
                 f"{snap.frames_processed} · {snap.fps:.0f} fps")
-    for text in snap.guidance:
+    setup_panel.render_setup(snap, compact=snap.measuring)
+    for text in snap.guidance if snap.measuring else ():  # before: the checklist's fixes
         st.warning(text)
     if snap.recording_full:
         st.info(f"The recording for the summary is full ({snap.config.max_record_s / 60:.0f} "

@@ -524,7 +524,8 @@ class LiveEngine:
         with self._proc_lock:
             frame = self._estimator.process_frame(rgb, t_s)
             setup = live_setup.update(frame, rgb)
-            if config.stretch is None and config.setup_hold_s is not None and not setup.ready:  # set up first, then measure
+            if config.stretch is None and config.setup_hold_s is not None and not setup.ready:
+                # set up first, then measure
                 result = LiveResult(t_s, {}, {}, str(classify_view(subject_yaw_deg(
                     frame.world))[0]))
             else:

@@ -35,7 +35,7 @@ def stepback_frames(frames: Sequence[np.ndarray], fps: float, *, near_s: float =
     """Frames of the step-back clip (module docstring): ``near_s`` seconds zoomed ``z0`` about
     (cx, cy) (head and feet cut, body at the left edge), ``step_s`` seconds easing back,
     ``after_s`` seconds as rendered."""
-    n = int(round((near_s + step_s + after_s) * fps))
+    n = round((near_s + step_s + after_s) * fps)
     for i in range(n):
         t = i / fps
         if t < near_s:
