@@ -55,7 +55,9 @@ __all__ = [
     "SetupCheck",
     "SetupGate",
     "SetupItem",
+    "first_ready_s",
     "frame_light",
+    "frame_ok",
     "recording_setup",
     "setup_check",
     "setup_values",
@@ -347,12 +349,48 @@ class SetupGate:
         return self.ready
 
 
+def frame_ok(values: dict[str, np.ndarray], *, target: str = "front",
+             roll_deg: float | None = None, light_ok: bool = True) -> np.ndarray:
+    """``(T,)`` bool: every item holds in each frame (vectorized :func:`setup_check` for whole
+    series; same thresholds). ``roll_deg``: a scene roll for the whole recording (None: the
+    body's vertical per frame); ``light_ok``: the light item, judged once."""
+    with np.errstate(invalid="ignore"):
+        ok = values["margin"] >= WHOLE_BODY_MARGIN
+        ok &= (values["span"] >= SPAN_RANGE[0]) & (values["span"] <= SPAN_RANGE[1])
+        yaw = np.abs(values["yaw"])
+        ok &= (np.abs(yaw - 90.0) <= SIDE_TOLERANCE_DEG if target == "side"
+               else yaw <= FRONTAL_MAX_TURN_DEG)
+        if roll_deg is not None and math.isfinite(roll_deg):
+            ok &= abs(roll_deg) <= LARGE_ROLL_DEG
+        else:
+            ok &= np.abs(values["body_roll"]) <= BODY_ROLL_LIMIT_DEG
+        ok &= values["people"] == 1
+    return ok & bool(light_ok)
+
+
+def first_ready_s(t_s: np.ndarray, ok: np.ndarray, hold_s: float = HOLD_S) -> float | None:
+    """The time (same clock as ``t_s``) at which ``ok`` first held for ``hold_s`` seconds,
+    as :class:`SetupGate` would start measuring; None if never."""
+    ok = np.asarray(ok, bool)
+    if not ok.any():
+        return None
+    edges = np.diff(np.concatenate([[0], ok.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)  # [start, end)
+    for a, b in zip(starts, ends, strict=True):
+        held = t_s[a:b] - t_s[a]
+        k = np.searchsorted(held, hold_s - 1e-9)
+        if k < b - a:
+            return float(t_s[a + k])
+    return None
+
+
 def recording_setup(series: PoseSeries, *, first_s: float = 3.0, target: str = "front",
                     roll_deg: float | None = None, roll_from_scene: bool = False,
                     light: tuple[float, float] | None = None) -> dict:
     """The set-up check of a recording: the checklist over its first ``first_s`` seconds with
     the person (median values) and when the set-up first held for :data:`HOLD_S` seconds
-    (``ready_at_s``, None if never), for the report's quality section (JSON-ready dict)."""
+    (``ready_at_s`` from the first frame, None if never), for the report's quality section
+    (JSON-ready dict)."""
     vals = setup_values(series)
     det = series.detected
     if not det.any():
@@ -370,20 +408,11 @@ def recording_setup(series: PoseSeries, *, first_s: float = 3.0, target: str = "
         med = {k: float(np.nanmedian(v[window])) for k, v in vals.items()}
     check = setup_check(med, target=target, roll_deg=roll_deg, roll_from_scene=roll_from_scene,
                         light=light)
-    # per frame, the pose items (light and a scene roll are one value for the recording)
-    gate = SetupGate()
-    ready_at = None
-    fixed = {k: check.item(k).ok for k in ("light",)}
-    for i in range(len(series)):
-        c = setup_check(frame_values(vals, i), target=target, roll_deg=roll_deg,
-                        roll_from_scene=roll_from_scene, light=light)
-        ok = all(it.ok for it in c.items if it.name not in fixed) and all(fixed.values())
-        if gate.update(float(t[i]), ok, bool(det[i])):
-            ready_at = gate.ready_at
-            break
+    ok = frame_ok(vals, target=target, roll_deg=roll_deg, light_ok=check.item("light").ok)
+    ready = first_ready_s(t, ok)
     return {"items": [i.as_dict() for i in check.items], "all_ok": check.all_ok,
             "first_s": first_s,
-            "ready_at_s": None if ready_at is None else round(float(ready_at - t[0]), 2)}
+            "ready_at_s": None if ready is None else round(float(ready - t[0]), 2)}
 
 
 def checklist_lines(items: Sequence[dict]) -> list[str]:

@@ -155,3 +155,39 @@ def test_recording_setup_ready_once_the_person_steps_into_place():
     assert rep["ready_at_s"] == pytest.approx(1.0 + 1.5, abs=0.05)
     rep_good = recording_setup(good, light=LIGHT)
     assert rep_good["all_ok"] and rep_good["ready_at_s"] == pytest.approx(1.5, abs=0.05)
+
+
+@pytest.mark.parametrize("target", ["front", "side"])
+@pytest.mark.parametrize("scene_roll", [None, 2.0, 4.0])
+def test_vectorized_frame_ok_agrees_with_the_checklist(target, scene_roll):
+    from posture_check.setup_check import frame_ok
+
+    rng = np.random.default_rng(7)
+    n = 400
+    vals = {"margin": rng.uniform(-0.1, 0.2, n), "span": rng.uniform(0.4, 1.0, n),
+            "yaw": rng.uniform(-180, 180, n), "body_roll": rng.uniform(-8, 8, n),
+            "center_x": rng.uniform(0, 1, n), "top_margin": rng.uniform(-0.1, 0.3, n),
+            "bottom_margin": rng.uniform(-0.1, 0.3, n), "distance_m": rng.uniform(1, 4, n),
+            "people": rng.integers(0, 3, n).astype(float)}
+    vec = frame_ok(vals, target=target, roll_deg=scene_roll)
+    one = [setup_check({k: v[i] for k, v in vals.items()}, target=target, roll_deg=scene_roll,
+                       roll_from_scene=True, light=LIGHT).all_ok for i in range(n)]
+    assert vec.tolist() == one
+    assert vec.sum() < n and bool(vec.sum() > 0) == (scene_roll != 4.0)  # a 4 deg roll fails all
+
+
+@pytest.mark.parametrize(("ok", "ready"), [
+    ([1, 1, 1, 1, 1], 1.5),
+    ([1, 0, 1, 1, 1, 1, 1], 2.5),
+    ([1, 1, 0, 1, 1], None),
+    ([0, 0, 0], None),
+])
+def test_first_ready_matches_the_gate(ok, ready):
+    from posture_check.setup_check import first_ready_s
+
+    t = np.arange(len(ok)) * 0.5
+    assert first_ready_s(t, np.array(ok, bool)) == ready
+    gate = SetupGate(hold_s=1.5)
+    for ti, o in zip(t, ok, strict=True):
+        gate.update(float(ti), bool(o))
+    assert gate.ready_at == ready
