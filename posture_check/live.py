@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .cues import Cue, LiveCues
 from .draw import COLORS, AngleAnnotator, HoldTimerAnnotator, SkeletonAnnotator, put_label
 from .estimator import EstimatorOptions, PoseEstimator
 from .landmarks import N_LANDMARKS
@@ -169,6 +170,7 @@ class LiveSnapshot:
         setup: the set-up checklist of the latest frame and whether measuring has started
             (:mod:`posture_check.live_setup`; None before the first frame). In the posture
             check nothing is measured before it is ready.
+        cues: the last spoken cues of a stretch check, oldest first (:mod:`posture_check.cues`).
     """
 
     t_s: float = math.nan
@@ -190,6 +192,7 @@ class LiveSnapshot:
     guidance: tuple[str, ...] = ()
     config: LiveConfig = field(default_factory=LiveConfig)
     setup: LiveSetupState | None = None
+    cues: tuple[Cue, ...] = ()
 
     @property
     def measuring(self) -> bool:
@@ -460,6 +463,7 @@ class LiveEngine:
         self._recorder = SessionRecorder(config.max_record_s)
         self._setup = LiveSetup("front" if config.stretch is None and config.focus == "front"
                                 else "side", hold_s=config.setup_hold_s or 0.0)
+        self._cues = LiveCues(sided=config.stretch_side != "both")
         self._latency_ms: deque[float] = deque(maxlen=300)
         self._done_at: deque[float] = deque(maxlen=90)
         self._processed = 0
@@ -520,7 +524,7 @@ class LiveEngine:
                 t_s = self._last_t + 1e-3
             self._last_t = t_s
             measures, checker, recorder = self._measures, self._checker, self._recorder
-            angles, live_setup = self._angles, self._setup
+            angles, live_setup, cues = self._angles, self._setup, self._cues
         with self._proc_lock:
             frame = self._estimator.process_frame(rgb, t_s)
             setup = live_setup.update(frame, rgb)
@@ -534,6 +538,7 @@ class LiveEngine:
             if checker is not None:
                 in_view = stretch_in_view(checker.stretch, result.view)
                 feedback = checker.update_frame(frame, in_view)  # stable facing kept across frames
+                cues.update(feedback)
             target = checker.stretch.min_hold_s if checker is not None else None
             timed = ((config.stretch_angle_name or "", feedback.angle_deg)
                      if feedback is not None else None)
@@ -564,7 +569,8 @@ class LiveEngine:
                 reasons=dict(result.reasons), findings=tuple(result.findings),
                 shown=dict(result.shown), overlay=overlay, recorded_s=recorded_s,
                 recording_full=full,
-                stretch=feedback, guidance=guide, config=config, setup=setup)
+                stretch=feedback, guidance=guide, config=config, setup=setup,
+                cues=tuple(cues.history))
         return out
 
     # ------------------------------------------------------------------ outputs
