@@ -18,7 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from posture_check import setup_panel
+from posture_check import cue_panel, setup_panel
 from posture_check.analysis import AnalysisOptions, AnalysisResult, analyze, analyze_series
 from posture_check.errors import PostureCheckError
 from posture_check.history import file_sha256
@@ -268,6 +268,10 @@ def live_page() -> None:
     pain = c3.selectbox("Side of the pain", ["not said", "left", "right"], key="live-pain")
     config = LiveConfig(focus=focus, stretch=stretch, side=side,
                         pain_side=None if pain == "not said" else pain)
+    muted = stretch is not None and not st.toggle(
+        "Speak the cues", value=True, key="live-voice",
+        help="Hold, ten seconds more, slower, stop bouncing, switch sides: said by this "
+             "browser, only when something changes")
     engine = live_engine(config)
 
     async def on_frames(frames: list) -> list:
@@ -327,15 +331,15 @@ def live_page() -> None:
         if last is not None and last.frames_processed:
             with panel.container():
                 st.caption("Camera stopped: the last reading.")
-                render_snapshot(last)
+                render_snapshot(last, muted=True)  # stopped: nothing more is said
     while ctx.state.playing:
         snap = engine.snapshot()
         with panel.container():
-            render_snapshot(snap)
+            render_snapshot(snap, muted)
         time.sleep(0.5)
 
 
-def render_snapshot(snap) -> None:
+def render_snapshot(snap, muted: bool = False) -> None:
     """The live panel: view, counters, guidance, the table of this mode, stretch feedback and
     the current findings; every number comes from ``snap.shown`` (the overlay draws the same)."""
     st.markdown(f"**View:** {view_label(snap.view)} · **frames processed:** "
@@ -353,7 +357,7 @@ def render_snapshot(snap) -> None:
     st.markdown(head + "\n|---|---|\n" + "\n".join(rows))
     if snap.stretch is not None:
         fb = snap.stretch
-        st.metric("Hold", f"{fb.hold_s:.0f} s", help="time in the stretch position")
+        cue_panel.render_timer_and_cues(snap, muted)  # big timer, cues said, speech
         st.markdown(f"**{fb.message}** · repetitions: {fb.rep_count}")
     elif snap.findings:
         show_findings([f for f in snap.findings if f.severity in ("flag", "watch")])

@@ -26,6 +26,7 @@ __all__ = [
     "VIEW_LABELS",
     "doc_title",
     "error_text",
+    "hold_text",
     "measure_label",
     "overlay_text",
     "severity_label",
@@ -186,6 +187,18 @@ def overlay_text(measure: str, value: float) -> str:
     if measure.startswith("foot_turnout_"):
         return f"{short} {abs(value):.1f}° {'out' if value >= 0 else 'in'}"
     return f"{short} {value:.1f}{_unit(measure)}"
+
+
+def hold_text(held_s: float | None, target_s: float | None = None) -> str:
+    """The hold timer as the overlay and the panel both show it: ``"19 s / 30 s"``.
+
+    Whole seconds held are counted down (floor), so the timer and the checker's "Hold 11 s
+    more" (the seconds still to hold, rounded up) always add up to the target: 19.6 s held of
+    20 reads "19 s / 20 s" beside "Hold 1 s more", never "20 s / 20 s"."""
+    if held_s is None or not math.isfinite(held_s):
+        return ""
+    text = f"{math.floor(max(held_s, 0.0) + 1e-9):d} s"
+    return text + (f" / {target_s:.0f} s" if target_s else "")
 
 
 def severity_label(finding) -> str:

@@ -29,8 +29,13 @@ def status_text(snap) -> str:
 
 
 def render_setup(snap, compact: bool = False) -> None:
-    """The checklist; ``compact`` (once measuring) shows only the status and any failing item."""
+    """The checklist; ``compact`` (once measuring) shows only the status and any failing item.
+
+    In a stretch the checklist is shown only at rest (standing between stretches): bent into a
+    hinge or a figure-four, the body's height and vertical say nothing about the camera."""
     setup = snap.setup
+    if snap.stretch is not None and snap.stretch.phase != "rest":
+        return
     st.markdown(f"**{status_text(snap)}**")
     if setup is None:
         return

@@ -5,13 +5,20 @@ test-artifacts/ (setup_*.png)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from pathlib import Path
 
 import cv2
 import pytest
-from test_browser import ARTIFACTS, app, open_browser, start_live  # noqa: F401 (fixtures)
+from test_browser import (  # noqa: F401 (fixtures)
+    ARTIFACTS,
+    app,
+    open_browser,
+    start_live,
+    wait_for_frames,
+)
 
 from posture_check.synth.stepback import stepback_frames
 from posture_check.video_io import iter_frames
@@ -81,3 +88,59 @@ def test_setup_checklist_turns_green_then_measures(app, tmp_path):  # noqa: F811
     m = LEAN_RE.search(text)
     assert m is not None, text[:2000]
     assert float(m.group(1)) < 3.0  # the rendered body stands straight
+
+
+HAMSTRING = REPO / "sample_videos" / "hamstring_bouncing_side.mp4"
+
+
+def test_stretch_cues_are_spoken_on_change_and_muted_on_request(app, tmp_path):  # noqa: F811
+    """Bouncing hamstring hold (rendered: slow entry, then +/-8 deg at 2 Hz): the page says
+    "Hold", then "Stop bouncing"; muted, the next cue is listed but not spoken."""
+    from playwright.sync_api import sync_playwright
+
+    frames = [cv2.resize(rgb, (240, 320), interpolation=cv2.INTER_AREA)
+              for _, rgb in iter_frames(HAMSTRING)][: FPS * 30]
+    y4m = tmp_path / "hamstring.y4m"
+    write_frames_y4m(frames, FPS, y4m)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser, page = open_browser(pw, y4m)
+        frame = start_live(page, app.url, mode="Stretch: Standing hamstring stretch (hip hinge)")
+        wait_for_frames(page, frame, 30)  # presses Start again if the handshake was lost
+        page.get_by_text("Cues: ").first.wait_for(timeout=60_000)
+        page.locator("#cue-events li[data-kind='stop_bouncing']").first.wait_for(
+            state="attached", timeout=60_000)
+        page.wait_for_timeout(600)
+        page.screenshot(path=str(ARTIFACTS / "cues_stop_bouncing.png"), full_page=True)
+        timer = page.locator("#hold-timer").first.inner_text()
+        page.wait_for_function(  # the speech component runs after the panel is drawn
+            "(localStorage.getItem('posture-check-spoken-cues') || '').includes('Stop bouncing')",
+            timeout=10_000)
+        spoken_before = page.evaluate("localStorage.getItem('posture-check-spoken-cues')")
+        page.get_by_text("Speak the cues").click()  # mute
+        page.get_by_text(re.compile(r"Cues: .*\(muted\)")).first.wait_for(timeout=30_000)
+        page.locator("#cue-events li[data-kind='ten_more']").first.wait_for(
+            state="attached", timeout=60_000)
+        page.wait_for_function(
+            "(localStorage.getItem('posture-check-spoken-cues') || '').includes('Ten seconds')",
+            timeout=10_000)
+        page.screenshot(path=str(ARTIFACTS / "cues_muted.png"), full_page=True)
+        events = page.locator("#cue-events li").evaluate_all(
+            "els => els.map(e => [e.dataset.kind, parseFloat(e.dataset.t), e.textContent])")
+        spoken = page.evaluate("localStorage.getItem('posture-check-spoken-cues')")
+        text = page.inner_text("body")
+        browser.close()
+    import json
+
+    kinds = [k for k, _, _ in events]
+    assert kinds[:2] == ["hold", "stop_bouncing"], events
+    assert "ten_more" in kinds and len(kinds) <= 6, events  # on change only, not a stream
+    times = [t for _, t, _ in events]
+    assert all(b - a >= 2.5 for a, b in itertools.pairwise(times))
+    assert re.fullmatch(r"holding\s+\d+ s / 20 s", timer.strip()), timer  # doc 003: 20-30 s
+    before = json.loads(spoken_before)
+    assert [e["text"] for e in before][:2] == ["Hold", "Stop bouncing"]
+    assert all(e.get("spoken") and not e["muted"] for e in before[:2]), before
+    after = {e["text"]: e for e in json.loads(spoken)}
+    assert after["Ten seconds more"]["muted"] and not after["Ten seconds more"].get("spoken")
+    assert "Traceback" not in text
