@@ -35,13 +35,16 @@ CUE_TEXT: dict[str, str] = {
     "ten_more": "Ten seconds more",
     "release": "That's it, release slowly",
     "switch_sides": "Switch sides",
+    "next_stretch": "Rest, then the next stretch",
+    "done": "Routine done, well done",
 }
 #: Most important first.
-CUE_PRIORITY: tuple[str, ...] = ("stop_bouncing", "slower", "switch_sides", "release", "hold",
-                                 "ten_more")
+CUE_PRIORITY: tuple[str, ...] = ("stop_bouncing", "slower", "switch_sides", "next_stretch",
+                                 "done", "release", "hold", "ten_more")
 MIN_GAP_S = 2.5
 _FAULT_OF = {"stop_bouncing": "bouncing", "slower": "too_fast"}
-_WAITS = ("stop_bouncing", "slower", "switch_sides")  # said late rather than never
+# said late rather than never
+_WAITS = ("stop_bouncing", "slower", "switch_sides", "next_stretch", "done")
 TEN_MORE_S = 10.0
 
 

@@ -47,12 +47,14 @@ from .draw import COLORS, AngleAnnotator, HoldTimerAnnotator, SkeletonAnnotator,
 from .estimator import EstimatorOptions, PoseEstimator
 from .landmarks import N_LANDMARKS
 from .landmarks import Landmark as L
+from .live_routine import RoutineDriver
 from .live_setup import LiveSetup, LiveSetupState
 from .measures import Finding, LiveMeasures, LiveResult
 from .measures.body_frame import subject_yaw_deg
 from .measures.quality import inside_frame
 from .measures.view import classify_view
 from .presentation import measure_label, stretch_title, value_text, view_label
+from .routine import REST_S, RoutineState, plan_routine
 from .series import PoseSeries
 from .setup_check import HOLD_S
 from .stretch import CATALOGUE, LiveFeedback, OnlineStretchChecker, Stretch, get_stretch
@@ -104,6 +106,9 @@ class LiveConfig:
         draw: annotate frames (the benchmark can switch it off to time the rest).
         setup_hold_s: the posture check measures once the set-up checklist has held this
             long (s); None: no set-up check, measure from the first frame.
+        routine: stretches of a guided routine (:mod:`posture_check.routine`: documents'
+            order, each side in turn, the side without pain first); None: no routine.
+        rest_s: rest between the routine's steps (s).
     """
 
     focus: str = "front"
@@ -117,6 +122,8 @@ class LiveConfig:
     num_poses: int = 1
     draw: bool = True
     setup_hold_s: float | None = HOLD_S
+    routine: tuple[str, ...] | None = None
+    rest_s: float = REST_S
 
     def __post_init__(self) -> None:
         if self.focus not in FOCUS:
@@ -127,6 +134,8 @@ class LiveConfig:
             raise ValueError(f"side must be 'left', 'right' or 'both', got {self.side!r}")
         if self.pain_side not in (None, "left", "right"):
             raise ValueError(f"pain_side must be 'left', 'right' or None, got {self.pain_side!r}")
+        if self.routine is not None:
+            plan_routine(self.routine, self.pain_side)
 
     @property
     def stretch_angle_name(self) -> str | None:
@@ -193,12 +202,13 @@ class LiveSnapshot:
     config: LiveConfig = field(default_factory=LiveConfig)
     setup: LiveSetupState | None = None
     cues: tuple[Cue, ...] = ()
+    routine: RoutineState | None = None
 
     @property
     def measuring(self) -> bool:
         """Measures are being taken: the set-up held (a stretch is always timed)."""
         cfg = self.config
-        return (cfg.stretch is not None or cfg.setup_hold_s is None
+        return (cfg.stretch is not None or cfg.routine is not None or cfg.setup_hold_s is None
                 or (self.setup is not None and self.setup.ready))
 
     def value(self, measure: str) -> float:
@@ -212,6 +222,13 @@ class LiveSnapshot:
         the trunk-thigh angle and the forward bend; a stretch: the angle being timed. Values are
         ``shown`` (the same numbers the overlay and the findings use)."""
         cfg = self.config
+        step = self.routine.current if self.routine is not None else None
+        if step is not None and self.routine.phase == "stretch":
+            st = CATALOGUE[step.stretch]
+            angle = st.angle_name(step.side if step.side != "both" else "left")
+            label = f"{step.title}: {measure_label(angle).lower()}"
+            a = self.stretch.angle_deg if self.stretch is not None else math.nan
+            return [(label, value_text(angle, a))]
         if cfg.stretch is not None:
             angle = cfg.stretch_angle_name or ""
             label = f"{stretch_title(cfg.stretch)}: {measure_label(angle).lower()}"
@@ -461,9 +478,13 @@ class LiveEngine:
         self._checker = (OnlineStretchChecker(config.stretch, config.stretch_side)
                          if config.stretch else None)
         self._recorder = SessionRecorder(config.max_record_s)
-        self._setup = LiveSetup("front" if config.stretch is None and config.focus == "front"
-                                else "side", hold_s=config.setup_hold_s or 0.0)
-        self._cues = LiveCues(sided=config.stretch_side != "both")
+        self._setup = LiveSetup("front" if config.stretch is None and config.routine is None
+                                and config.focus == "front" else "side",
+                                hold_s=config.setup_hold_s or 0.0)
+        self._routine = (RoutineDriver(config.routine, config.pain_side, config.rest_s)
+                         if config.routine else None)
+        # in a routine, the routine says "switch sides" when it moves to the other side
+        self._cues = LiveCues(sided=config.routine is None and config.stretch_side != "both")
         self._latency_ms: deque[float] = deque(maxlen=300)
         self._done_at: deque[float] = deque(maxlen=90)
         self._processed = 0
@@ -525,22 +546,32 @@ class LiveEngine:
             self._last_t = t_s
             measures, checker, recorder = self._measures, self._checker, self._recorder
             angles, live_setup, cues = self._angles, self._setup, self._cues
+            routine = self._routine
         with self._proc_lock:
             frame = self._estimator.process_frame(rgb, t_s)
             setup = live_setup.update(frame, rgb)
-            if config.stretch is None and config.setup_hold_s is not None and not setup.ready:
+            if (config.stretch is None and config.routine is None
+                    and config.setup_hold_s is not None and not setup.ready):
                 # set up first, then measure
                 result = LiveResult(t_s, {}, {}, str(classify_view(subject_yaw_deg(
                     frame.world))[0]))
             else:
                 result = measures.update(frame)
             feedback = None
-            if checker is not None:
+            routine_state = None
+            if routine is not None:  # the routine's current step has its own checker
+                feedback, routine_state = routine.update(
+                    frame, lambda st: stretch_in_view(st, result.view))
+                if routine_state.event in ("switch_sides", "next_stretch", "done"):
+                    cues.say(t_s, routine_state.event)
+                checker = routine.checker
+            elif checker is not None:
                 in_view = stretch_in_view(checker.stretch, result.view)
                 feedback = checker.update_frame(frame, in_view)  # stable facing kept across frames
-                cues.update(feedback)
+            cues.update(feedback)
             target = checker.stretch.min_hold_s if checker is not None else None
-            timed = ((config.stretch_angle_name or "", feedback.angle_deg)
+            angle_name = routine.angle_name if routine is not None else config.stretch_angle_name
+            timed = ((angle_name or "", feedback.angle_deg)
                      if feedback is not None else None)
             out = (annotate(rgb, frame, result, feedback, target, angles, timed)
                    if config.draw else rgb)
@@ -570,7 +601,7 @@ class LiveEngine:
                 shown=dict(result.shown), overlay=overlay, recorded_s=recorded_s,
                 recording_full=full,
                 stretch=feedback, guidance=guide, config=config, setup=setup,
-                cues=tuple(cues.history))
+                cues=tuple(cues.history), routine=routine_state)
         return out
 
     # ------------------------------------------------------------------ outputs

@@ -15,11 +15,13 @@ pain side, left first). Each step's target hold is the catalogue's (doc 003: 20-
 (an engineering choice: the documents give none).
 
 A step is done when a counted hold (the checker's repetition: the stretch reached its range)
-has ended and the person is back at rest, or after :data:`STEP_TIMEOUT_S` seconds without one
-(recorded as not done). Per step it keeps the hold (s), the depth (the deepest angle while
-holding, degrees in the catalogue's "deeper" sign), the smoothness (the peak angular speed going
-in and coming out, deg/s; slow = at most the stretch's ``max_speed_deg_s``) and the bounces
-(times the checker raised "bouncing").
+has ended and the person is back at rest (or :data:`OUT_MAX_S` after the hold ended; after a
+hold that reached its target, the checker's "not reached" also ends it: its hold level follows
+a slow way out), or after :data:`STEP_TIMEOUT_S` seconds without one (recorded as not done).
+Per step it keeps the hold (s), the depth (the deepest point while holding, degrees "deeper"
+as the catalogue's ``direction * angle``, so the hip-flexor opener's -22 deg extension is 22),
+the smoothness (the peak angular speed going in and coming out, deg/s; slow = at most the
+stretch's ``max_speed_deg_s``) and the bounces (times the checker raised "bouncing").
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ __all__ = ["REST_S", "ROUTINE_ORDER", "STEP_TIMEOUT_S", "Routine", "RoutineState
 ROUTINE_ORDER: tuple[str, ...] = ("hip_flexor_opener", "standing_figure_four",
                                   "seated_figure_four", "standing_hamstring")
 REST_S = 15.0
+OUT_MAX_S = 5.0  # coming out of a stretch slower than this still ends the step
 STEP_TIMEOUT_S = 180.0
 
 
@@ -132,6 +135,8 @@ class _Acc:
     bounces: int = 0
     last_fault: str | None = None
     held: bool = False  # a counted hold has ended
+    full: bool = False  # a counted hold reached the target
+    t_out: float = math.nan
     reps0: int | None = None
 
 
@@ -198,15 +203,24 @@ class Routine:
             if fb.fault == "bouncing" and a.last_fault != "bouncing":
                 a = replace(a, bounces=a.bounces + 1)
             a = replace(a, last_fault=fb.fault)
-            if fb.phase == "holding" and math.isfinite(fb.angle_deg):
-                a = replace(a, depth=max(a.depth, fb.angle_deg))
+            st = CATALOGUE[s.current.stretch] if s.current is not None else None
+            if fb.phase == "holding" and math.isfinite(fb.angle_deg) and st is not None:
+                a = replace(a, depth=max(a.depth, st.direction * fb.angle_deg))
             if fb.phase in ("moving_in", "moving_out") and math.isfinite(fb.speed_deg_s):
                 a = replace(a, speed=max(a.speed, fb.speed_deg_s))
             counted = fb.rep_count > (a.reps0 or 0)
-            if counted and fb.phase != "holding":
-                a = replace(a, held=True, hold_s=fb.hold_s)
+            full = (counted and fb.phase == "holding" and s.current is not None
+                    and fb.hold_s >= s.current.target_hold_s - HOLD_GRACE_S)
+            if full:
+                a = replace(a, full=True)
+            # out of the stretch's range after a full hold: the checker's hold level follows a
+            # slow way out, so "not reached" is how it sees someone back in a split stance
+            out = fb.phase != "holding" or (a.full and fb.fault == "not_reached")
+            if counted and out and not a.held:
+                a = replace(a, held=True, hold_s=fb.hold_s, t_out=t_s)
             self._acc = a
-            if a.held and fb.phase == "rest":
+            if a.held and (fb.phase == "rest" or fb.phase == "holding"
+                           or t_s - a.t_out >= OUT_MAX_S):
                 return self._finish(t_s, done=True)
         self._acc = a
         if t_s - a.t_start > self.step_timeout_s:

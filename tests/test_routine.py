@@ -48,7 +48,8 @@ def one_stretch(t0, hold=22.0, depth=25.0, speed=20.0, bounce=False):
     out = [fb(t0, "rest"), fb(t0 + 1, "moving_in", speed=speed),
            fb(t0 + 3, "moving_in", speed=speed / 2)]
     for k in range(int(hold)):
-        out.append(fb(t0 + 4 + k, "holding", 1, float(k), depth - (k % 2),
+        # the hip-flexor opener deepens with a more negative hip angle (direction -1)
+        out.append(fb(t0 + 4 + k, "holding", 1, float(k), -(depth - (k % 2)),
                       fault="bouncing" if bounce and k in (5, 6, 12) else None))
     out += [fb(t0 + 4 + hold, "moving_out", 1, hold, speed=speed * 0.8),
             fb(t0 + 6 + hold, "rest", 1, hold)]
@@ -101,3 +102,22 @@ def test_a_step_without_a_hold_times_out_and_skip_moves_on():
     assert r.state.phase == "done" and [x.done for x in r.state.results] == [False] * 3
     assert compare_sides(r.state.results)[0].rows()[0][1:] == ("not done", "not done")
     assert math.isnan(r.state.results[0].depth_deg)
+
+
+@pytest.mark.parametrize(("hold_before_fault", "done_at"), [(21.0, 25.0), (10.0, None)])
+def test_not_reached_after_a_full_hold_ends_the_step(hold_before_fault, done_at):
+    """Back in a split stance the checker keeps "holding" at a lower level with "not reached":
+    after a full hold that ends the step; before it, it does not."""
+    r = Routine(plan_routine(["standing_hamstring"]), rest_s=0.0)
+    r.update(0.0, fb(0.0, "rest"))
+    r.update(1.0, fb(1.0, "moving_in", speed=20))
+    t = 4.0
+    while t - 4.0 < hold_before_fault:
+        r.update(t, fb(t, "holding", 1, t - 4.0, 40.0))
+        t += 1.0
+    r.update(25.0, fb(25.0, "holding", 1, hold_before_fault, 20.0, fault="not_reached"))
+    if done_at is None:
+        assert r.state.phase == "stretch" and not r.state.results
+    else:
+        assert r.state.phase == "done" and r.state.results[0].t_end_s == done_at
+        assert r.state.results[0].hold_s == 21.0 and r.state.results[0].depth_deg == 40.0
