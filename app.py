@@ -18,7 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from posture_check import cue_panel, setup_panel
+from posture_check import cue_panel, routine_panel, setup_panel
 from posture_check.analysis import AnalysisOptions, AnalysisResult, analyze, analyze_series
 from posture_check.errors import PostureCheckError
 from posture_check.history import file_sha256
@@ -235,6 +235,7 @@ LIVE_MODES: dict[str, tuple[str, str | None, str]] = {
     "posture": ("front", None, "Posture (facing the camera)"),
     "side": ("side", None, "Pelvic tilt (side view)"),
     **{f"stretch:{n}": ("front", n, f"Stretch: {s.title}") for n, s in CATALOGUE.items()},
+    "routine": ("front", None, "Guided stretch routine"),
 }
 
 
@@ -266,9 +267,11 @@ def live_page() -> None:
     if stretch is not None and CATALOGUE[stretch].sided:  # only where it means something
         side = c2.selectbox("Stretched side", ["left", "right"], format_func=str.capitalize)
     pain = c3.selectbox("Side of the pain", ["not said", "left", "right"], key="live-pain")
+    routine, rest_s = routine_panel.choose_routine(st) if mode == "routine" else (None, 0.0)
     config = LiveConfig(focus=focus, stretch=stretch, side=side,
-                        pain_side=None if pain == "not said" else pain)
-    muted = stretch is not None and not st.toggle(
+                        pain_side=None if pain == "not said" else pain,
+                        routine=routine, rest_s=rest_s)
+    muted = (stretch is not None or routine is not None) and not st.toggle(
         "Speak the cues", value=True, key="live-voice",
         help="Hold, ten seconds more, slower, stop bouncing, switch sides: said by this "
              "browser, only when something changes")
@@ -310,6 +313,10 @@ def live_page() -> None:
                                                 "view": result_view(result),
                                                 "recording_full": engine.snapshot().recording_full}
             st.session_state["live_last"] = engine.snapshot()
+            last_routine = engine.snapshot().routine
+            st.session_state["live_routine"] = (
+                (series, last_routine.results, config.pain_side)
+                if last_routine is not None and last_routine.results else None)
             engine.reset()
         except PostureCheckError as exc:
             st.error(f"No summary: {error_text(exc)}")
@@ -320,6 +327,15 @@ def live_page() -> None:
         if summary.get("recording_full"):
             st.caption(f"The recording was full: the summary covers the first "
                        f"{config.max_record_s / 60:.0f} minutes.")
+        routine_done = st.session_state.get("live_routine")
+        if routine_done:  # the guided routine: sides compared, each step saved on its own
+            st.markdown(routine_panel.summary_markdown(routine_done[1]))
+            if st.button("Save the routine to my progress"):
+                from posture_check.routine_history import save_routine
+
+                ids = save_routine(*routine_done[:2], history_page.current_profile(),
+                                   pain_side=routine_done[2])
+                st.success(f"Saved {len(ids)} stretch session(s) of the routine to my progress.")
         show_result(summary, key="live")
         history_page.save_control(summary["result"], key="live")  # My progress: saves as "live"
 
@@ -345,6 +361,7 @@ def render_snapshot(snap, muted: bool = False) -> None:
     st.markdown(f"**View:** {view_label(snap.view)} · **frames processed:** "
                 f"{snap.frames_processed} · {snap.fps:.0f} fps")
     setup_panel.render_setup(snap, compact=snap.measuring)
+    routine_panel.render_routine(snap)
     for text in snap.guidance if snap.measuring else ():  # before: the checklist's fixes
         st.warning(text)
     if snap.recording_full:
@@ -359,6 +376,8 @@ def render_snapshot(snap, muted: bool = False) -> None:
         fb = snap.stretch
         cue_panel.render_timer_and_cues(snap, muted)  # big timer, cues said, speech
         st.markdown(f"**{fb.message}** · repetitions: {fb.rep_count}")
+    elif snap.routine is not None:  # a rest or the end of a routine: the cues go on
+        cue_panel.render_timer_and_cues(snap, muted)
     elif snap.findings:
         show_findings([f for f in snap.findings if f.severity in ("flag", "watch")])
 

@@ -86,12 +86,15 @@ def speech_html(cues, now_s: float, muted: bool) -> str:
 def render_timer_and_cues(snap, muted: bool) -> None:
     """Big timer, the cue line and list, and the speech component, for a stretch snapshot."""
     fb = snap.stretch
-    if fb is None:
+    if fb is None and not snap.cues:
         return
     from .stretch import CATALOGUE
 
-    target = CATALOGUE[snap.config.stretch].min_hold_s if snap.config.stretch else None
-    st.markdown(timer_html(fb.phase, fb.hold_s, target), unsafe_allow_html=True)
+    if fb is not None:  # the timer while a stretch is checked (not in a routine's rest)
+        step = snap.routine.current if snap.routine is not None else None
+        target = (step.target_hold_s if step is not None else
+                  CATALOGUE[snap.config.stretch].min_hold_s if snap.config.stretch else None)
+        st.markdown(timer_html(fb.phase, fb.hold_s, target), unsafe_allow_html=True)
     st.caption(cue_line(snap.cues) + (" (muted)" if muted else ""))
     st.markdown(cue_list_html(snap.cues), unsafe_allow_html=True)
-    components.html(speech_html(snap.cues, fb.t_s, muted), height=0)
+    components.html(speech_html(snap.cues, snap.t_s, muted), height=0)

@@ -133,16 +133,29 @@ class LiveCues:
         self.state = CueState()
         self.history: deque[Cue] = deque(maxlen=keep)
 
-    def update(self, fb) -> tuple[Cue, ...]:
+    def update(self, fb, t_s: float | None = None) -> tuple[Cue, ...]:
+        """This frame's feedback (None: no stretch checked now, e.g. a routine's rest; a
+        waiting cue is then said at ``t_s`` once the gap has passed)."""
+        if fb is None:
+            pending = self.state.pending
+            if pending and t_s is not None and t_s - self.state.last_t >= self.min_gap_s:
+                self.state = replace(self.state, pending=None)
+                return (self._add(t_s, pending),)
+            return ()
         self.state, cues = next_cues(self.state, fb, sided=self.sided, min_gap_s=self.min_gap_s)
         self.history.extend(cues)
         return cues
 
-    def say(self, t_s: float, kind: str) -> Cue | None:
-        """An outside event (the guided routine's "switch sides"), with the same gap rule."""
-        if t_s - self.state.last_t < self.min_gap_s:
-            return None
+    def _add(self, t_s: float, kind: str) -> Cue:
         cue = Cue(self.state.seq + 1, t_s, kind, CUE_TEXT[kind])
         self.state = replace(self.state, last_t=t_s, seq=cue.seq)
         self.history.append(cue)
         return cue
+
+    def say(self, t_s: float, kind: str) -> Cue | None:
+        """An outside event (the guided routine's "switch sides"), with the same gap rule:
+        too soon after the last cue it waits (said by a later :meth:`update`)."""
+        if t_s - self.state.last_t < self.min_gap_s:
+            self.state = replace(self.state, pending=kind)
+            return None
+        return self._add(t_s, kind)

@@ -568,7 +568,7 @@ class LiveEngine:
             elif checker is not None:
                 in_view = stretch_in_view(checker.stretch, result.view)
                 feedback = checker.update_frame(frame, in_view)  # stable facing kept across frames
-            cues.update(feedback)
+            cues.update(feedback, t_s)
             target = checker.stretch.min_hold_s if checker is not None else None
             angle_name = routine.angle_name if routine is not None else config.stretch_angle_name
             timed = ((angle_name or "", feedback.angle_deg)
@@ -580,8 +580,10 @@ class LiveEngine:
             recorded_s, full = recorder.duration_s, recorder.full
         img = frame.image[0]
         person = bool(frame.detected[0])
+        step = routine_state.current if routine_state is not None else None
+        gcfg = config if step is None else LiveConfig(stretch=step.stretch)  # the step's view
         guide = guidance(person, result.view, person and _inside(img, _FEET),
-                         person and _inside(img, _HEAD), config, result.reasons)
+                         person and _inside(img, _HEAD), gcfg, result.reasons)
         done = time.perf_counter()
         with self._lock:
             if measures is not self._measures:  # reconfigured meanwhile: drop this result

@@ -19,6 +19,7 @@ from test_browser import (  # noqa: F401 (fixtures)
     start_live,
     wait_for_frames,
 )
+from test_browser_history import db  # noqa: F401 (fixture: the app's history file)
 
 from posture_check.synth.stepback import stepback_frames
 from posture_check.video_io import iter_frames
@@ -144,3 +145,85 @@ def test_stretch_cues_are_spoken_on_change_and_muted_on_request(app, tmp_path): 
     after = {e["text"]: e for e in json.loads(spoken)}
     assert after["Ten seconds more"]["muted"] and not after["Ten seconds more"].get("spoken")
     assert "Traceback" not in text
+
+
+OPENER = REPO / "sample_videos" / "hip_flexor_opener_right_good_side.mp4"
+
+
+def test_guided_routine_on_a_two_sided_clip_ends_in_a_side_by_side_summary(
+        db, app, tmp_path):  # noqa: F811 (fixtures)
+    """Rendered hip-flexor opener on the right, then its mirror image (the left); pain on the
+    left, so the right side comes first. The routine finds both holds, rests between, says
+    "switch sides", shows left and right side by side and saves each side to My progress."""
+    from playwright.sync_api import sync_playwright
+
+    from posture_check.history import HistoryStore
+    from posture_check.synth.two_sided import two_sided_frames
+
+    frames = [cv2.resize(rgb, (240, 320), interpolation=cv2.INTER_AREA)
+              for _, rgb in iter_frames(OPENER)]
+    y4m = tmp_path / "two_sided.y4m"
+    write_frames_y4m(two_sided_frames(frames, FPS, cut_s=(12.0, 15.0), pause_s=3.0), FPS, y4m)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser, page = open_browser(pw, y4m)
+        page.goto(app.url, wait_until="networkidle")
+        page.get_by_text("Live check", exact=True).click()
+        page.get_by_role("heading", name="Live check").wait_for(timeout=60_000)
+
+        def choose(label: str, option: str) -> None:
+            page.locator("[data-testid='stSelectbox']").filter(
+                has=page.get_by_text(label, exact=True)).first.click()
+            page.get_by_role("option", name=option).click()
+            page.wait_for_timeout(1200)
+
+        choose("Check", "Guided stretch routine")
+        choose("Side of the pain", "left")
+        page.get_by_role("button", name="Remove Standing figure-four (piriformis)").first.click()
+        page.wait_for_timeout(1000)
+        rest = page.get_by_label("Rest between stretches (s)")
+        rest.fill("3")
+        rest.press("Enter")
+        page.wait_for_timeout(1500)
+        frame = page.frame_locator("iframe[title*='streamlit_webrtc']").first
+        frame.get_by_role("button", name=re.compile("start", re.I)).click(timeout=60_000)
+        wait_for_frames(page, frame, 20)
+        page.get_by_text(re.compile(r"Step 1 of 2: Standing hip-flexor opener, right side")
+                         ).first.wait_for(timeout=60_000)
+        page.locator("#hold-timer").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(8000)
+        page.screenshot(path=str(ARTIFACTS / "routine_step1.png"), full_page=True)
+        page.get_by_text(re.compile(r"Rest \d+ s · next: Standing hip-flexor opener, left")
+                         ).first.wait_for(timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / "routine_rest.png"), full_page=True)
+        page.get_by_text(re.compile(r"Step 2 of 2: Standing hip-flexor opener, left side")
+                         ).first.wait_for(timeout=30_000)
+        page.get_by_text("Routine done: left and right side by side").wait_for(
+            timeout=90_000)
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(ARTIFACTS / "routine_done.png"), full_page=True)
+        live_text = page.inner_text("body")
+        kinds = page.locator("#cue-events li").evaluate_all(
+            "els => els.map(e => e.dataset.kind)")
+        page.get_by_role("button", name="End session and prepare the summary").click()
+        page.get_by_role("button", name="Save the routine to my progress").click(
+            timeout=120_000)
+        page.get_by_text(re.compile(r"Saved 2 stretch session\(s\) of the routine")
+                         ).wait_for(timeout=120_000)
+        summary_text = page.inner_text("body")
+        page.set_viewport_size({"width": 1400, "height": 3000})
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(ARTIFACTS / "routine_saved.png"), full_page=True)
+        browser.close()
+    table = re.search(r"Hold \(target 20 s\)\s*\|?\s*(\d+) s\s*\|?\s*(\d+) s", live_text)
+    assert table is not None, live_text[:3000]
+    left, right = int(table.group(1)), int(table.group(2))
+    assert 19 <= left <= 28 and 19 <= right <= 28 and abs(left - right) <= 2
+    assert re.search(r"Bounces\s*\|?\s*0\s*\|?\s*0", live_text), live_text[:3000]
+    assert "switch_sides" in kinds and "done" in kinds, kinds
+    assert "Traceback" not in summary_text
+    with HistoryStore(db) as store:
+        rows = store.sessions("me")
+    assert [r.note for r in rows] == ["guided routine: standing hip-flexor opener, right side",
+                                      "guided routine: standing hip-flexor opener, left side"]
+    assert all(r.stretch == "hip_flexor_opener" for r in rows)

@@ -83,6 +83,10 @@ def test_a_second_hold_repeats_its_cues_and_cues_are_numbered():
 def test_outside_event_respects_the_gap():
     cues = LiveCues()
     assert cues.say(10.0, "switch_sides").seq == 1
-    assert cues.say(11.0, "switch_sides") is None
-    assert cues.say(13.0, "hold").text == "Hold"
+    assert cues.say(11.0, "done") is None  # waits for the gap
+    assert cues.update(None, 12.0) == ()
+    (late,) = cues.update(None, 12.6)
+    assert (late.kind, late.t_s, late.seq) == ("done", 12.6, 2)
+    assert cues.update(None, 20.0) == ()  # said once
+    assert cues.say(23.0, "hold").text == "Hold"
     assert math.isinf(CueState().last_t)
