@@ -18,7 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from posture_check import cue_panel, routine_panel, setup_panel
+from posture_check import cue_panel, measure_panel, routine_panel, setup_panel
 from posture_check.analysis import AnalysisOptions, AnalysisResult, analyze, analyze_series
 from posture_check.errors import PostureCheckError
 from posture_check.history import file_sha256
@@ -158,6 +158,7 @@ def show_result(done: dict, key: str) -> None:
             st.image(view["stretch_png"], caption="Stretch timeline: phases, hold and bounces")
     st.markdown("**Posture**")
     show_findings(result.findings, result.warnings)
+    measure_panel.render_cards(result.findings)  # value, interval, usual range, picture
     if view["frames"]:
         cols = st.columns(len(view["frames"]))
         for col, (caption, rgb) in zip(cols, view["frames"], strict=True):
