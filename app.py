@@ -159,6 +159,7 @@ def show_result(done: dict, key: str) -> None:
     st.markdown("**Posture**")
     show_findings(result.findings, result.warnings)
     measure_panel.render_cards(result.findings)  # value, interval, usual range, picture
+    setup_panel.render_recording_setup(result)  # the camera set-up of the first seconds
     if view["frames"]:
         cols = st.columns(len(view["frames"]))
         for col, (caption, rgb) in zip(cols, view["frames"], strict=True):

@@ -11,7 +11,7 @@ import streamlit as st
 
 from .setup_check import ITEM_LABELS, ITEMS
 
-__all__ = ["render_setup", "status_text"]
+__all__ = ["render_recording_setup", "render_setup", "status_text"]
 
 
 def status_text(snap) -> str:
@@ -52,3 +52,17 @@ def render_setup(snap, compact: bool = False) -> None:
             lines.append(f"- :red[**✗ {label}**]{fix}")
     if lines:
         st.markdown("\n".join(lines))
+
+
+def render_recording_setup(result) -> None:
+    """The set-up check of a recording's first seconds (the reports' quality section), folded."""
+    from .report.setup_section import setup_lines, setup_report
+
+    rep = setup_report(result)
+    heading, _ = setup_lines(rep)
+    n = sum(1 for d in rep["items"] if d["ok"])
+    with st.expander(f"{heading}: {n} of {len(rep['items'])} ready", expanded=not rep["all_ok"]):
+        st.markdown("\n".join(
+            f"- :green[**✓ {d['label']}**]" if d["ok"] else
+            f"- :red[**✗ {d['label']}**]" + (f": {d['fix']}" if d["fix"] else "")
+            for d in rep["items"]))

@@ -73,3 +73,6 @@ def test_result_page_shows_measure_cards(model_path):
     assert "<b>Right foot turn-out</b>" in right
     assert re.search(r"\d+\.\d° out", right) and "likely between" in right
     assert "usual: up to" in right and "data:image/svg+xml;base64," in right
+    # the camera set-up of the recording's first seconds, as in the reports
+    setup = [e for e in at.expander if "Camera set-up (first 3 s" in e.label]
+    assert len(setup) == 1 and "6 of 6 ready" in setup[0].label, [e.label for e in at.expander]
