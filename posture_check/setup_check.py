@@ -139,6 +139,14 @@ def setup_values(series: PoseSeries) -> dict[str, np.ndarray]:
     """``(T,)`` arrays of the pose-based values: ``margin``, ``span``, ``yaw``, ``body_roll``,
     ``center_x`` (normalized), ``top_margin``, ``bottom_margin``, ``distance_m`` (camera
     distance estimate) and ``people``. NaN where nobody was found."""
+    import warnings
+
+    with warnings.catch_warnings():  # frames without a person: all-NaN rows give NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _setup_values(series)
+
+
+def _setup_values(series: PoseSeries) -> dict[str, np.ndarray]:
     img = series.image[:, :, :2].astype(np.float64)
     idx = list(WHOLE_BODY)
     xy = img[:, idx]

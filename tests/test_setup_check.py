@@ -191,3 +191,16 @@ def test_first_ready_matches_the_gate(ok, ready):
     for ti, o in zip(t, ok, strict=True):
         gate.update(float(ti), bool(o))
     assert gate.ready_at == ready
+
+
+def test_frames_without_a_person_are_nan_without_warnings():
+    import warnings
+
+    s = PoseSeries.empty(np.arange(3) / 30.0, (480, 640))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        v = setup_values(s)
+        rep = recording_setup(s, light=LIGHT)
+    assert all(np.isnan(v[k]).all() for k in ("margin", "span", "yaw", "body_roll"))
+    assert v["people"].tolist() == [0.0, 0.0, 0.0]
+    assert rep["ready_at_s"] is None and not rep["all_ok"]
