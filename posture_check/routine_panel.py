@@ -7,6 +7,7 @@ import streamlit as st
 
 from .presentation import stretch_title
 from .routine import REST_S, ROUTINE_ORDER, compare_sides
+from .stretch.catalogue import CATALOGUE
 
 __all__ = ["choose_routine", "render_routine", "summary_markdown"]
 
@@ -56,6 +57,7 @@ def render_routine(snap) -> None:
     elif step is not None:
         st.markdown(f"**Step {state.index + 1} of {n}: {step.title}** · hold "
                     f"{step.target_hold_s:.0f} s")
+        st.caption(CATALOGUE[step.stretch].instructions)  # e.g. "back foot pointing straight"
     done = ", ".join(f"{r.step.title} ({'done' if r.done else 'not done'})"
                      for r in state.results)
     if done:

@@ -43,3 +43,13 @@ def test_overlay_draws_the_same_words(monkeypatch):
                                                                        real(img, text, *a, **k)))
     HoldTimerAnnotator().annotate(np.zeros((480, 640, 3), np.uint8), "holding", 19.6, 20)
     assert drawn == ["holding  19 s / 20 s"]
+
+
+@pytest.mark.parametrize("held", [20.0, 20.6, 24.99])
+def test_the_checker_says_the_seconds_the_timer_shows(held):
+    from posture_check.stretch import OnlineStretchChecker
+
+    chk = OnlineStretchChecker("standing_hamstring")
+    chk.phase, chk.hold_s = "holding", held
+    msg = chk._feedback(100.0).message
+    assert msg.startswith(f"Good, {hold_text(held).split(' ')[0]} s held"), msg
