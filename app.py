@@ -371,7 +371,7 @@ def render_snapshot(snap, muted: bool = False) -> None:
                 "minutes): the live check goes on, but press End session for a summary of "
                 "what was recorded.")
     rows = [f"| {label} | {value} |" for label, value in snap.table()]
-    head = "| stretch | now |" if snap.config.stretch else \
+    head = "| stretch | now |" if snap.config.stretch or snap.config.routine else \
         f"| measure | last {snap.config.window_s:.0f} s |"
     st.markdown(head + "\n|---|---|\n" + "\n".join(rows))
     if snap.stretch is not None:
