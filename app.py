@@ -18,6 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from posture_check import cue_panel, measure_panel, routine_panel, setup_panel
 from posture_check.analysis import AnalysisOptions, AnalysisResult, analyze, analyze_series
 from posture_check.errors import PostureCheckError
 from posture_check.history import file_sha256
@@ -157,6 +158,8 @@ def show_result(done: dict, key: str) -> None:
             st.image(view["stretch_png"], caption="Stretch timeline: phases, hold and bounces")
     st.markdown("**Posture**")
     show_findings(result.findings, result.warnings)
+    measure_panel.render_cards(result.findings)  # value, interval, usual range, picture
+    setup_panel.render_recording_setup(result)  # the camera set-up of the first seconds
     if view["frames"]:
         cols = st.columns(len(view["frames"]))
         for col, (caption, rgb) in zip(cols, view["frames"], strict=True):
@@ -234,6 +237,7 @@ LIVE_MODES: dict[str, tuple[str, str | None, str]] = {
     "posture": ("front", None, "Posture (facing the camera)"),
     "side": ("side", None, "Pelvic tilt (side view)"),
     **{f"stretch:{n}": ("front", n, f"Stretch: {s.title}") for n, s in CATALOGUE.items()},
+    "routine": ("front", None, "Guided stretch routine"),
 }
 
 
@@ -265,8 +269,14 @@ def live_page() -> None:
     if stretch is not None and CATALOGUE[stretch].sided:  # only where it means something
         side = c2.selectbox("Stretched side", ["left", "right"], format_func=str.capitalize)
     pain = c3.selectbox("Side of the pain", ["not said", "left", "right"], key="live-pain")
+    routine, rest_s = routine_panel.choose_routine(st) if mode == "routine" else (None, 0.0)
     config = LiveConfig(focus=focus, stretch=stretch, side=side,
-                        pain_side=None if pain == "not said" else pain)
+                        pain_side=None if pain == "not said" else pain,
+                        routine=routine, rest_s=rest_s)
+    muted = (stretch is not None or routine is not None) and not st.toggle(
+        "Speak the cues", value=True, key="live-voice",
+        help="Hold, ten seconds more, slower, stop bouncing, switch sides: said by this "
+             "browser, only when something changes")
     engine = live_engine(config)
 
     async def on_frames(frames: list) -> list:
@@ -305,6 +315,10 @@ def live_page() -> None:
                                                 "view": result_view(result),
                                                 "recording_full": engine.snapshot().recording_full}
             st.session_state["live_last"] = engine.snapshot()
+            last_routine = engine.snapshot().routine
+            st.session_state["live_routine"] = (
+                (series, last_routine.results, config.pain_side)
+                if last_routine is not None and last_routine.results else None)
             engine.reset()
         except PostureCheckError as exc:
             st.error(f"No summary: {error_text(exc)}")
@@ -315,6 +329,15 @@ def live_page() -> None:
         if summary.get("recording_full"):
             st.caption(f"The recording was full: the summary covers the first "
                        f"{config.max_record_s / 60:.0f} minutes.")
+        routine_done = st.session_state.get("live_routine")
+        if routine_done:  # the guided routine: sides compared, each step saved on its own
+            st.markdown(routine_panel.summary_markdown(routine_done[1]))
+            if st.button("Save the routine to my progress"):
+                from posture_check.routine_history import save_routine
+
+                ids = save_routine(*routine_done[:2], history_page.current_profile(),
+                                   pain_side=routine_done[2])
+                st.success(f"Saved {len(ids)} stretch session(s) of the routine to my progress.")
         show_result(summary, key="live")
         history_page.save_control(summary["result"], key="live")  # My progress: saves as "live"
 
@@ -326,33 +349,37 @@ def live_page() -> None:
         if last is not None and last.frames_processed:
             with panel.container():
                 st.caption("Camera stopped: the last reading.")
-                render_snapshot(last)
+                render_snapshot(last, muted=True)  # stopped: nothing more is said
     while ctx.state.playing:
         snap = engine.snapshot()
         with panel.container():
-            render_snapshot(snap)
+            render_snapshot(snap, muted)
         time.sleep(0.5)
 
 
-def render_snapshot(snap) -> None:
+def render_snapshot(snap, muted: bool = False) -> None:
     """The live panel: view, counters, guidance, the table of this mode, stretch feedback and
     the current findings; every number comes from ``snap.shown`` (the overlay draws the same)."""
     st.markdown(f"**View:** {view_label(snap.view)} · **frames processed:** "
                 f"{snap.frames_processed} · {snap.fps:.0f} fps")
-    for text in snap.guidance:
+    setup_panel.render_setup(snap, compact=snap.measuring)
+    routine_panel.render_routine(snap)
+    for text in snap.guidance if snap.measuring else ():  # before: the checklist's fixes
         st.warning(text)
     if snap.recording_full:
         st.info(f"The recording for the summary is full ({snap.config.max_record_s / 60:.0f} "
                 "minutes): the live check goes on, but press End session for a summary of "
                 "what was recorded.")
     rows = [f"| {label} | {value} |" for label, value in snap.table()]
-    head = "| stretch | now |" if snap.config.stretch else \
+    head = "| stretch | now |" if snap.config.stretch or snap.config.routine else \
         f"| measure | last {snap.config.window_s:.0f} s |"
     st.markdown(head + "\n|---|---|\n" + "\n".join(rows))
     if snap.stretch is not None:
         fb = snap.stretch
-        st.metric("Hold", f"{fb.hold_s:.0f} s", help="time in the stretch position")
+        cue_panel.render_timer_and_cues(snap, muted)  # big timer, cues said, speech
         st.markdown(f"**{fb.message}** · repetitions: {fb.rep_count}")
+    elif snap.routine is not None:  # a rest or the end of a routine: the cues go on
+        cue_panel.render_timer_and_cues(snap, muted)
     elif snap.findings:
         show_findings([f for f in snap.findings if f.severity in ("flag", "watch")])
 

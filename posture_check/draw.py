@@ -24,7 +24,7 @@ import numpy as np
 
 from .landmarks import POSE_EDGES
 from .landmarks import Landmark as L
-from .presentation import overlay_text
+from .presentation import hold_text, overlay_text
 from .series import PoseSeries
 
 __all__ = [
@@ -399,7 +399,7 @@ class HoldTimerAnnotator:
         c = color or (COLORS["ok"] if phase == "holding" else COLORS["text"])
         text = phase.replace("_", " ")
         if held_s is not None and np.isfinite(held_s):
-            text += f"  {held_s:.0f} s" + (f" / {target_s:.0f} s" if target_s else "")
+            text += "  " + hold_text(held_s, target_s)  # the panel's words (presentation)
         put_label(frame, text, (x0 + int(8 * s), y0 + int(26 * s)), c, self.text_scale * s,
                   max(round(1.5 * s), 1), bg=None)
         if held_s is not None and target_s:

@@ -42,14 +42,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .cues import Cue, LiveCues
 from .draw import COLORS, AngleAnnotator, HoldTimerAnnotator, SkeletonAnnotator, put_label
 from .estimator import EstimatorOptions, PoseEstimator
 from .landmarks import N_LANDMARKS
 from .landmarks import Landmark as L
+from .live_routine import RoutineDriver
+from .live_setup import LiveSetup, LiveSetupState
 from .measures import Finding, LiveMeasures, LiveResult
+from .measures.body_frame import subject_yaw_deg
 from .measures.quality import inside_frame
+from .measures.view import classify_view
 from .presentation import measure_label, stretch_title, value_text, view_label
+from .routine import REST_S, RoutineState, plan_routine
 from .series import PoseSeries
+from .setup_check import HOLD_S
 from .stretch import CATALOGUE, LiveFeedback, OnlineStretchChecker, Stretch, get_stretch
 
 __all__ = [
@@ -97,6 +104,11 @@ class LiveConfig:
         model_path: pose model (None = the default full model).
         num_poses: people the live landmarker may return (it follows one).
         draw: annotate frames (the benchmark can switch it off to time the rest).
+        setup_hold_s: the posture check measures once the set-up checklist has held this
+            long (s); None: no set-up check, measure from the first frame.
+        routine: stretches of a guided routine (:mod:`posture_check.routine`: documents'
+            order, each side in turn, the side without pain first); None: no routine.
+        rest_s: rest between the routine's steps (s).
     """
 
     focus: str = "front"
@@ -109,6 +121,9 @@ class LiveConfig:
     model_path: str | None = None
     num_poses: int = 1
     draw: bool = True
+    setup_hold_s: float | None = HOLD_S
+    routine: tuple[str, ...] | None = None
+    rest_s: float = REST_S
 
     def __post_init__(self) -> None:
         if self.focus not in FOCUS:
@@ -119,6 +134,8 @@ class LiveConfig:
             raise ValueError(f"side must be 'left', 'right' or 'both', got {self.side!r}")
         if self.pain_side not in (None, "left", "right"):
             raise ValueError(f"pain_side must be 'left', 'right' or None, got {self.pain_side!r}")
+        if self.routine is not None:
+            plan_routine(self.routine, self.pain_side)
 
     @property
     def stretch_angle_name(self) -> str | None:
@@ -159,6 +176,10 @@ class LiveSnapshot:
         stretch: live stretch feedback (None in the posture check).
         guidance: plain sentences telling the person how to fix the view, most important first.
         config: the configuration in force.
+        setup: the set-up checklist of the latest frame and whether measuring has started
+            (:mod:`posture_check.live_setup`; None before the first frame). In the posture
+            check nothing is measured before it is ready.
+        cues: the last spoken cues of a stretch check, oldest first (:mod:`posture_check.cues`).
     """
 
     t_s: float = math.nan
@@ -179,6 +200,16 @@ class LiveSnapshot:
     stretch: LiveFeedback | None = None
     guidance: tuple[str, ...] = ()
     config: LiveConfig = field(default_factory=LiveConfig)
+    setup: LiveSetupState | None = None
+    cues: tuple[Cue, ...] = ()
+    routine: RoutineState | None = None
+
+    @property
+    def measuring(self) -> bool:
+        """Measures are being taken: the set-up held (a stretch is always timed)."""
+        cfg = self.config
+        return (cfg.stretch is not None or cfg.routine is not None or cfg.setup_hold_s is None
+                or (self.setup is not None and self.setup.ready))
 
     def value(self, measure: str) -> float:
         """The value shown for ``measure`` (see ``shown``; NaN if none)."""
@@ -191,6 +222,13 @@ class LiveSnapshot:
         the trunk-thigh angle and the forward bend; a stretch: the angle being timed. Values are
         ``shown`` (the same numbers the overlay and the findings use)."""
         cfg = self.config
+        step = self.routine.current if self.routine is not None else None
+        if step is not None and self.routine.phase == "stretch":
+            st = CATALOGUE[step.stretch]
+            angle = st.angle_name(step.side if step.side != "both" else "left")
+            label = f"{step.title}: {measure_label(angle).lower()}"
+            a = self.stretch.angle_deg if self.stretch is not None else math.nan
+            return [(label, value_text(angle, a))]
         if cfg.stretch is not None:
             angle = cfg.stretch_angle_name or ""
             label = f"{stretch_title(cfg.stretch)}: {measure_label(angle).lower()}"
@@ -440,6 +478,13 @@ class LiveEngine:
         self._checker = (OnlineStretchChecker(config.stretch, config.stretch_side)
                          if config.stretch else None)
         self._recorder = SessionRecorder(config.max_record_s)
+        self._setup = LiveSetup("front" if config.stretch is None and config.routine is None
+                                and config.focus == "front" else "side",
+                                hold_s=config.setup_hold_s or 0.0)
+        self._routine = (RoutineDriver(config.routine, config.pain_side, config.rest_s)
+                         if config.routine else None)
+        # in a routine, the routine says "switch sides" when it moves to the other side
+        self._cues = LiveCues(sided=config.routine is None and config.stretch_side != "both")
         self._latency_ms: deque[float] = deque(maxlen=300)
         self._done_at: deque[float] = deque(maxlen=90)
         self._processed = 0
@@ -500,16 +545,33 @@ class LiveEngine:
                 t_s = self._last_t + 1e-3
             self._last_t = t_s
             measures, checker, recorder = self._measures, self._checker, self._recorder
-            angles = self._angles
+            angles, live_setup, cues = self._angles, self._setup, self._cues
+            routine = self._routine
         with self._proc_lock:
             frame = self._estimator.process_frame(rgb, t_s)
-            result = measures.update(frame)
+            setup = live_setup.update(frame, rgb)
+            if (config.stretch is None and config.routine is None
+                    and config.setup_hold_s is not None and not setup.ready):
+                # set up first, then measure
+                result = LiveResult(t_s, {}, {}, str(classify_view(subject_yaw_deg(
+                    frame.world))[0]))
+            else:
+                result = measures.update(frame)
             feedback = None
-            if checker is not None:
+            routine_state = None
+            if routine is not None:  # the routine's current step has its own checker
+                feedback, routine_state = routine.update(
+                    frame, lambda st: stretch_in_view(st, result.view))
+                if routine_state.event in ("switch_sides", "next_stretch", "done"):
+                    cues.say(t_s, routine_state.event)
+                checker = routine.checker
+            elif checker is not None:
                 in_view = stretch_in_view(checker.stretch, result.view)
                 feedback = checker.update_frame(frame, in_view)  # stable facing kept across frames
+            cues.update(feedback, t_s)
             target = checker.stretch.min_hold_s if checker is not None else None
-            timed = ((config.stretch_angle_name or "", feedback.angle_deg)
+            angle_name = routine.angle_name if routine is not None else config.stretch_angle_name
+            timed = ((angle_name or "", feedback.angle_deg)
                      if feedback is not None else None)
             out = (annotate(rgb, frame, result, feedback, target, angles, timed)
                    if config.draw else rgb)
@@ -518,8 +580,10 @@ class LiveEngine:
             recorded_s, full = recorder.duration_s, recorder.full
         img = frame.image[0]
         person = bool(frame.detected[0])
+        step = routine_state.current if routine_state is not None else None
+        gcfg = config if step is None else LiveConfig(stretch=step.stretch)  # the step's view
         guide = guidance(person, result.view, person and _inside(img, _FEET),
-                         person and _inside(img, _HEAD), config, result.reasons)
+                         person and _inside(img, _HEAD), gcfg, result.reasons)
         done = time.perf_counter()
         with self._lock:
             if measures is not self._measures:  # reconfigured meanwhile: drop this result
@@ -538,7 +602,8 @@ class LiveEngine:
                 reasons=dict(result.reasons), findings=tuple(result.findings),
                 shown=dict(result.shown), overlay=overlay, recorded_s=recorded_s,
                 recording_full=full,
-                stretch=feedback, guidance=guide, config=config)
+                stretch=feedback, guidance=guide, config=config, setup=setup,
+                cues=tuple(cues.history), routine=routine_state)
         return out
 
     # ------------------------------------------------------------------ outputs

@@ -26,7 +26,10 @@ __all__ = [
     "VIEW_LABELS",
     "doc_title",
     "error_text",
+    "hold_text",
+    "interval_text",
     "measure_label",
+    "normal_text",
     "overlay_text",
     "severity_label",
     "side_of",
@@ -186,6 +189,53 @@ def overlay_text(measure: str, value: float) -> str:
     if measure.startswith("foot_turnout_"):
         return f"{short} {abs(value):.1f}° {'out' if value >= 0 else 'in'}"
     return f"{short} {value:.1f}{_unit(measure)}"
+
+
+def _signed_words(measure: str, v: float) -> str:
+    mag = f"{abs(v):.1f}{_unit(measure)}"
+    if measure.startswith("foot_turnout_") and measure != "foot_turnout_asymmetry":
+        return f"{mag} {'out' if v >= 0 else 'in'}"
+    if measure in _SIDED:
+        return mag if abs(v) < 0.05 else f"{mag} {_SIDED[measure][0 if v > 0 else 1]}"
+    return f"{v:.1f}{_unit(measure)}"
+
+
+def interval_text(measure: str, ci90: tuple[float, float] | None) -> str:
+    """The 90% interval in words: ``"likely between 6.0° left and 5.0° right"``,
+    ``"likely between 3.0° in and 12.0° out"``; ``""`` when there is none."""
+    if ci90 is None:
+        return ""
+    lo, hi = (float(x) for x in ci90)
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return ""
+    return f"likely between {_signed_words(measure, lo)} and {_signed_words(measure, hi)}"
+
+
+def normal_text(measure: str, watch: float, heuristic: bool = False) -> str:
+    """What usual looks like, from the finding's first ("watch") threshold:
+    ``"usual: under 1.5° either way"``, ``"usual: up to 15° out (a rule of thumb)"``
+    (``heuristic``: the threshold is a rule of thumb, not a clinical cut-off)."""
+    if watch is None or not math.isfinite(watch):
+        return "no fixed normal: compare with your own earlier recordings"
+    unit = _unit(measure)
+    tail = " (a rule of thumb)" if heuristic else ""
+    if measure.startswith("foot_turnout_") and measure != "foot_turnout_asymmetry":
+        return f"usual: up to {watch:g}{unit} out{tail}"
+    if measure in _SIDED:
+        return f"usual: under {watch:g}{unit} either way{tail}"
+    return f"usual: under {watch:g}{unit}{tail}"
+
+
+def hold_text(held_s: float | None, target_s: float | None = None) -> str:
+    """The hold timer as the overlay and the panel both show it: ``"19 s / 30 s"``.
+
+    Whole seconds held are counted down (floor), so the timer and the checker's "Hold 11 s
+    more" (the seconds still to hold, rounded up) always add up to the target: 19.6 s held of
+    20 reads "19 s / 20 s" beside "Hold 1 s more", never "20 s / 20 s"."""
+    if held_s is None or not math.isfinite(held_s):
+        return ""
+    text = f"{math.floor(max(held_s, 0.0) + 1e-9):d} s"
+    return text + (f" / {target_s:.0f} s" if target_s else "")
 
 
 def severity_label(finding) -> str:

@@ -26,6 +26,7 @@ from .common import (
 )
 from .json_report import DOC_TITLES
 from .plots import measures_figure, png_bytes, stretch_figure, summary_figure
+from .setup_section import setup_lines, setup_report
 
 __all__ = ["html_text", "write_html"]
 
@@ -124,10 +125,12 @@ def html_text(result, since=None) -> str:
             f"{' · ' + e(f.reference) if f.severity in ('watch', 'flag') else ''}</div></div>")
     if not_measured_text(result):
         parts.append(f"<p class='cite'>{e(not_measured_text(result))}</p>")
-    if result.warnings:
-        parts.append("<h2>Recording quality</h2><ul>")
-        parts += [f"<li class='warn'>{e(w.message)}</li>" for w in result.warnings]
-        parts.append("</ul>")
+    parts.append("<h2>Recording quality</h2><ul>")
+    parts += [f"<li class='warn'>{e(w.message)}</li>" for w in result.warnings]
+    setup_head, setup = setup_lines(setup_report(result))
+    parts.append(f"</ul><p class='meta'>{e(setup_head)}</p><ul class='setup'>")
+    parts += [f"<li>{e(line)}</li>" for line in setup]
+    parts.append("</ul>")
     if since is not None:
         parts += since_baseline_html(since)
     parts.append(f"<div class='redflags'><b>{e(RED_FLAGS_HEADING)}</b><ul>")

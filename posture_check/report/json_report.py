@@ -14,6 +14,7 @@ import numpy as np
 from ..atomic import write_text_atomic
 from ..measures import MEASURE_SPECS, NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
 from .schema import SCHEMA_ID
+from .setup_section import setup_report
 
 __all__ = ["DOC_TITLES", "build_report", "dumps", "jsonable", "write_json"]
 
@@ -137,6 +138,7 @@ def build_report(result) -> dict:
         "findings": [_finding(f) for f in result.findings],
         "stretch": _stretch(result),
         "quality_warnings": [asdict(w) for w in result.warnings],
+        "setup_check": setup_report(result),
         "red_flags": {"heading": RED_FLAGS_HEADING,
                       "items": [{"text": r.text, "source_doc": r.source_doc,
                                  "reference": r.reference} for r in RED_FLAGS]},

@@ -38,6 +38,7 @@ from .common import (
 from .fonts import report_font_family
 from .json_report import DOC_TITLES
 from .plots import measures_figure, stretch_figure, summary_figure
+from .setup_section import setup_lines, setup_report
 
 __all__ = ["pdf_bytes", "write_pdf"]
 
@@ -212,10 +213,12 @@ def _render(result, pdf: PdfPages, since=None) -> None:
     if missing:
         flow.space(0.04)
         flow.text(missing, size=8.8, color="#555555")
-    if result.warnings:
-        flow.heading("Recording quality")
-        for w in result.warnings:
-            flow.text("• " + w.message, size=9, color="#8a5a00")
+    flow.heading("Recording quality")
+    for w in result.warnings:
+        flow.text("• " + w.message, size=9, color="#8a5a00")
+    setup_head, setup = setup_lines(setup_report(result))
+    flow.text(setup_head, size=8.8, color="#555555")
+    flow.text("\n".join("• " + line for line in setup), size=8.5)
     if since is not None:
         _since_baseline(flow, since)
     flow.need(0.5 + 0.3 * len(RED_FLAGS))

@@ -183,6 +183,22 @@ REPORT_SCHEMA: dict = {
                       "properties": {"code": {"type": "string"}, "message": {"type": "string"},
                                      "fraction": _fraction}},
         },
+        # the camera set-up check over the first seconds (posture_check.setup_check)
+        "setup_check": {
+            "type": "object", "required": ["items", "all_ok", "first_s", "ready_at_s"],
+            "properties": {
+                "items": {"type": "array", "items": {
+                    "type": "object", "required": ["name", "label", "ok", "value", "fix"],
+                    "properties": {"name": {"type": "string"}, "label": {"type": "string"},
+                                   "ok": {"type": "boolean"}, "value": _num,
+                                   "fix": {"type": "string"}}}},
+                "all_ok": {"type": "boolean"},
+                "first_s": {"type": "number"},
+                "ready_at_s": _num,
+                "target_view": {"enum": ["front", "side"]},
+                "roll_source": {"type": "string"},
+            },
+        },
         "red_flags": {
             "type": "object", "required": ["heading", "items"],
             "properties": {

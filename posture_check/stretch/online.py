@@ -327,10 +327,11 @@ class OnlineStretchChecker:
         elif self.phase == "holding":
             if remaining > 0:
                 msg = f"Hold {math.ceil(remaining):.0f} s more."
-            elif self.hold_s <= hi:
-                msg = f"Good, {self.hold_s:.0f} s held: release slowly when ready."
+            elif self.hold_s <= hi:  # whole seconds rounded down, as the timer shows them
+                msg = f"Good, {math.floor(self.hold_s)} s held: release slowly when ready."
             else:
-                msg = f"{self.hold_s:.0f} s: that's enough ({st.hold_source}); release slowly."
+                msg = (f"{math.floor(self.hold_s)} s: that's enough ({st.hold_source}); "
+                       "release slowly.")
         elif self.phase == "moving_in":
             msg = "Ease in slowly."
         elif self.phase == "moving_out":
