@@ -219,7 +219,11 @@ def test_thumbnails_stay_bounded_and_spread():
     times = np.array([t for _, t, _ in th.items])
     assert times[0] == 0.0 and times[-1] > 600.0  # spread over the whole recording
     assert max(th.items[0][2].shape[:2]) == 32
-    assert MAX_THUMBNAILS <= 64
+    # the analysis' own default stays bounded too: at most MAX_THUMBNAILS (<= 64) are kept
+    default = _Thumbnails()
+    for i in range(36_000):
+        default.offer(i, i / 30.0, frame)
+    assert 0 < len(default.items) <= MAX_THUMBNAILS <= 64
 
 
 def _standing(feet_y: np.ndarray, people: list[int]) -> PoseSeries:
