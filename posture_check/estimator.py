@@ -122,6 +122,12 @@ def choose_person(
     return int(np.argmax(prominence(xy_px, frame_size)))
 
 
+def _or_nan(value: float | None) -> float:
+    """A landmark's visibility or presence; ``None`` (not reported) stays missing as NaN, which
+    never gates (:func:`posture_check.measures.quality.landmark_flags`), instead of becoming 0."""
+    return np.nan if value is None else float(value)
+
+
 class PoseEstimator:
     """MediaPipe pose landmarker over images, video files and live frames.
 
@@ -199,10 +205,10 @@ class PoseEstimator:
     @staticmethod
     def _candidates(result) -> tuple[np.ndarray, np.ndarray]:
         """``(K, 33, 5)`` image x, y, z, visibility, presence and ``(K, 33, 3)`` world landmarks
-        of each person; non-finite values become NaN and people with no finite landmark are
-        dropped."""
+        of each person; non-finite or missing values become NaN and people with no finite
+        landmark are dropped."""
         cands = np.array(
-            [[(lm.x, lm.y, lm.z, lm.visibility or 0.0, lm.presence or 0.0) for lm in pose]
+            [[(lm.x, lm.y, lm.z, _or_nan(lm.visibility), _or_nan(lm.presence)) for lm in pose]
              for pose in result.pose_landmarks], dtype=np.float64).reshape(-1, N_LANDMARKS, 5)
         worlds = np.array([[(lm.x, lm.y, lm.z) for lm in pose]
                            for pose in result.pose_world_landmarks],
