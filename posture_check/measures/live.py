@@ -113,10 +113,9 @@ class LiveMeasures:
         """Add one frame (or a few, in order); return the state after the last one."""
         if len(frames) == 0:
             raise ValueError("update() needs a PoseSeries with at least one frame, got 0")
-        result: LiveResult | None = None
-        for i in range(len(frames)):
+        result = self._update_one(frames[0])
+        for i in range(1, len(frames)):
             result = self._update_one(frames[i])
-        assert result is not None
         return result
 
     def _update_one(self, f: PoseSeries) -> LiveResult:
