@@ -231,46 +231,6 @@ def test_migration_from_schema_v1(tmp_path, neutral):
         assert store.schema_version == 2
 
 
-def test_newer_schema_is_refused_and_left_untouched(tmp_path, turned):
-    db = tmp_path / "h.sqlite3"
-    save_result(turned, "anna", db=db)
-    conn = sqlite3.connect(db)
-    conn.execute("INSERT INTO schema_migrations VALUES (?, '2030-01-01T00:00:00Z', 'future')",
-                 (LATEST + 1,))
-    conn.commit()
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    before = _digest(db)
-    with pytest.raises(HistoryError, match="newer posture-check") as exc:
-        HistoryStore(db)
-    assert "\n" not in str(exc.value)
-    assert _digest(db) == before
-
-
-@pytest.mark.parametrize("content", [b"this is a text file, not a database\n" * 50,
-                                     b"SQLite format 3\x00" + bytes(range(256)) * 20])
-def test_damaged_file_gives_a_clear_error_and_is_never_overwritten(tmp_path, content):
-    db = tmp_path / "h.sqlite3"
-    db.write_bytes(content)
-    with pytest.raises(HistoryError, match="damaged or not a posture-check history") as exc:
-        HistoryStore(db)
-    assert "\n" not in str(exc.value)
-    assert db.read_bytes() == content
-    assert not (tmp_path / "h.sqlite3-wal").exists()
-
-
-def test_a_foreign_sqlite_database_is_refused(tmp_path):
-    db = tmp_path / "other.sqlite3"
-    conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)")
-    conn.commit()
-    conn.close()
-    before = _digest(db)
-    with pytest.raises(HistoryError, match="not a posture-check history"):
-        HistoryStore(db)
-    assert _digest(db) == before
-
-
 def _writer(db: str, profile: str, n: int, result, start) -> None:
     start.wait()
     with HistoryStore(db) as store:

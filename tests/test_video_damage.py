@@ -105,7 +105,7 @@ def _failing(exc: Exception):
 def test_run_ahead_passes_a_decoding_error_through_as_an_input_error():
     from posture_check.video_io import run_ahead
 
-    with pytest.raises(InputError, match="clip.mp4: decoding failed"):
+    with pytest.raises(InputError, match=r"clip\.mp4: decoding failed"):
         list(run_ahead(_failing(InputError("clip.mp4: decoding failed (bad NAL)")), 2))
 
 
