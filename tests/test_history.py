@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_analysis_shared import analysed
 
 from posture_check.analysis import AnalysisOptions, analyze
 from posture_check.history import (
@@ -31,20 +32,20 @@ TURNED = SAMPLES / "foot_turnout_right30_left5_front.mp4"
 NEUTRAL = SAMPLES / "standing_neutral_front.mp4"
 
 
+# analyses shared with the analysis/report tests: one run per clip and options per session
 @pytest.fixture(scope="module")
 def turned(model_path):
-    return analyze(TURNED)
+    return analysed(TURNED.stem)
 
 
 @pytest.fixture(scope="module")
 def neutral(model_path):
-    return analyze(NEUTRAL)
+    return analysed(NEUTRAL.stem)
 
 
 @pytest.fixture(scope="module")
 def stretch(model_path):
-    return analyze(SAMPLES / "hamstring_too_short_side.mp4",
-                   AnalysisOptions(stretch="standing_hamstring"))
+    return analysed("hamstring_too_short_side", stretch="standing_hamstring")
 
 
 def _digest(path: Path) -> str:
