@@ -16,7 +16,7 @@ Several people in view: the landmarker is asked for up to ``num_poses`` people a
 follows one of them: at the start (and after the person was lost) the most prominent, i.e. the
 largest landmark bounding box weighted by how central it is; after that, whichever candidate is
 nearest to the person followed in the previous frame. The number of people seen in each frame is
-kept in ``PoseSeries.meta["people_per_frame"]`` (capped at ``num_poses``), for quality warnings.
+kept in ``PoseSeries.people_per_frame`` (capped at ``num_poses``), for quality warnings.
 A candidate whose image landmarks are not finite anywhere (the landmarker can return
 infinities) is not a person: it is dropped, and any single non-finite coordinate becomes NaN.
 
@@ -289,7 +289,8 @@ class PoseEstimator:
             np.array(rows_img), np.array(rows_world), np.array(rows_vis), np.array(rows_pres),
             np.array(times), frame_size, source,
             {"model": Path(self.model_path).name, "running_mode": self.options.running_mode,
-             "people_per_frame": people, "flip_average": self.options.flip_average},
+             "flip_average": self.options.flip_average},
+            np.array(people, dtype=np.int64),
         )
 
     def process_frame(self, rgb: np.ndarray, t_s: float) -> PoseSeries:
@@ -305,14 +306,15 @@ class PoseEstimator:
         size = (int(image.shape[1]), int(image.shape[0]))
         arrays, n = self._frame_arrays(self._detect(image, 0.0), size)
         self._previous_px = None  # images are independent
-        series = PoseSeries.empty(np.zeros(1), size, source)
-        if arrays is not None:
+        meta = {"model": Path(self.model_path).name, "running_mode": "image",
+                "flip_average": self.options.flip_average}
+        if arrays is None:
+            series = PoseSeries.empty(np.zeros(1), size, source, meta)
+        else:
             img, world, vis, pres = arrays
             series = PoseSeries(img[None], world[None], vis[None], pres[None], np.zeros(1), size,
-                                source)
-        series.meta.update(model=Path(self.model_path).name, running_mode="image",
-                           people_per_frame=[n], flip_average=self.options.flip_average)
-        return series
+                                source, meta)
+        return replace(series, people_per_frame=np.array([n], dtype=np.int64))
 
     def process_video(
         self, path: str | os.PathLike[str], *, progress: ProgressCallback | None = None

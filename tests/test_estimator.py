@@ -10,7 +10,7 @@ from posture_check.landmarks import Landmark
 
 def test_follows_the_most_prominent_person_in_a_group_photo(image_estimator, real_media):
     series = image_estimator.process_image(real_media / "COCO_val2014_000000000241.jpg")
-    assert series.meta["people_per_frame"] == [3]
+    assert series.people_per_frame.tolist() == [3]
     hips_x = series.image[0, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 0].mean()
     head_y = series.image[0, Landmark.NOSE, 1]
     # The standing man in the middle: hips near the centre, head high in the frame.
@@ -48,7 +48,7 @@ def test_real_street_video(model_path, real_media):
     missing = ~series.detected
     assert np.isnan(series.world[missing]).all() and np.isnan(series.visibility[missing]).all()
     assert np.isfinite(series.image[series.detected]).all()
-    assert max(series.meta["people_per_frame"]) >= 2
+    assert series.people_per_frame.max() >= 2
 
 
 def test_live_frames_tolerate_repeated_timestamps(model_path, real_media):
