@@ -75,7 +75,9 @@ class MeasureSpec:
     ``standing``: a posture measure, read only in quiet-standing segments (gated ``"moving"``
     elsewhere; the flexion angles that the stretch checks time are not). ``plausible``: the
     range a standing (or, for the flexions, a stretching) human body can reach; a value outside
-    it is a model failure, gated ``"implausible"``.
+    it is a model failure, gated ``"implausible"``. ``one_sided``: only the ``+`` direction
+    is a finding (foot turn-out: toes outward), so thresholds, bands and the value's severity
+    apply to the signed value, not to its magnitude.
     """
 
     unit: str
@@ -85,6 +87,7 @@ class MeasureSpec:
     description: str
     standing: bool = True
     plausible: tuple[float, float] = (-90.0, 90.0)
+    one_sided: bool = False
 
 
 MEASURE_SPECS: dict[str, MeasureSpec] = {
@@ -108,11 +111,11 @@ MEASURE_SPECS: dict[str, MeasureSpec] = {
     "foot_turnout_left": MeasureSpec("deg", "toes outward", ("front",),
                                      (*_HIPS, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
                                      "left foot axis on the floor vs forward",
-                                     plausible=(-35.0, 70.0)),
+                                     plausible=(-35.0, 70.0), one_sided=True),
     "foot_turnout_right": MeasureSpec("deg", "toes outward", ("front",),
                                       (*_HIPS, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX),
                                       "right foot axis on the floor vs forward",
-                                      plausible=(-35.0, 70.0)),
+                                      plausible=(-35.0, 70.0), one_sided=True),
     "foot_turnout_asymmetry": MeasureSpec(
         "deg", "right foot turned out more", ("front",),
         (*_HIPS, L.LEFT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX),

@@ -48,6 +48,7 @@ __all__ = [
     "Indicator",
     "baseline_from",
     "evaluate_findings",
+    "value_severity",
 ]
 
 Severity = Literal["ok", "watch", "flag", "not_measured"]
@@ -271,7 +272,7 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
                        n_valid / len(ms), n_valid, None, change, ind.heuristic,
                        (ind.watch, ind.flag), extra)
 
-    one_sided = ind.measure in ("foot_turnout_left", "foot_turnout_right")
+    one_sided = MEASURE_SPECS[ind.measure].one_sided
     direction = 1.0 if (one_sided or median >= 0) else -1.0
     sev, frac = _severity(v, direction, ind)
     side = _side_of(ind.measure, median)
@@ -330,6 +331,20 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
     return Finding(ind.measure, sev, median, unit, msg, ind.source_doc, ind.reference, frac,
                    n_valid / len(ms), n_valid, side, change, ind.heuristic,
                    (ind.watch, ind.flag), extra, ci)
+
+
+def value_severity(measure: str, value: float) -> Severity:
+    """``"ok"`` / ``"watch"`` / ``"flag"`` of one value against :data:`INDICATORS` (the value
+    drawn on a frame; findings use the whole recording): ``"ok"`` for measures without a row or
+    compared only with a baseline, ``"not_measured"`` for NaN. One-sided measures
+    (``MeasureSpec.one_sided``) compare the signed value, the others its magnitude."""
+    if not np.isfinite(value):
+        return "not_measured"
+    for ind in INDICATORS:
+        if ind.measure == measure and not ind.baseline_only:
+            mag = value if MEASURE_SPECS[measure].one_sided else abs(value)
+            return "flag" if mag >= ind.flag else "watch" if mag >= ind.watch else "ok"
+    return "ok"
 
 
 def evaluate_findings(

@@ -7,7 +7,13 @@ import numpy as np
 
 from ..draw import AngleAnnotator, FindingsBanner, SkeletonAnnotator
 from ..measures import MEASURE_SPECS
-from ..presentation import MEASURE_LABELS, REASON_TEXT, measure_label, stretch_title
+from ..presentation import (
+    MEASURE_LABELS,
+    REASON_TEXT,
+    SEVERITY_ORDER,
+    measure_label,
+    stretch_title,
+)
 
 __all__ = [
     "SEVERITY_ORDER",
@@ -24,7 +30,6 @@ __all__ = [
     "stretch_rows",
 ]
 
-SEVERITY_ORDER = {"flag": 0, "watch": 1, "ok": 2, "not_measured": 3}
 SEVERITY_LABEL = {"flag": "FLAG", "watch": "WATCH", "ok": "OK", "not_measured": "NOT MEASURED"}
 MEASURE_LABEL = {m: measure_label(m) for m in MEASURE_LABELS}  # one place: presentation
 
