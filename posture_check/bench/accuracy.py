@@ -55,6 +55,8 @@ METHODS = ("naive", "hybrid", "calibrated")
 
 @dataclass(frozen=True)
 class SetSpec:
+    """A set of rendered scenes: its name, random seed, size and body/clothes/camera family."""
+
     name: str
     seed: int
     n: int
