@@ -22,6 +22,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -78,7 +79,7 @@ class PoseSeries:
     t_s: np.ndarray
     frame_size: tuple[int, int]
     source: str = ""
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
     people_per_frame: np.ndarray | None = None
 
     def __post_init__(self) -> None:
@@ -117,7 +118,7 @@ class PoseSeries:
         t_s: np.ndarray,
         frame_size: tuple[int, int],
         source: str = "",
-        meta: dict | None = None,
+        meta: dict[str, Any] | None = None,
     ) -> PoseSeries:
         """A series of ``len(t_s)`` frames with no person detected (all NaN)."""
         n = len(t_s)
@@ -167,7 +168,7 @@ class PoseSeries:
         w, h = self.frame_size
         return self.image[:, :, :2].astype(np.float64) * np.array([w, h], dtype=np.float64)
 
-    def __getitem__(self, index: slice | np.ndarray) -> PoseSeries:
+    def __getitem__(self, index: int | slice | np.ndarray) -> PoseSeries:
         """Frames selected by a slice, index array or boolean mask."""
         if isinstance(index, int | np.integer):
             index = slice(int(index), int(index) + 1 if index != -1 else None)

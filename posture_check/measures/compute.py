@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal, cast
 
 import numpy as np
 
@@ -194,7 +194,7 @@ class MeasureSeries:
     reasons: dict[str, np.ndarray]
     view: np.ndarray
     subject_yaw_deg: np.ndarray
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
     REASONS: ClassVar[tuple[str, ...]] = REASONS
 
     def __len__(self) -> int:
@@ -275,7 +275,7 @@ def _nanmedian(x: np.ndarray) -> float:
         return float(np.nanmedian(x)) if np.size(x) else float("nan")
 
 
-_LEVEL: Vec = (0.0, -1.0, 0.0)
+_LEVEL = cast(Vec, (0.0, -1.0, 0.0))  # python floats broadcast as the (T,) arrays' dtype
 
 
 def _one_method(blk: HybridBlock, frame_size: tuple[int, int], method: Method,
@@ -468,7 +468,7 @@ def series_constants(series: PoseSeries, roll_deg: float | np.ndarray = 0.0,
     """
     n = len(series)
     idx = np.unique(np.linspace(0, n - 1, min(n, max_frames)).astype(int)) if n else np.arange(0)
-    roll = roll_deg[idx] if np.ndim(roll_deg) else roll_deg
+    roll = np.asarray(roll_deg)[idx] if np.ndim(roll_deg) else roll_deg
     blk = hybrid_block(series.image[idx], series.world[idx], series.frame_size, roll)
     return {"pitch_deg": _nanmedian(estimate_pitch_deg(blk.world)),
             "stature_m": _nanmedian(stature_m(blk.world)),
@@ -552,8 +552,9 @@ def compute_measures(
     raw_knees = np.empty((n, 2))
     for a in range(0, n, BLOCK):
         b = min(a + BLOCK, n)
-        pitch = pitch_all[a:b] if independent_frames else pitch_deg
-        roll = roll_deg[a:b] if np.ndim(roll_deg) else roll_deg
+        # (pitch_deg is a number here unless independent_frames: set from const above)
+        pitch = pitch_all[a:b] if independent_frames else (pitch_deg or 0.0)
+        roll = np.asarray(roll_deg)[a:b] if np.ndim(roll_deg) else roll_deg
         bm = measure_block(series.image[a:b], series.world[a:b], series.visibility[a:b],
                            series.presence[a:b], series.frame_size, method=method,
                            roll_deg=roll, pitch_deg=pitch, cm_scale=cm_scale,
@@ -579,7 +580,7 @@ def compute_measures(
         values = {k: np.ascontiguousarray(stack[:, i]) for i, k in enumerate(MEASURES)}
     meta = {"method": method, "smoothing": smoothing, "pitch_deg": float(const["pitch_deg"]
                                                                          if independent_frames
-                                                                         else pitch_deg),
+                                                                         else pitch_deg or 0.0),
             "pitch_source": pitch_source,
             "roll_deg": float(np.median(roll_deg)) if np.ndim(roll_deg) else roll_deg,
             "stature_m_mediapipe": stature, "cm_scale": cm_scale,

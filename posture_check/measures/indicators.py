@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -155,11 +155,11 @@ class Finding:
     change_since_baseline: float | None = None
     heuristic: bool = False
     thresholds: tuple[float, float] = (math.nan, math.nan)
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
     ci90: tuple[float, float] = (math.nan, math.nan)
 
 
-def baseline_from(baseline: MeasureSeries | dict | None) -> dict[str, float]:
+def baseline_from(baseline: MeasureSeries | dict[str, Any] | None) -> dict[str, float]:
     """Baseline medians by measure from a MeasureSeries, a summary dict or a name->float dict."""
     if baseline is None:
         return {}
@@ -246,7 +246,7 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
     unit = MEASURE_SPECS[ind.measure].unit
     median = float(np.median(v))
     change = median - base[ind.measure] if ind.measure in base else None
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     hint = ind.hint.format(doc=_doc_tag(ind.source_doc))
     hint = hint[0].upper() + hint[1:]
 
@@ -351,7 +351,7 @@ def evaluate_findings(
     measures: MeasureSeries,
     *,
     pain_side: Side | None = None,
-    baseline: MeasureSeries | dict | None = None,
+    baseline: MeasureSeries | dict[str, Any] | None = None,
     indicators: tuple[Indicator, ...] = INDICATORS,
     min_valid_frames: int = MIN_VALID_FRAMES,
     min_valid_s: float = MIN_VALID_S,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +65,7 @@ class LiveMeasures:
         max_fps: float = 60.0,
         height_m: float | None = None,
         pain_side: Side | None = None,
-        baseline: MeasureSeries | dict | None = None,
+        baseline: MeasureSeries | dict[str, Any] | None = None,
         method: Method = "product",
         roll_deg: float = 0.0,
         pitch_deg: float | None = None,

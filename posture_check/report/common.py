@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 
@@ -131,7 +133,7 @@ def stretch_rows(result) -> list[tuple[str, ...]]:
     sa = result.stretch
     if sa is None:
         return []
-    out = []
+    out: list[tuple[str, ...]] = []
     for r in sa.repetitions:
         bounce = (f"±{r.bounce_amplitude_deg:.0f}° at {r.bounce_frequency_hz:.1f} Hz"
                   if "bouncing" in r.faults else "none")
@@ -176,7 +178,7 @@ def stretch_faults_at(result, t: float) -> list[tuple[str, str]]:
     return out
 
 
-def annotated_key_frames(result, max_side: int = 720) -> list[tuple[object, np.ndarray]]:
+def annotated_key_frames(result, max_side: int = 720) -> list[tuple[Any, np.ndarray]]:
     """(KeyFrame, annotated RGB) pairs: skeleton, the angles of that frame, findings banner."""
     skeleton = SkeletonAnnotator()
     angles = AngleAnnotator(show=overlay_measures(result))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
@@ -131,7 +132,7 @@ class _Flow:
             self.y -= h + 0.1
         return h
 
-    def table(self, head: tuple[str, ...], rows: list[tuple[str, ...]],
+    def table(self, head: tuple[str, ...], rows: Sequence[tuple[str, ...]],
               widths: tuple[float, ...], size: float = 8.0) -> None:
         """A table whose cells wrap within their column (never cut at the column's edge)."""
         line_h = size * 1.5 / 72

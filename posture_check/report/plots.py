@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -228,7 +229,8 @@ def stretch_figure(result) -> Figure | None:
         if len(t):
             ax.set_xlim(float(t[0]), float(t[-1]) + 2.0)
     axh.set_xlabel("time (s)", fontsize=8)
-    handles = [Patch(color=PHASE_COLORS[p], label=p.replace("_", " ")) for p in PHASE_COLORS]
+    handles: list[Artist] = [Patch(color=PHASE_COLORS[p], label=p.replace("_", " "))
+                             for p in PHASE_COLORS]
     handles += [Patch(facecolor="none", hatch="///", edgecolor="#9ccc65", label="target angle"),
                 Patch(facecolor="none", hatch="..", edgecolor="#333333",
                       label=f"target hold {lo_t:g}-{hi_t:g} s"),
