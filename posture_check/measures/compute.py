@@ -545,7 +545,10 @@ def compute_measures(
     stature = const["stature_m"]
     cm_scale = float(height_m) / stature if (height_m and np.isfinite(stature)) else 1.0
     sin_e = const["sin_elevation"] if np.isfinite(const["sin_elevation"]) else None
-    values = {k: np.empty(n) for k in MEASURES}
+    # One (C, T) table, row i = MEASURES[i]: the values dict holds its contiguous rows, filled
+    # block by block, gated and smoothed in place (no stacking into (T, C) and back).
+    table = np.empty((len(MEASURES), n))
+    values = dict(zip(MEASURES, table, strict=True))
     reasons = {k: np.empty(n, np.int8) for k in MEASURES}
     yaw = np.empty(n)
     vcodes = np.empty(n, np.int8)
@@ -571,13 +574,9 @@ def compute_measures(
         quiet = quiet_standing(series.image_px(), series.t_s, raw_knees)
         gate_moving(values, reasons, quiet)
         quiet_share = float(quiet[series.detected].mean()) if series.detected.any() else 0.0
-    if smoothing is not None and n > 2:
-        stack = np.stack([values[k] for k in MEASURES], axis=1)
-        if smoothing == "zero_phase":
-            stack = zero_phase(stack, series.t_s, cutoff_hz)
-        else:
-            stack = one_euro(stack, series.t_s)
-        values = {k: np.ascontiguousarray(stack[:, i]) for i, k in enumerate(MEASURES)}
+    if smoothing is not None and n > 2:  # the filters take (T, C): the table's transpose
+        table[:] = (zero_phase(table.T, series.t_s, cutoff_hz) if smoothing == "zero_phase"
+                    else one_euro(table.T, series.t_s)).T
     meta = {"method": method, "smoothing": smoothing, "pitch_deg": float(const["pitch_deg"]
                                                                          if independent_frames
                                                                          else pitch_deg or 0.0),
