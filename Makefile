@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup model fonts browser run test lint bench clean
+.PHONY: setup model fonts browser run test lint typecheck bench clean
 
 setup: $(STAMP) model fonts
 
@@ -42,8 +42,13 @@ run: setup
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: setup browser lint
+# mypy on the files and with the strictness set in pyproject.toml [tool.mypy] (~25 s cold, ~1 s
+# with its cache)
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+test: setup browser lint typecheck
 	$(PY) -m pytest
 
 clean:
-	rm -rf $(VENV) models/*.task models/*.sha256 .pytest_cache
+	rm -rf $(VENV) models/*.task models/*.sha256 .pytest_cache .mypy_cache

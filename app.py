@@ -25,7 +25,9 @@ from posture_check.history import file_sha256
 from posture_check.history import page as history_page
 from posture_check.measures import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
 from posture_check.presentation import (
+    SEVERITY_COLORS,
     SEVERITY_LABELS,
+    SEVERITY_ORDER,
     doc_title,
     error_text,
     measure_label,
@@ -41,8 +43,8 @@ from posture_check.stretch import CATALOGUE
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_videos"
 DEFAULT_SAMPLE = "foot_turnout_right30_left5_front.mp4"
 MAX_UPLOAD_MB = 500  # must match server.maxUploadSize in .streamlit/config.toml
-# Coloured words, not emoji: they read the same without an emoji font.
-SEVERITY_STYLE = {"flag": "red", "watch": "orange", "ok": "green", "not_measured": "gray"}
+# Coloured words, not emoji (presentation.SEVERITY_COLORS).
+SEVERITY_STYLE = {sev: c.app for sev, c in SEVERITY_COLORS.items()}
 
 
 # ---------------------------------------------------------------------------------- shared
@@ -63,8 +65,7 @@ def finding_line(f) -> str:
 
 def show_findings(findings, warnings=(), fold_not_measured: bool = True) -> None:
     """Measured findings first (most serious first); the "not measured" ones folded below."""
-    order = {"flag": 0, "watch": 1, "ok": 2, "not_measured": 3}
-    ranked = sorted(findings, key=lambda f: order.get(f.severity, 9))
+    ranked = sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
     measured = [f for f in ranked if f.severity != "not_measured"]
     missing = [f for f in ranked if f.severity == "not_measured"]
     for f in measured:

@@ -267,7 +267,7 @@ class AnalysisResult:
 
     @property
     def people_per_frame(self) -> np.ndarray:
-        return _people_per_frame(self.series.meta.get("people_per_frame"), self.series.detected)
+        return self.series.counts
 
     def frame_values(self, index: int) -> dict[str, float]:
         """Measure name -> value (NaN if gated) at frame ``index``."""
@@ -342,7 +342,6 @@ def _extract_video(path: Path, est: PoseEstimator, opts: AnalysisOptions, thumbs
                        _PREFETCH)
     total = min(expected, opts.max_frames) if opts.max_frames else expected
     parts: list[PoseSeries] = []
-    people: list[int] = []
     done = 0
 
     def chunk_progress(n: int, _total: int) -> None:
@@ -359,16 +358,13 @@ def _extract_video(path: Path, est: PoseEstimator, opts: AnalysisOptions, thumbs
             part = est.process_frames(chunk, source=str(path), progress=chunk_progress,
                                       expected_frames=total)
             parts.append(part)
-            people += list(part.meta.get("people_per_frame", []))
             done += len(part)
     finally:
         frames.close()
     if not parts:
         raise InputError(f"{path}: no frames could be decoded (corrupt or empty video)")
     series = PoseSeries.concatenate(parts) if len(parts) > 1 else parts[0]
-    meta = dict(parts[0].meta, people_per_frame=people)
-    return PoseSeries(series.image, series.world, series.visibility, series.presence,
-                      series.t_s, series.frame_size, str(path), meta)
+    return replace(series, source=str(path))
 
 
 def _extract_image(path: Path, est: PoseEstimator, thumbs: _Thumbnails) -> PoseSeries:
@@ -380,21 +376,6 @@ def _extract_image(path: Path, est: PoseEstimator, thumbs: _Thumbnails) -> PoseS
 # --------------------------------------------------------------------------------------- checks
 def _fmt_pct(f: float) -> str:
     return f"{100.0 * f:.0f}%"
-
-
-def _people_per_frame(raw: object, detected: np.ndarray) -> np.ndarray:
-    """``(T,)`` people found per frame from a series' metadata; missing or malformed data
-    (None, wrong length, non-numbers) falls back to 1 where a person was detected, else 0."""
-    fallback = detected.astype(np.int64)
-    if raw is None:
-        return fallback
-    try:
-        arr = np.asarray(raw, dtype=np.float64)
-    except (TypeError, ValueError):
-        return fallback
-    if arr.shape != detected.shape or not np.isfinite(arr).all():
-        return fallback
-    return arr.astype(np.int64)
 
 
 def quality_warnings(series: PoseSeries, measures: MeasureSeries, kind: str = "video"
@@ -413,7 +394,7 @@ def quality_warnings(series: PoseSeries, measures: MeasureSeries, kind: str = "v
         out.append(QualityWarning(
             "person_not_found", f"No person was found in {_fmt_pct(missing)} of the frames; "
             "those frames are left out.", missing))
-    ppf = _people_per_frame(series.meta.get("people_per_frame"), det)
+    ppf = series.counts
     if ppf.shape == (n,):
         multi = float(np.mean(ppf > 1))
         if multi > 0:
@@ -578,16 +559,14 @@ def analyze(
         timings["landmarks_s"] = time.perf_counter() - t
     # landmarks are normalized: express the series in the displayed frame size
     analysed_size = small.frame_size
-    series = PoseSeries(small.image, small.world, small.visibility, small.presence, small.t_s,
-                        (info.width, info.height), str(path),
-                        dict(small.meta, analysed_size=list(analysed_size)))
+    series = replace(small, frame_size=(info.width, info.height), source=str(path),
+                     meta=dict(small.meta, analysed_size=list(analysed_size)))
     if (info.width, info.height) != analysed_size and info.kind == "video":
         # rotation metadata can swap the container's width and height
         aw, ah = analysed_size
         if (aw > ah) != (info.width > info.height):
             info = InputInfo(**{**info.__dict__, "width": info.height, "height": info.width})
-            series = PoseSeries(series.image, series.world, series.visibility, series.presence,
-                                series.t_s, (info.width, info.height), str(path), series.meta)
+            series = replace(series, frame_size=(info.width, info.height))
     info = InputInfo(**{**info.__dict__, "analysed_size": analysed_size})
     if info.kind == "video" and len(series) > 1:
         dur = float(series.t_s[-1] - series.t_s[0])

@@ -24,7 +24,7 @@ import numpy as np
 
 from .landmarks import POSE_EDGES
 from .landmarks import Landmark as L
-from .presentation import hold_text, overlay_text
+from .presentation import SEVERITY_COLORS, hold_text, overlay_text
 from .series import PoseSeries
 
 __all__ = [
@@ -44,10 +44,7 @@ COLORS: dict[str, Color] = {
     "left": (255, 140, 0),
     "right": (30, 144, 255),
     "centre": (235, 235, 235),
-    "ok": (40, 190, 90),
-    "watch": (255, 190, 0),
-    "flag": (230, 50, 50),
-    "not_measured": (150, 150, 150),
+    **{sev: c.rgb for sev, c in SEVERITY_COLORS.items()},  # ok, watch, flag, not_measured
     "text": (255, 255, 255),
     "panel": (20, 20, 20),
 }
@@ -116,17 +113,11 @@ def put_label(frame: np.ndarray, text: str, org: tuple[int, int], color: Color,
 
 def severity_of(measure: str, value: float) -> str:
     """``"ok"`` / ``"watch"`` / ``"flag"`` of one value against the indicator table
-    (``"ok"`` for measures without a row, ``"not_measured"`` for NaN)."""
-    if not np.isfinite(value):
-        return "not_measured"
-    from .measures.indicators import INDICATORS
+    (``"ok"`` for measures without a row, ``"not_measured"`` for NaN): the thresholds'
+    own rule, :func:`posture_check.measures.indicators.value_severity`."""
+    from .measures.indicators import value_severity
 
-    for ind in INDICATORS:
-        if ind.measure == measure and not ind.baseline_only:
-            mag = value if measure.startswith("foot_turnout_") and "asym" not in measure \
-                else abs(value)
-            return "flag" if mag >= ind.flag else "watch" if mag >= ind.watch else "ok"
-    return "ok"
+    return value_severity(measure, value)
 
 
 # ------------------------------------------------------------------------------------ skeleton

@@ -16,7 +16,7 @@ Several people in view: the landmarker is asked for up to ``num_poses`` people a
 follows one of them: at the start (and after the person was lost) the most prominent, i.e. the
 largest landmark bounding box weighted by how central it is; after that, whichever candidate is
 nearest to the person followed in the previous frame. The number of people seen in each frame is
-kept in ``PoseSeries.meta["people_per_frame"]`` (capped at ``num_poses``), for quality warnings.
+kept in ``PoseSeries.people_per_frame`` (capped at ``num_poses``), for quality warnings.
 A candidate whose image landmarks are not finite anywhere (the landmarker can return
 infinities) is not a person: it is dropped, and any single non-finite coordinate becomes NaN.
 
@@ -122,6 +122,12 @@ def choose_person(
     return int(np.argmax(prominence(xy_px, frame_size)))
 
 
+def _or_nan(value: float | None) -> float:
+    """A landmark's visibility or presence; ``None`` (not reported) stays missing as NaN, which
+    never gates (:func:`posture_check.measures.quality.landmark_flags`), instead of becoming 0."""
+    return np.nan if value is None else float(value)
+
+
 class PoseEstimator:
     """MediaPipe pose landmarker over images, video files and live frames.
 
@@ -199,10 +205,10 @@ class PoseEstimator:
     @staticmethod
     def _candidates(result) -> tuple[np.ndarray, np.ndarray]:
         """``(K, 33, 5)`` image x, y, z, visibility, presence and ``(K, 33, 3)`` world landmarks
-        of each person; non-finite values become NaN and people with no finite landmark are
-        dropped."""
+        of each person; non-finite or missing values become NaN and people with no finite
+        landmark are dropped."""
         cands = np.array(
-            [[(lm.x, lm.y, lm.z, lm.visibility or 0.0, lm.presence or 0.0) for lm in pose]
+            [[(lm.x, lm.y, lm.z, _or_nan(lm.visibility), _or_nan(lm.presence)) for lm in pose]
              for pose in result.pose_landmarks], dtype=np.float64).reshape(-1, N_LANDMARKS, 5)
         worlds = np.array([[(lm.x, lm.y, lm.z) for lm in pose]
                            for pose in result.pose_world_landmarks],
@@ -283,7 +289,8 @@ class PoseEstimator:
             np.array(rows_img), np.array(rows_world), np.array(rows_vis), np.array(rows_pres),
             np.array(times), frame_size, source,
             {"model": Path(self.model_path).name, "running_mode": self.options.running_mode,
-             "people_per_frame": people, "flip_average": self.options.flip_average},
+             "flip_average": self.options.flip_average},
+            np.array(people, dtype=np.int64),
         )
 
     def process_frame(self, rgb: np.ndarray, t_s: float) -> PoseSeries:
@@ -299,14 +306,15 @@ class PoseEstimator:
         size = (int(image.shape[1]), int(image.shape[0]))
         arrays, n = self._frame_arrays(self._detect(image, 0.0), size)
         self._previous_px = None  # images are independent
-        series = PoseSeries.empty(np.zeros(1), size, source)
-        if arrays is not None:
+        meta = {"model": Path(self.model_path).name, "running_mode": "image",
+                "flip_average": self.options.flip_average}
+        if arrays is None:
+            series = PoseSeries.empty(np.zeros(1), size, source, meta)
+        else:
             img, world, vis, pres = arrays
             series = PoseSeries(img[None], world[None], vis[None], pres[None], np.zeros(1), size,
-                                source)
-        series.meta.update(model=Path(self.model_path).name, running_mode="image",
-                           people_per_frame=[n], flip_average=self.options.flip_average)
-        return series
+                                source, meta)
+        return replace(series, people_per_frame=np.array([n], dtype=np.int64))
 
     def process_video(
         self, path: str | os.PathLike[str], *, progress: ProgressCallback | None = None

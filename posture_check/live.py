@@ -415,7 +415,7 @@ class SessionRecorder:
 
     def add(self, frame: PoseSeries) -> bool:
         """Record the frames of ``frame`` (usually one); False once the recording is full."""
-        ppf = frame.meta.get("people_per_frame")
+        ppf = frame.counts
         for i in range(len(frame)):
             t = float(frame.t_s[i])
             if self._size is None:
@@ -430,25 +430,23 @@ class SessionRecorder:
             self._vis[k] = frame.visibility[i]
             self._pres[k] = frame.presence[i]
             self._t[k] = t
-            n = ppf[i] if ppf is not None and i < len(ppf) else int(frame.detected[i])
-            self._people[k] = min(int(n), 255)
+            self._people[k] = min(int(ppf[i]), 255)
             self._n += 1
         return True
 
     def series(self) -> PoseSeries | None:
         """The recorded frames as one PoseSeries (copies; None before the first frame).
 
-        ``meta["people_per_frame"]`` is the per-frame count of people found, a list of ints
-        like a recorded video's."""
+        ``people_per_frame`` is the per-frame count of people found, like a recorded
+        video's."""
         n = self._n
         if n == 0 or self._size is None:
             return None
         meta = {**self._meta, "running_mode": "live",
-                "people_per_frame": self._people[:n].astype(int).tolist(),
                 "recording_full": self.full, "recording_max_s": self.max_s}
         return PoseSeries(self._image[:n].copy(), self._world[:n].copy(), self._vis[:n].copy(),
                           self._pres[:n].copy(), self._t[:n].copy(), self._size,
-                          "live camera", meta)
+                          "live camera", meta, self._people[:n].astype(np.int64))
 
 
 class LiveEngine:

@@ -16,14 +16,18 @@ from __future__ import annotations
 import math
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
     "DOC_TITLES",
     "MEASURE_LABELS",
     "REASON_TEXT",
+    "SEVERITY_COLORS",
     "SEVERITY_LABELS",
+    "SEVERITY_ORDER",
     "VIEW_LABELS",
+    "SeverityColors",
     "doc_title",
     "error_text",
     "hold_text",
@@ -87,6 +91,34 @@ SEVERITY_LABELS: dict[str, str] = {
     "ok": "ok",
     "borderline": "not steady",
     "not_measured": "not measured",
+}
+
+#: Findings sort most serious first (reports, app); unknown severities go last (9).
+SEVERITY_ORDER: dict[str, int] = {"flag": 0, "watch": 1, "ok": 2, "not_measured": 3}
+
+
+@dataclass(frozen=True)
+class SeverityColors:
+    """One severity's colour in every medium that shows it.
+
+    ``rgb``: drawn on frames (:mod:`posture_check.draw`, RGB 0-255); ``band`` and ``line``:
+    matplotlib hex colours of the threshold bands and marks in the report figures
+    (:mod:`posture_check.report.plots`); ``app``: Streamlit's colour word for the severity's
+    word in the app (coloured words, not emoji: they read the same without an emoji font).
+    """
+
+    rgb: tuple[int, int, int]
+    band: str
+    line: str
+    app: str
+
+
+#: Severity -> its colours (green / amber / red; grey when not measured).
+SEVERITY_COLORS: dict[str, SeverityColors] = {
+    "ok": SeverityColors((40, 190, 90), "#d8f0dc", "#1f8a3b", "green"),
+    "watch": SeverityColors((255, 190, 0), "#fde8b0", "#c98a00", "orange"),
+    "flag": SeverityColors((230, 50, 50), "#f8c9c4", "#c62828", "red"),
+    "not_measured": SeverityColors((150, 150, 150), "#eeeeee", "#9e9e9e", "gray"),
 }
 
 #: Source document file -> how a person reads it named (see /work/shared/docs/README.md).

@@ -22,6 +22,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +30,25 @@ from .atomic import atomic_path
 from .errors import InputError
 from .landmarks import MIRROR_PERMUTATION, N_LANDMARKS
 
-NPZ_FORMAT_VERSION = 1
+NPZ_FORMAT_VERSION = 1  # people_per_frame became an array of its own; older files keep it in meta
+
+
+def people_counts(raw: object, detected: np.ndarray) -> np.ndarray:
+    """``(T,)`` int64 people found per frame from ``raw`` (a sequence of counts).
+
+    Missing or malformed data (None, wrong length, non-numbers, NaN) falls back to 1 where a
+    person was ``detected`` (``(T,)`` bool), else 0.
+    """
+    fallback = detected.astype(np.int64)
+    if raw is None:
+        return fallback
+    try:
+        arr = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        return fallback
+    if arr.shape != detected.shape or not np.isfinite(arr).all():
+        return fallback
+    return arr.astype(np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,7 +63,13 @@ class PoseSeries:
         t_s: ``(T,)`` timestamps in seconds, non-decreasing, from the container (not frame counts).
         frame_size: ``(width, height)`` of the analysed frames in pixels.
         source: where the series came from (file name, ``"camera"``, ...).
-        meta: free-form JSON-serializable metadata (model, running mode, rotation, ...).
+        meta: free-form JSON-serializable metadata about the whole series (model, running
+            mode, damage, ...); never per-frame data.
+        people_per_frame: ``(T,)`` int64 number of people the model found in each frame
+            (capped at the estimator's ``num_poses``). Like every per-frame field it slices
+            and concatenates with the series. Not given: 1 where a person was detected, else
+            0. A legacy ``meta["people_per_frame"]`` list is moved here (see
+            :func:`people_counts` for how malformed counts are treated).
     """
 
     image: np.ndarray
@@ -54,7 +79,8 @@ class PoseSeries:
     t_s: np.ndarray
     frame_size: tuple[int, int]
     source: str = ""
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+    people_per_frame: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         t = np.asarray(self.t_s, dtype=np.float64)
@@ -79,6 +105,11 @@ class PoseSeries:
         if w <= 0 or h <= 0:
             raise ValueError(f"frame_size must be positive (width, height), got {self.frame_size}")
         object.__setattr__(self, "frame_size", (w, h))
+        meta = dict(self.meta)
+        legacy = meta.pop("people_per_frame", None)
+        object.__setattr__(self, "meta", meta)
+        raw = self.people_per_frame if self.people_per_frame is not None else legacy
+        object.__setattr__(self, "people_per_frame", people_counts(raw, self.detected))
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -87,7 +118,7 @@ class PoseSeries:
         t_s: np.ndarray,
         frame_size: tuple[int, int],
         source: str = "",
-        meta: dict | None = None,
+        meta: dict[str, Any] | None = None,
     ) -> PoseSeries:
         """A series of ``len(t_s)`` frames with no person detected (all NaN)."""
         n = len(t_s)
@@ -104,11 +135,11 @@ class PoseSeries:
         first = parts[0]
         if any(p.frame_size != first.frame_size for p in parts):
             raise ValueError("cannot concatenate series with different frame sizes")
-        return cls(
-            *(np.concatenate([getattr(p, k) for p in parts]) for k in
-              ("image", "world", "visibility", "presence", "t_s")),
-            frame_size=first.frame_size, source=first.source, meta=dict(first.meta),
-        )
+        image, world, visibility, presence, t_s, people = (
+            np.concatenate([getattr(p, k) for p in parts]) for k in
+            ("image", "world", "visibility", "presence", "t_s", "people_per_frame"))
+        return cls(image, world, visibility, presence, t_s, first.frame_size, first.source,
+                   dict(first.meta), people)
 
     # ------------------------------------------------------------------ views
     def __len__(self) -> int:
@@ -117,6 +148,14 @@ class PoseSeries:
     @property
     def n_frames(self) -> int:
         return len(self)
+
+    @property
+    def counts(self) -> np.ndarray:
+        """``(T,)`` int64 people found per frame (:attr:`people_per_frame`, typed as set)."""
+        counts = self.people_per_frame
+        if counts is None:  # never after __post_init__; narrows the type
+            raise RuntimeError("PoseSeries.people_per_frame was not initialised")
+        return counts
 
     @property
     def detected(self) -> np.ndarray:
@@ -129,13 +168,13 @@ class PoseSeries:
         w, h = self.frame_size
         return self.image[:, :, :2].astype(np.float64) * np.array([w, h], dtype=np.float64)
 
-    def __getitem__(self, index: slice | np.ndarray) -> PoseSeries:
+    def __getitem__(self, index: int | slice | np.ndarray) -> PoseSeries:
         """Frames selected by a slice, index array or boolean mask."""
         if isinstance(index, int | np.integer):
             index = slice(int(index), int(index) + 1 if index != -1 else None)
         return PoseSeries(self.image[index], self.world[index], self.visibility[index],
                           self.presence[index], self.t_s[index], self.frame_size, self.source,
-                          dict(self.meta))
+                          dict(self.meta), self.counts[index])
 
     def mirrored(self) -> PoseSeries:
         """The series of the mirror image (flip x, swap the subject's left and right)."""
@@ -145,7 +184,7 @@ class PoseSeries:
         world = self.world[:, perm].copy()
         world[..., 0] = -world[..., 0]
         return PoseSeries(image, world, self.visibility[:, perm], self.presence[:, perm],
-                          self.t_s, self.frame_size, self.source, dict(self.meta))
+                          self.t_s, self.frame_size, self.source, dict(self.meta), self.counts)
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -154,7 +193,7 @@ class PoseSeries:
         with atomic_path(path, suffix=".npz") as tmp:
             np.savez_compressed(
                 tmp, image=self.image, world=self.world, visibility=self.visibility,
-                presence=self.presence, t_s=self.t_s,
+                presence=self.presence, t_s=self.t_s, people_per_frame=self.counts,
                 frame_size=np.asarray(self.frame_size, np.int64),
                 source=np.asarray(self.source), meta=np.asarray(json.dumps(self.meta)),
                 format_version=np.asarray(NPZ_FORMAT_VERSION),
@@ -169,8 +208,9 @@ class PoseSeries:
             raise InputError(f"{path}: no such file")
         try:
             with np.load(path, allow_pickle=False) as z:
+                w, h = (int(v) for v in z["frame_size"])
+                people = z["people_per_frame"] if "people_per_frame" in z.files else None
                 return cls(z["image"], z["world"], z["visibility"], z["presence"], z["t_s"],
-                           tuple(int(v) for v in z["frame_size"]), str(z["source"]),
-                           json.loads(str(z["meta"])))
+                           (w, h), str(z["source"]), json.loads(str(z["meta"])), people)
         except (OSError, KeyError, ValueError) as exc:
             raise InputError(f"{path}: not a posture-check landmark file ({exc})") from exc

@@ -235,15 +235,19 @@ def _decode(cap: cv2.VideoCapture, info: VideoInfo, allow_truncated: bool
     last_t = -np.inf
     index = 0
     while True:
-        ok, bgr = cap.read()
-        if not ok or bgr is None:
+        try:
+            ok, bgr = cap.read()
+            rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB) if ok and bgr is not None else None
+        except cv2.error as exc:  # the decoder itself failed: the file's fault, not ours
+            raise InputError(f"{info.path}: decoding failed ({exc})") from exc
+        if rgb is None:
             break
         t = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
         if not np.isfinite(t) or t <= last_t or (index > 0 and t == 0.0):
             t = last_t + fallback_dt if np.isfinite(last_t) else index * fallback_dt
         last_t = t
         index += 1
-        yield t, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+        yield t, rgb
     if index == 0:
         raise InputError(f"{info.path}: no frames could be decoded (corrupt or empty video)")
     damage = damaged_part(info, index, last_t + fallback_dt)
@@ -279,10 +283,12 @@ def iter_frames(
 def run_ahead(items: Iterator[T], maxsize: int) -> Iterator[T]:
     """Consume ``items`` on a worker thread, at most ``maxsize`` ahead of the caller.
 
-    Exceptions raised by ``items`` are re-raised on the caller's thread, wrapped in
-    :class:`InputError` unless they already are one; closing the returned generator stops
-    the worker and closes ``items``. Used to decode (and prepare) frames while the pose model
-    works on the previous ones.
+    Exceptions raised by ``items`` are re-raised unchanged on the caller's thread: a decoding
+    failure is already an :class:`InputError` where it happens (:func:`iter_frames`), and any
+    other exception (a bug in the code preparing the frames) propagates as the bug it is, never
+    disguised as the user's bad file. Closing the returned generator stops the worker and
+    closes ``items``. Used to decode (and prepare) frames while the pose model works on the
+    previous ones.
     """
     q: queue.Queue = queue.Queue(maxsize=maxsize)
     stop = threading.Event()
@@ -299,8 +305,8 @@ def run_ahead(items: Iterator[T], maxsize: int) -> Iterator[T]:
                         continue
                 if stop.is_set():
                     return
-        except Exception as exc:  # surfaced on the consumer's thread
-            q.put(exc if isinstance(exc, InputError) else InputError(f"decoding failed ({exc})"))
+        except Exception as exc:  # surfaced, unchanged, on the consumer's thread
+            q.put(exc)
         finally:
             close = getattr(items, "close", None)
             if close is not None:

@@ -31,7 +31,11 @@ def test_sample_is_preselected_and_analysis_shows_findings_and_downloads(app):
     assert not app.exception, app.exception
     text = _text(app)
     assert "Right foot turn-out" in text or "right foot" in text.lower()
-    assert "flag" in text
+    # the right foot's finding is shown with its severity word (flag or watch), in its colour
+    right = next(f for f in app.session_state["analysis"]["result"].findings
+                 if f.measure == "foot_turnout_right")
+    assert right.severity in ("flag", "watch")
+    assert f"[**{right.severity}**]: {right.message}" in text
     assert "not diagnose" in text or "cannot diagnose" in text  # the notice is on the page
     downloads = [el for el in app.get("download_button")]
     assert len(downloads) == 5  # PDF, HTML, JSON, CSV, annotated video

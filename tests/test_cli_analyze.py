@@ -32,7 +32,11 @@ def test_default_writes_all_formats_into_a_folder_named_after_the_input(tmp_path
     rep = json.loads((out / f"{CLIP.stem}.json").read_text())
     assert rep["analysis"]["pain_side"] == "left"
     captured = capsys.readouterr()
-    assert "flag" in captured.out and "\r" not in captured.err  # no progress bar off a TTY
+    n_flag = sum(f["severity"] == "flag" for f in rep["findings"])
+    n_watch = sum(f["severity"] == "watch" for f in rep["findings"])
+    assert n_flag + n_watch > 0  # the right foot's 30 deg turn-out is at least a watch
+    assert f"{n_flag} flag(s), {n_watch} to watch" in captured.out
+    assert "\r" not in captured.err  # no progress bar off a TTY
 
 
 def test_selected_formats_only(tmp_path):

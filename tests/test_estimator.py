@@ -10,7 +10,7 @@ from posture_check.landmarks import Landmark
 
 def test_follows_the_most_prominent_person_in_a_group_photo(image_estimator, real_media):
     series = image_estimator.process_image(real_media / "COCO_val2014_000000000241.jpg")
-    assert series.meta["people_per_frame"] == [3]
+    assert series.people_per_frame.tolist() == [3]
     hips_x = series.image[0, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 0].mean()
     head_y = series.image[0, Landmark.NOSE, 1]
     # The standing man in the middle: hips near the centre, head high in the frame.
@@ -48,7 +48,7 @@ def test_real_street_video(model_path, real_media):
     missing = ~series.detected
     assert np.isnan(series.world[missing]).all() and np.isnan(series.visibility[missing]).all()
     assert np.isfinite(series.image[series.detected]).all()
-    assert max(series.meta["people_per_frame"]) >= 2
+    assert series.people_per_frame.max() >= 2
 
 
 def test_live_frames_tolerate_repeated_timestamps(model_path, real_media):
@@ -84,3 +84,25 @@ def test_candidates_with_infinite_landmarks_are_not_people(image_estimator, real
             lm.x = float("inf")
     arrays, n_people = image_estimator._frame_arrays((result, None), size)
     assert arrays is None and n_people == 0
+
+
+def test_a_visibility_the_model_does_not_report_stays_missing():
+    """MediaPipe's own result type with visibility/presence left unset (None): they become NaN,
+    which never gates (measures.quality), not 0 (which would gate every landmark)."""
+    from mediapipe.tasks.python.components.containers.landmark import (
+        Landmark as WorldLandmark,
+    )
+    from mediapipe.tasks.python.components.containers.landmark import NormalizedLandmark
+    from mediapipe.tasks.python.vision.pose_landmarker import PoseLandmarkerResult
+
+    from posture_check.measures.quality import landmark_flags
+
+    pose = [NormalizedLandmark(x=0.5, y=0.5, z=0.0, visibility=0.9 if i == 0 else None,
+                               presence=0.0 if i == 1 else None) for i in range(33)]
+    world = [WorldLandmark(x=0.0, y=0.0, z=0.0) for _ in range(33)]
+    cands, _ = PoseEstimator._candidates(PoseLandmarkerResult([pose], [world]))
+    vis, pres = cands[0, :, 3], cands[0, :, 4]
+    assert vis[0] == 0.9 and np.isnan(vis[1:]).all()
+    assert pres[1] == 0.0 and np.isnan(pres[[0, *range(2, 33)]]).all()  # a real 0 stays 0
+    inside, visible = landmark_flags(cands[None, 0, :, :3], vis[None], pres[None])
+    assert visible.all() and inside[0, 0] and not inside[0, 1]

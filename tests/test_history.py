@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_analysis_shared import analysed
 
 from posture_check.analysis import AnalysisOptions, analyze
 from posture_check.history import (
@@ -31,20 +32,20 @@ TURNED = SAMPLES / "foot_turnout_right30_left5_front.mp4"
 NEUTRAL = SAMPLES / "standing_neutral_front.mp4"
 
 
+# analyses shared with the analysis/report tests: one run per clip and options per session
 @pytest.fixture(scope="module")
 def turned(model_path):
-    return analyze(TURNED)
+    return analysed(TURNED.stem)
 
 
 @pytest.fixture(scope="module")
 def neutral(model_path):
-    return analyze(NEUTRAL)
+    return analysed(NEUTRAL.stem)
 
 
 @pytest.fixture(scope="module")
 def stretch(model_path):
-    return analyze(SAMPLES / "hamstring_too_short_side.mp4",
-                   AnalysisOptions(stretch="standing_hamstring"))
+    return analysed("hamstring_too_short_side", stretch="standing_hamstring")
 
 
 def _digest(path: Path) -> str:
@@ -229,46 +230,6 @@ def test_migration_from_schema_v1(tmp_path, neutral):
         assert change["lateral_lean"].baseline == -3.0
     with HistoryStore(db) as store:  # opening again migrates nothing twice
         assert store.schema_version == 2
-
-
-def test_newer_schema_is_refused_and_left_untouched(tmp_path, turned):
-    db = tmp_path / "h.sqlite3"
-    save_result(turned, "anna", db=db)
-    conn = sqlite3.connect(db)
-    conn.execute("INSERT INTO schema_migrations VALUES (?, '2030-01-01T00:00:00Z', 'future')",
-                 (LATEST + 1,))
-    conn.commit()
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    before = _digest(db)
-    with pytest.raises(HistoryError, match="newer posture-check") as exc:
-        HistoryStore(db)
-    assert "\n" not in str(exc.value)
-    assert _digest(db) == before
-
-
-@pytest.mark.parametrize("content", [b"this is a text file, not a database\n" * 50,
-                                     b"SQLite format 3\x00" + bytes(range(256)) * 20])
-def test_damaged_file_gives_a_clear_error_and_is_never_overwritten(tmp_path, content):
-    db = tmp_path / "h.sqlite3"
-    db.write_bytes(content)
-    with pytest.raises(HistoryError, match="damaged or not a posture-check history") as exc:
-        HistoryStore(db)
-    assert "\n" not in str(exc.value)
-    assert db.read_bytes() == content
-    assert not (tmp_path / "h.sqlite3-wal").exists()
-
-
-def test_a_foreign_sqlite_database_is_refused(tmp_path):
-    db = tmp_path / "other.sqlite3"
-    conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)")
-    conn.commit()
-    conn.close()
-    before = _digest(db)
-    with pytest.raises(HistoryError, match="not a posture-check history"):
-        HistoryStore(db)
-    assert _digest(db) == before
 
 
 def _writer(db: str, profile: str, n: int, result, start) -> None:

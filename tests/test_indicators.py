@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -17,7 +19,8 @@ from posture_check.measures import (
 )
 from posture_check.measures.synthetic import StickPose, SyntheticCamera, synthetic_series
 
-DOCS_DIR = "/work/shared/docs"
+# the shared documents sit beside the repository (as tests/conftest.py's real media)
+DOCS_DIR = Path(__file__).resolve().parents[2] / "shared" / "docs"
 
 
 def measure_series(values: dict[str, np.ndarray], fps: float = 30.0,
@@ -37,14 +40,14 @@ def by_measure(findings):
 
 
 def test_table_cites_existing_docs_and_references():
-    import os
-    names = set(os.listdir(DOCS_DIR)) if os.path.isdir(DOCS_DIR) else None
+    if not DOCS_DIR.is_dir():
+        pytest.fail(f"shared documents missing: {DOCS_DIR} (shared/ must sit beside the repo)")
+    names = {p.name for p in DOCS_DIR.iterdir()}
     for ind in INDICATORS:
         assert ind.measure in MEASURES
         assert 0 < ind.watch < ind.flag
         assert ind.reference
-        if names is not None:
-            assert ind.source_doc in names
+        assert ind.source_doc in names
 
 
 def test_sustained_fraction_rule():

@@ -162,7 +162,7 @@ def test_session_recorder_keeps_arrays_caps_by_time_and_says_when_full():
     assert rec.full and len(rec) == 61 and rec.duration_s == pytest.approx(2.0)
     s = rec.series()
     assert len(s) == 61 and s.meta["recording_full"] is True
-    assert s.meta["people_per_frame"][5] == 2 and s.meta["people_per_frame"][0] == 1
+    assert s.people_per_frame[5] == 2 and s.people_per_frame[0] == 1
     np.testing.assert_allclose(s.image[7], _frame(7 / 30).image[0])
     # the recorder's own arrays are never handed out
     s.image[0] = 0

@@ -85,3 +85,24 @@ def test_frame_and_visibility_flags_share_one_rule():
     inside, visible = landmark_flags(img, vis, pres)
     np.testing.assert_array_equal(inside, [[False, True, False, False]])  # low presence gates
     np.testing.assert_array_equal(visible, [[True, False, True, True]])  # NaN does not gate
+
+    # the second copy: the measures' per-block gate (pixels, column layout) gives the same
+    # flags for the landmarks it reads, on the same four cases placed on real landmarks
+    from posture_check.landmarks import Landmark as L
+    from posture_check.measures.body_frame import hybrid_block
+    from posture_check.measures.columns import USED
+    from posture_check.measures.compute import _block_flags
+
+    cases = (L.LEFT_HIP, L.RIGHT_KNEE, L.LEFT_FOOT_INDEX, L.NOSE)
+    image = np.full((1, 33, 3), 0.5)
+    vis33, pres33 = np.full((1, 33), 0.9), np.full((1, 33), 0.9)
+    for k, lm in enumerate(cases):
+        image[0, lm], vis33[0, lm], pres33[0, lm] = img[0, k], vis[0, k], pres[0, k]
+    inside33, visible33 = landmark_flags(image, vis33, pres33)
+    np.testing.assert_array_equal(inside33[0, list(cases)], inside[0])
+    np.testing.assert_array_equal(visible33[0, list(cases)], visible[0])
+    size = (480, 640)
+    _, inside_blk, visible_blk, _ = _block_flags(hybrid_block(image, image, size), size,
+                                                 vis33, pres33)
+    np.testing.assert_array_equal(inside_blk.T, inside33[:, list(USED)])
+    np.testing.assert_array_equal(visible_blk.T, visible33[:, list(USED)])

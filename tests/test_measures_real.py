@@ -131,13 +131,8 @@ def test_mirroring_a_photo_swaps_left_and_right(image_estimator, coco_rgb):
 
 
 # ------------------------------------------------------------------ real video, full path
-def test_real_standing_video_front_view_and_findings():
-    if not STANDING.is_file():
-        pytest.skip(f"real media missing: {STANDING}")
-    from posture_check.estimator import EstimatorOptions, PoseEstimator
-
-    with PoseEstimator(EstimatorOptions(running_mode="video")) as est:
-        series = est.process_video(STANDING)
+def test_real_standing_video_front_view_and_findings(real_media, clip_landmarks):
+    series = clip_landmarks(real_media / STANDING.name)
     ms = compute_measures(series)
     front = np.mean(ms.view == "front")
     assert front > 0.8

@@ -74,3 +74,35 @@ def test_error_text_hides_temporary_paths_and_library_names(tmp_path):
     exc = ValueError(f"{path}: not a video OpenCV can open (no video stream, or corrupt)")
     text = error_text(exc, path, "clip.mp4")
     assert text == "clip.mp4: not a video this app can open (no video stream, or corrupt)"
+
+
+def test_severity_order_colours_and_one_sidedness_are_defined_once():
+    """Presentation data live on the measure spec and in presentation.py; the frame drawing,
+    the report figures, the reports' ordering and the app read them from there."""
+    import math
+
+    from posture_check import draw
+    from posture_check.measures import MEASURE_SPECS
+    from posture_check.measures.indicators import INDICATORS, value_severity
+    from posture_check.presentation import SEVERITY_COLORS, SEVERITY_ORDER
+    from posture_check.report import common, plots
+
+    assert set(SEVERITY_COLORS) == set(SEVERITY_ORDER) == {"ok", "watch", "flag", "not_measured"}
+    assert sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get) == ["flag", "watch", "ok",
+                                                              "not_measured"]
+    assert common.SEVERITY_ORDER is SEVERITY_ORDER
+    for sev, c in SEVERITY_COLORS.items():
+        assert draw.COLORS[sev] == c.rgb
+        if sev != "not_measured":
+            assert plots.BAND_COLORS[sev] == c.band and plots.LINE_COLORS[sev] == c.line
+    assert {m for m, s in MEASURE_SPECS.items() if s.one_sided} == {"foot_turnout_left",
+                                                                    "foot_turnout_right"}
+    # one value's severity: the indicator thresholds, signed only where one-sided
+    toe = next(i for i in INDICATORS if i.measure == "foot_turnout_right")
+    lean = next(i for i in INDICATORS if i.measure == "lateral_lean")
+    assert value_severity("foot_turnout_right", toe.flag + 1) == "flag"
+    assert value_severity("foot_turnout_right", -(toe.flag + 1)) == "ok"  # toes inward
+    assert value_severity("foot_turnout_right", toe.watch) == "watch"
+    assert value_severity("lateral_lean", -(lean.flag + 1)) == "flag"
+    assert value_severity("lateral_lean", math.nan) == "not_measured"
+    assert draw.severity_of("lateral_lean", -(lean.flag + 1)) == "flag"

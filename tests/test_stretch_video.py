@@ -23,19 +23,10 @@ def _labels(name: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def stretch_series():
-    """Each sample clip through the real model once per session (VIDEO mode)."""
-    from posture_check.estimator import EstimatorOptions, PoseEstimator
-
-    cache: dict = {}
-
-    def get(name: str):
-        if name not in cache:
-            with PoseEstimator(EstimatorOptions(running_mode="video", num_poses=1)) as est:
-                cache[name] = est.process_video(SAMPLES / f"{name}.mp4")
-        return cache[name]
-
-    return get
+def stretch_series(clip_landmarks):
+    """Each sample clip through the real model once per session (VIDEO mode, one person;
+    the session-wide landmark cache of tests/conftest.py)."""
+    return lambda name: clip_landmarks(SAMPLES / f"{name}.mp4", num_poses=1)
 
 
 @pytest.mark.parametrize("name", HAMSTRING)

@@ -97,15 +97,12 @@ def test_stretch_labels_describe_the_motion(name: str, verdict: str, hold: float
 
 
 @pytest.fixture(scope="module")
-def detections(model_path) -> dict[str, tuple[int, float]]:
-    """Frames decoded and detection rate per clip, through the real model in VIDEO mode."""
-    from posture_check.estimator import EstimatorOptions, PoseEstimator
-
+def detections(clip_landmarks) -> dict[str, tuple[int, float]]:
+    """Frames decoded and detection rate per clip, through the real model in VIDEO mode (the
+    session-wide landmark cache of tests/conftest.py)."""
     out = {}
     for name, spec in SPECS.items():
-        with PoseEstimator(EstimatorOptions(model_path=model_path, running_mode="video",
-                                            num_poses=1)) as est:
-            series = est.process_video(SAMPLES / spec.filename)
+        series = clip_landmarks(SAMPLES / spec.filename, num_poses=1)
         out[name] = (len(series), float(series.detected.mean()))
     return out
 

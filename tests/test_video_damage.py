@@ -94,3 +94,26 @@ def test_container_count_estimate_is_not_damage(tmp_path):
     scan = scan_video(path)
     assert scan.n_readable == 150 and listed > 160  # the estimate is well off ...
     assert scan.damage is None  # ... but nothing is missing
+
+
+# --------------------------------------------------- errors at the right depth (issue 13)
+def _failing(exc: Exception):
+    yield 1
+    raise exc
+
+
+def test_run_ahead_passes_a_decoding_error_through_as_an_input_error():
+    from posture_check.video_io import run_ahead
+
+    with pytest.raises(InputError, match=r"clip\.mp4: decoding failed"):
+        list(run_ahead(_failing(InputError("clip.mp4: decoding failed (bad NAL)")), 2))
+
+
+def test_run_ahead_lets_a_bug_in_frame_preparation_propagate_as_itself():
+    """A bug in the code preparing frames (thumbnails, downscaling) is not the user's bad
+    file: it must not become an InputError (exit 2, "decoding failed")."""
+    from posture_check.video_io import run_ahead
+
+    with pytest.raises(ZeroDivisionError) as info:
+        list(run_ahead(_failing(ZeroDivisionError("thumbnail bug")), 2))
+    assert not isinstance(info.value, InputError)

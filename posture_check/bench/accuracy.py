@@ -66,6 +66,8 @@ GIVEN_ROLL_ERROR_DEG = 1.0
 
 @dataclass(frozen=True)
 class SetSpec:
+    """A set of rendered scenes: its name, random seed, size and body/clothes/camera family."""
+
     name: str
     seed: int
     n: int

@@ -145,6 +145,8 @@ def _shape_summary(rows: list[dict]) -> None:
 # ---------------------------------------------------------------- rendered clips
 @dataclass(frozen=True)
 class ClipCase:
+    """One rendered stretch clip: timing (s), bounce, camera yaw and ramp shape (degrees)."""
+
     name: str
     stretch: str
     move_in_s: float

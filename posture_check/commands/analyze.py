@@ -192,9 +192,7 @@ def run(args: argparse.Namespace) -> int:
           + f" ({result.timings_s['total_s']:.1f} s)", file=info)
     for w in result.warnings:
         print(f"  warning: {w.message}", file=info)
-    names = output_names(args.input.stem, result.input.kind)
     for fmt, p in paths.items():
-        assert p.name == names[fmt]
         print(f"  {fmt}: {p}", file=info)
     if saved is not None:
         print(f"  saved as session #{saved} of profile '{profile}' in {args.db or 'the history'}"

@@ -121,8 +121,8 @@ def hybrid_block(image: np.ndarray, world: np.ndarray, frame_size: tuple[int, in
     px = Points(px_cols)
     wp = Points(wc)
     ratios = np.empty((len(SCALE_SEGMENTS), n))
-    for k, (a, b) in enumerate(SCALE_SEGMENTS):
-        pa, pb, wa, wb = px[a], px[b], wp[a], wp[b]
+    for k, (lm_a, lm_b) in enumerate(SCALE_SEGMENTS):
+        pa, pb, wa, wb = px[lm_a], px[lm_b], wp[lm_a], wp[lm_b]
         lp = np.hypot(pb[0] - pa[0], pb[1] - pa[1])
         lw = np.hypot(wb[0] - wa[0], wb[1] - wa[1])
         ratios[k] = np.divide(lw, lp, out=np.full(n, np.nan), where=lp > 1.0)

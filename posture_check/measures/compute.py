@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal, cast
 
 import numpy as np
 
@@ -75,7 +75,9 @@ class MeasureSpec:
     ``standing``: a posture measure, read only in quiet-standing segments (gated ``"moving"``
     elsewhere; the flexion angles that the stretch checks time are not). ``plausible``: the
     range a standing (or, for the flexions, a stretching) human body can reach; a value outside
-    it is a model failure, gated ``"implausible"``.
+    it is a model failure, gated ``"implausible"``. ``one_sided``: only the ``+`` direction
+    is a finding (foot turn-out: toes outward), so thresholds, bands and the value's severity
+    apply to the signed value, not to its magnitude.
     """
 
     unit: str
@@ -85,6 +87,7 @@ class MeasureSpec:
     description: str
     standing: bool = True
     plausible: tuple[float, float] = (-90.0, 90.0)
+    one_sided: bool = False
 
 
 MEASURE_SPECS: dict[str, MeasureSpec] = {
@@ -108,11 +111,11 @@ MEASURE_SPECS: dict[str, MeasureSpec] = {
     "foot_turnout_left": MeasureSpec("deg", "toes outward", ("front",),
                                      (*_HIPS, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
                                      "left foot axis on the floor vs forward",
-                                     plausible=(-35.0, 70.0)),
+                                     plausible=(-35.0, 70.0), one_sided=True),
     "foot_turnout_right": MeasureSpec("deg", "toes outward", ("front",),
                                       (*_HIPS, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX),
                                       "right foot axis on the floor vs forward",
-                                      plausible=(-35.0, 70.0)),
+                                      plausible=(-35.0, 70.0), one_sided=True),
     "foot_turnout_asymmetry": MeasureSpec(
         "deg", "right foot turned out more", ("front",),
         (*_HIPS, L.LEFT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX),
@@ -194,7 +197,7 @@ class MeasureSeries:
     reasons: dict[str, np.ndarray]
     view: np.ndarray
     subject_yaw_deg: np.ndarray
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
     REASONS: ClassVar[tuple[str, ...]] = REASONS
 
     def __len__(self) -> int:
@@ -282,7 +285,7 @@ def _nanmedian(x: np.ndarray) -> float:
         return float(np.nanmedian(x)) if np.size(x) else float("nan")
 
 
-_LEVEL: Vec = (0.0, -1.0, 0.0)
+_LEVEL = cast(Vec, (0.0, -1.0, 0.0))  # python floats broadcast as the (T,) arrays' dtype
 
 
 def _one_method(blk: HybridBlock, frame_size: tuple[int, int], method: Method,
@@ -503,7 +506,7 @@ def series_constants(series: PoseSeries, roll_deg: float | np.ndarray = 0.0,
     """
     n = len(series)
     idx = np.unique(np.linspace(0, n - 1, min(n, max_frames)).astype(int)) if n else np.arange(0)
-    roll = roll_deg[idx] if np.ndim(roll_deg) else roll_deg
+    roll = np.asarray(roll_deg)[idx] if np.ndim(roll_deg) else roll_deg
     blk = hybrid_block(series.image[idx], series.world[idx], series.frame_size, roll)
     return {"pitch_deg": _nanmedian(estimate_pitch_deg(blk.world)),
             "stature_m": _nanmedian(stature_m(blk.world)),
@@ -581,15 +584,19 @@ def compute_measures(
     cm_scale = float(height_m) / stature if (height_m and np.isfinite(stature)) else 1.0
     sin_e = const["sin_elevation"] if np.isfinite(const["sin_elevation"]) else None
     flip_averaged = bool(series.meta.get("flip_average", False))
-    values = {k: np.empty(n) for k in MEASURES}
+    # One (C, T) table, row i = MEASURES[i]: the values dict holds its contiguous rows, filled
+    # block by block, gated and smoothed in place (no stacking into (T, C) and back).
+    table = np.empty((len(MEASURES), n))
+    values = dict(zip(MEASURES, table, strict=True))
     reasons = {k: np.empty(n, np.int8) for k in MEASURES}
     yaw = np.empty(n)
     vcodes = np.empty(n, np.int8)
     raw_knees = np.empty((n, 2))
     for a in range(0, n, BLOCK):
         b = min(a + BLOCK, n)
-        pitch = pitch_all[a:b] if independent_frames else pitch_deg
-        roll = roll_deg[a:b] if np.ndim(roll_deg) else roll_deg
+        # (pitch_deg is a number here unless independent_frames: set from const above)
+        pitch = pitch_all[a:b] if independent_frames else (pitch_deg or 0.0)
+        roll = np.asarray(roll_deg)[a:b] if np.ndim(roll_deg) else roll_deg
         bm = measure_block(series.image[a:b], series.world[a:b], series.visibility[a:b],
                            series.presence[a:b], series.frame_size, method=method,
                            roll_deg=roll, pitch_deg=pitch, cm_scale=cm_scale,
@@ -606,16 +613,12 @@ def compute_measures(
         quiet = quiet_standing(series.image_px(), series.t_s, raw_knees)
         gate_moving(values, reasons, quiet)
         quiet_share = float(quiet[series.detected].mean()) if series.detected.any() else 0.0
-    if smoothing is not None and n > 2:
-        stack = np.stack([values[k] for k in MEASURES], axis=1)
-        if smoothing == "zero_phase":
-            stack = zero_phase(stack, series.t_s, cutoff_hz)
-        else:
-            stack = one_euro(stack, series.t_s)
-        values = {k: np.ascontiguousarray(stack[:, i]) for i, k in enumerate(MEASURES)}
+    if smoothing is not None and n > 2:  # the filters take (T, C): the table's transpose
+        table[:] = (zero_phase(table.T, series.t_s, cutoff_hz) if smoothing == "zero_phase"
+                    else one_euro(table.T, series.t_s)).T
     meta = {"method": method, "smoothing": smoothing, "pitch_deg": float(const["pitch_deg"]
                                                                          if independent_frames
-                                                                         else pitch_deg),
+                                                                         else pitch_deg or 0.0),
             "pitch_source": pitch_source, "flip_averaged": flip_averaged,
             "roll_deg": float(np.median(roll_deg)) if np.ndim(roll_deg) else roll_deg,
             "stature_m_mediapipe": stature, "cm_scale": cm_scale,

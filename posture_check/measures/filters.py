@@ -54,7 +54,7 @@ class OneEuroParams:
 ONE_EURO_DEFAULTS = OneEuroParams()
 
 
-def _alpha(cutoff: np.ndarray, dt: float) -> np.ndarray:
+def _alpha(cutoff: np.ndarray, dt: float | np.ndarray) -> np.ndarray:
     tau = 1.0 / (2.0 * np.pi * cutoff)
     return 1.0 / (1.0 + tau / dt)
 

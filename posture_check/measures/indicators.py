@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -48,6 +48,7 @@ __all__ = [
     "Indicator",
     "baseline_from",
     "evaluate_findings",
+    "value_severity",
 ]
 
 Severity = Literal["ok", "watch", "flag", "not_measured"]
@@ -154,11 +155,11 @@ class Finding:
     change_since_baseline: float | None = None
     heuristic: bool = False
     thresholds: tuple[float, float] = (math.nan, math.nan)
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
     ci90: tuple[float, float] = (math.nan, math.nan)
 
 
-def baseline_from(baseline: MeasureSeries | dict | None) -> dict[str, float]:
+def baseline_from(baseline: MeasureSeries | dict[str, Any] | None) -> dict[str, float]:
     """Baseline medians by measure from a MeasureSeries, a summary dict or a name->float dict."""
     if baseline is None:
         return {}
@@ -246,7 +247,7 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
     unit = MEASURE_SPECS[ind.measure].unit
     median = float(np.median(v))
     change = median - base[ind.measure] if ind.measure in base else None
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     hint = ind.hint.format(doc=_doc_tag(ind.source_doc))
     hint = hint[0].upper() + hint[1:]
 
@@ -272,7 +273,7 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
                        n_valid / len(ms), n_valid, None, change, ind.heuristic,
                        (ind.watch, ind.flag), extra)
 
-    one_sided = ind.measure in ("foot_turnout_left", "foot_turnout_right")
+    one_sided = MEASURE_SPECS[ind.measure].one_sided
     direction = 1.0 if (one_sided or median >= 0) else -1.0
     sev, frac = _severity(v, direction, ind)
     side = _side_of(ind.measure, median)
@@ -333,11 +334,25 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
                    (ind.watch, ind.flag), extra, ci)
 
 
+def value_severity(measure: str, value: float) -> Severity:
+    """``"ok"`` / ``"watch"`` / ``"flag"`` of one value against :data:`INDICATORS` (the value
+    drawn on a frame; findings use the whole recording): ``"ok"`` for measures without a row or
+    compared only with a baseline, ``"not_measured"`` for NaN. One-sided measures
+    (``MeasureSpec.one_sided``) compare the signed value, the others its magnitude."""
+    if not np.isfinite(value):
+        return "not_measured"
+    for ind in INDICATORS:
+        if ind.measure == measure and not ind.baseline_only:
+            mag = value if MEASURE_SPECS[measure].one_sided else abs(value)
+            return "flag" if mag >= ind.flag else "watch" if mag >= ind.watch else "ok"
+    return "ok"
+
+
 def evaluate_findings(
     measures: MeasureSeries,
     *,
     pain_side: Side | None = None,
-    baseline: MeasureSeries | dict | None = None,
+    baseline: MeasureSeries | dict[str, Any] | None = None,
     indicators: tuple[Indicator, ...] = INDICATORS,
     min_valid_frames: int = MIN_VALID_FRAMES,
     min_valid_s: float = MIN_VALID_S,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +65,7 @@ class LiveMeasures:
         max_fps: float = 60.0,
         height_m: float | None = None,
         pain_side: Side | None = None,
-        baseline: MeasureSeries | dict | None = None,
+        baseline: MeasureSeries | dict[str, Any] | None = None,
         method: Method = "product",
         roll_deg: float = 0.0,
         pitch_deg: float | None = None,
@@ -113,10 +114,9 @@ class LiveMeasures:
         """Add one frame (or a few, in order); return the state after the last one."""
         if len(frames) == 0:
             raise ValueError("update() needs a PoseSeries with at least one frame, got 0")
-        result: LiveResult | None = None
-        for i in range(len(frames)):
+        result = self._update_one(frames[0])
+        for i in range(1, len(frames)):
             result = self._update_one(frames[i])
-        assert result is not None
         return result
 
     def _update_one(self, f: PoseSeries) -> LiveResult:

@@ -65,7 +65,7 @@ def inside_frame(image: np.ndarray) -> np.ndarray:
     (± :data:`FRAME_MARGIN`); NaN (no person) is not inside."""
     xy = np.asarray(image)[..., :2]
     with np.errstate(invalid="ignore"):
-        return ((xy >= -FRAME_MARGIN) & (xy <= 1 + FRAME_MARGIN)).all(axis=-1)
+        return np.asarray(((xy >= -FRAME_MARGIN) & (xy <= 1 + FRAME_MARGIN)).all(axis=-1))
 
 
 def landmark_flags(image: np.ndarray, visibility: np.ndarray, presence: np.ndarray

@@ -67,7 +67,8 @@ def write_reports(result, out_dir: str | os.PathLike[str], formats: Sequence[str
     out = Path(out_dir)
     names = output_names(stem or Path(result.input.file_name).stem, result.input.kind)
     paths: dict[str, Path] = {}
-    writers = {"json": write_json, "csv": write_csv, "pdf": write_pdf, "html": write_html}
+    writers: dict[str, Callable[..., Path]] = {"json": write_json, "csv": write_csv,
+                                               "pdf": write_pdf, "html": write_html}
     for fmt in formats:
         target = out / names[fmt]
         if fmt == "video":

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 
 from ..draw import AngleAnnotator, FindingsBanner, SkeletonAnnotator
 from ..measures import MEASURE_SPECS
-from ..presentation import MEASURE_LABELS, REASON_TEXT, measure_label, stretch_title
+from ..presentation import (
+    MEASURE_LABELS,
+    REASON_TEXT,
+    SEVERITY_ORDER,
+    measure_label,
+    stretch_title,
+)
 
 __all__ = [
     "SEVERITY_ORDER",
@@ -24,7 +32,6 @@ __all__ = [
     "stretch_rows",
 ]
 
-SEVERITY_ORDER = {"flag": 0, "watch": 1, "ok": 2, "not_measured": 3}
 SEVERITY_LABEL = {"flag": "FLAG", "watch": "WATCH", "ok": "OK", "not_measured": "NOT MEASURED"}
 MEASURE_LABEL = {m: measure_label(m) for m in MEASURE_LABELS}  # one place: presentation
 
@@ -126,7 +133,7 @@ def stretch_rows(result) -> list[tuple[str, ...]]:
     sa = result.stretch
     if sa is None:
         return []
-    out = []
+    out: list[tuple[str, ...]] = []
     for r in sa.repetitions:
         bounce = (f"±{r.bounce_amplitude_deg:.0f}° at {r.bounce_frequency_hz:.1f} Hz"
                   if "bouncing" in r.faults else "none")
@@ -171,7 +178,7 @@ def stretch_faults_at(result, t: float) -> list[tuple[str, str]]:
     return out
 
 
-def annotated_key_frames(result, max_side: int = 720) -> list[tuple[object, np.ndarray]]:
+def annotated_key_frames(result, max_side: int = 720) -> list[tuple[Any, np.ndarray]]:
     """(KeyFrame, annotated RGB) pairs: skeleton, the angles of that frame, findings banner."""
     skeleton = SkeletonAnnotator()
     angles = AngleAnnotator(show=overlay_measures(result))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
@@ -69,9 +70,13 @@ class _Flow:
             self.pdf.savefig(self.fig)
             self.fig = None
 
-    def need(self, h_in: float) -> None:
+    def need(self, h_in: float) -> Figure:
+        """The page to draw ``h_in`` inches on: the current one, or a new one if it is full."""
         if self.fig is None or self.y - h_in < MARGIN:
             self._new_page()
+        if self.fig is None:  # _new_page always opens one
+            raise RuntimeError("the PDF flow has no open page")
+        return self.fig
 
     def space(self, h_in: float) -> None:
         self.y -= h_in
@@ -88,12 +93,11 @@ class _Flow:
         for k in range(0, len(lines), 40):
             chunk = lines[k:k + 40]
             h = line_h * len(chunk)
-            self.need(h + gap)
-            assert self.fig is not None
-            self.fig.text((MARGIN + indent) / PAGE_W, self.y / PAGE_H, "\n".join(chunk),
-                          va="top", ha="left", fontsize=size, color=color, weight=weight,
-                          linespacing=1.35,
-                          bbox={"facecolor": bg, "edgecolor": "none", "pad": 4} if bg else None)
+            fig = self.need(h + gap)
+            fig.text((MARGIN + indent) / PAGE_W, self.y / PAGE_H, "\n".join(chunk),
+                     va="top", ha="left", fontsize=size, color=color, weight=weight,
+                     linespacing=1.35,
+                     bbox={"facecolor": bg, "edgecolor": "none", "pad": 4} if bg else None)
             self.y -= h + gap
 
     def heading(self, s: str) -> None:
@@ -120,17 +124,16 @@ class _Flow:
         limit = max_h or (PAGE_H - 2 * MARGIN - 0.4)
         if h > limit:
             h, w = limit, limit * w_px / h_px
-        self.need(h + 0.1)
-        assert self.fig is not None
+        fig = self.need(h + 0.1)
         left = x if x is not None else MARGIN + (PAGE_W - 2 * MARGIN - w) / 2
-        ax = self.fig.add_axes((left / PAGE_W, (self.y - h) / PAGE_H, w / PAGE_W, h / PAGE_H))
+        ax = fig.add_axes((left / PAGE_W, (self.y - h) / PAGE_H, w / PAGE_W, h / PAGE_H))
         ax.imshow(rgb, interpolation="antialiased")
         ax.set_axis_off()
         if advance:
             self.y -= h + 0.1
         return h
 
-    def table(self, head: tuple[str, ...], rows: list[tuple[str, ...]],
+    def table(self, head: tuple[str, ...], rows: Sequence[tuple[str, ...]],
               widths: tuple[float, ...], size: float = 8.0) -> None:
         """A table whose cells wrap within their column (never cut at the column's edge)."""
         line_h = size * 1.5 / 72
@@ -146,12 +149,10 @@ class _Flow:
         if whole < PAGE_H - 2 * MARGIN - 1.0:
             self.need(whole)  # keep a table on one page when it fits on one
         for k, (row, h) in enumerate(zip(wrapped, heights, strict=True)):
-            self.need(h)
-            assert self.fig is not None
+            fig = self.need(h)
             for x, lines in zip(xs, row, strict=True):
-                self.fig.text(x / PAGE_W, self.y / PAGE_H, "\n".join(lines), va="top",
-                              fontsize=size, linespacing=1.25,
-                              weight="bold" if k == 0 else "normal")
+                fig.text(x / PAGE_W, self.y / PAGE_H, "\n".join(lines), va="top",
+                         fontsize=size, linespacing=1.25, weight="bold" if k == 0 else "normal")
             self.y -= h
 
 
@@ -258,14 +259,13 @@ def _render(result, pdf: PdfPages, since=None) -> None:
             row = frames[k:k + cols]
             hs = [col_w * img.shape[0] / img.shape[1] for _, img in row]
             h = min(max(hs), 4.1)
-            flow.need(h + 0.35)
+            page = flow.need(h + 0.35)
             for j, (kf, img) in enumerate(row):
                 x = MARGIN + j * (col_w + 0.2)
                 flow.image(img, max_h=h, width=col_w, x=x, advance=False)
                 cap = f"{kf.t_s:.1f} s, {kf.label}" if info.kind == "video" else kf.label
-                assert flow.fig is not None
-                flow.fig.text((x + col_w / 2) / PAGE_W, (flow.y - h - 0.05) / PAGE_H, cap,
-                              ha="center", va="top", fontsize=8, color="#555555")
+                page.text((x + col_w / 2) / PAGE_W, (flow.y - h - 0.05) / PAGE_H, cap,
+                          ha="center", va="top", fontsize=8, color="#555555")
             flow.y -= h + 0.35
 
     flow.heading("Measures")

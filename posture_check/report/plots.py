@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -21,13 +22,13 @@ from matplotlib.patches import Patch
 
 from ..measures import MEASURE_SPECS
 from ..measures.indicators import INDICATORS
-from ..presentation import measure_label
+from ..presentation import SEVERITY_COLORS, measure_label
 
 __all__ = ["BAND_COLORS", "PLOT_MEASURES", "measures_figure", "png_bytes", "stretch_figure",
            "summary_figure"]
 
-BAND_COLORS = {"ok": "#d8f0dc", "watch": "#fde8b0", "flag": "#f8c9c4"}
-LINE_COLORS = {"ok": "#1f8a3b", "watch": "#c98a00", "flag": "#c62828"}
+BAND_COLORS = {k: SEVERITY_COLORS[k].band for k in ("ok", "watch", "flag")}
+LINE_COLORS = {k: SEVERITY_COLORS[k].line for k in ("ok", "watch", "flag")}
 PHASE_COLORS = {"moving_in": "#cfe3f7", "holding": "#d8f0dc", "moving_out": "#fde2c4"}
 PLOT_MEASURES: tuple[str, ...] = (
     "lateral_lean", "pelvic_obliquity", "shoulder_tilt", "foot_turnout_left",
@@ -57,7 +58,7 @@ def _bands(ax, measure: str, lo: float, hi: float) -> None:
     ind = _IND.get(measure)
     if ind is None or ind.baseline_only:
         return
-    one_sided = measure in ("foot_turnout_left", "foot_turnout_right")
+    one_sided = MEASURE_SPECS[measure].one_sided
     edges = [(-ind.watch, ind.watch, "ok"), (ind.watch, ind.flag, "watch"),
              (ind.flag, max(hi, ind.flag * 2), "flag")]
     if one_sided:
@@ -74,7 +75,7 @@ def _ylim(measure: str, v: np.ndarray) -> tuple[float, float]:
     span = ind.flag * 1.6 if ind is not None and not ind.baseline_only else 5.0
     lo = min(float(finite.min()) if finite.size else -span, -span)
     hi = max(float(finite.max()) if finite.size else span, span)
-    if measure in ("foot_turnout_left", "foot_turnout_right"):
+    if MEASURE_SPECS[measure].one_sided:
         lo = min(lo, -10.0)
     pad = 0.08 * (hi - lo)
     return lo - pad, hi + pad
@@ -126,7 +127,7 @@ def summary_figure(result, measures: tuple[str, ...] = PLOT_MEASURES) -> Figure 
         s = summary[m]
         ind = _IND[m]
         lim = max(ind.flag * 2.0, abs(s.p10) * 1.15, abs(s.p90) * 1.15)
-        one_sided = m in ("foot_turnout_left", "foot_turnout_right")
+        one_sided = MEASURE_SPECS[m].one_sided
         spans = [(-ind.watch if not one_sided else -lim, ind.watch, "ok"),
                  (ind.watch, ind.flag, "watch"), (ind.flag, lim, "flag")]
         if not one_sided:
@@ -228,7 +229,8 @@ def stretch_figure(result) -> Figure | None:
         if len(t):
             ax.set_xlim(float(t[0]), float(t[-1]) + 2.0)
     axh.set_xlabel("time (s)", fontsize=8)
-    handles = [Patch(color=PHASE_COLORS[p], label=p.replace("_", " ")) for p in PHASE_COLORS]
+    handles: list[Artist] = [Patch(color=PHASE_COLORS[p], label=p.replace("_", " "))
+                             for p in PHASE_COLORS]
     handles += [Patch(facecolor="none", hatch="///", edgecolor="#9ccc65", label="target angle"),
                 Patch(facecolor="none", hatch="..", edgecolor="#333333",
                       label=f"target hold {lo_t:g}-{hi_t:g} s"),

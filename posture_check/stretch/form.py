@@ -73,6 +73,8 @@ class Repetition:
 
 @dataclass(frozen=True)
 class SideSummary:
+    """One side's repetitions: count, overall verdict, mean hold (s) and angle reached (deg)."""
+
     side: str
     n_reps: int
     verdict: str

@@ -256,10 +256,12 @@ class OnlineStretchChecker:
                 self._t_slow_since = None
             rest = self._rest_level if math.isfinite(self._rest_level) else 0.0
             band_wide = max(5.0, 0.25 * (self._max_y - rest))
-            still = self._t_slow_since is not None and t - self._t_slow_since >= HOLD_DWELL_S
+            slow_since = self._t_slow_since
+            still = slow_since is not None and t - slow_since >= HOLD_DWELL_S
             topped = t - self._t_max >= HOLD_DWELL_S
             if (still or topped) and y >= self._max_y - band_wide and y > on:
-                starts = ([self._t_slow_since] if still else []) + ([self._t_max] if topped else [])
+                starts = (([slow_since] if still and slow_since is not None else [])
+                          + ([self._t_max] if topped else []))
                 t0 = min(starts)
                 self.phase = "holding"
                 self._counted = False

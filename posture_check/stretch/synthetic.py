@@ -54,6 +54,8 @@ class RepSpec:
 
 @dataclass(frozen=True)
 class NoiseSpec:
+    """Pose-model-like noise on a stretch angle: white, wandering, spikes, drop-outs (deg, s)."""
+
     white_deg: float = 1.0
     wander_deg: float = 1.0
     wander_tau_s: float = 0.3
@@ -65,6 +67,8 @@ class NoiseSpec:
 
 @dataclass(frozen=True)
 class Synthetic:
+    """A synthetic stretch angle over time: noisy (NaN where dropped) and clean (deg, s)."""
+
     t_s: np.ndarray
     angle_deg: np.ndarray  # noisy, NaN where dropped
     clean_deg: np.ndarray

@@ -1,10 +1,10 @@
-"""``posture-check synth``: render a still, a clip or the sample set, with ground-truth labels.
+r"""``posture-check synth``: render a still, a clip or the sample set, with ground-truth labels.
 
 Examples::
 
     posture-check synth still out.png --turnout-right 30 --lean -8 --yaw 20
     posture-check synth clip out.mp4 --duration 3 --obliquity 5
-    posture-check synth clip hinge.mp4 --stretch standing_hamstring --yaw 90 --move-in 4 \\
+    posture-check synth clip hinge.mp4 --stretch standing_hamstring --yaw 90 --move-in 4 \
         --hold 20 --bounce 8 --fps 15
     posture-check synth samples --out sample_videos
 """
