@@ -49,12 +49,12 @@ class RoutineDriver:
         st = self.state
         fb = None
         if st.phase == "stretch" and st.current is not None:
-            if self._index != st.index:
+            checker = self._checker
+            if checker is None or self._index != st.index:
                 step = st.current
-                self._checker = OnlineStretchChecker(step.stretch, step.side)
+                checker = self._checker = OnlineStretchChecker(step.stretch, step.side)
                 self._index = st.index
-            assert self._checker is not None
-            fb = self._checker.update_frame(frame, in_view(self._checker.stretch))
+            fb = checker.update_frame(frame, in_view(checker.stretch))
         return fb, self.routine.update(float(frame.t_s[-1]), fb)
 
     def skip(self, t_s: float) -> RoutineState:

@@ -156,7 +156,8 @@ class Routine:
     def _finish(self, t: float, done: bool) -> RoutineState:
         s, a = self.state, self._acc
         step = s.current
-        assert step is not None
+        if step is None:  # only called while a step runs
+            raise RuntimeError("no routine step to finish")
         res = StepResult(step, done, a.hold_s if done else 0.0,
                          a.depth if math.isfinite(a.depth) else math.nan,
                          a.speed if math.isfinite(a.speed) else math.nan, a.bounces,
