@@ -126,6 +126,30 @@ def shape_grid(quick: bool) -> list[dict]:
     return rows
 
 
+def live_shape_grid(quick: bool) -> dict[str, np.ndarray]:
+    """Per ramp shape: the live checker's hold (:class:`~posture_check.stretch.online.
+    OnlineStretchChecker`, frame by frame, as the live page runs it) minus the hold by
+    definition on the clean series (s), over the same grid as :func:`shape_grid`."""
+    from ..stretch.online import OnlineStretchChecker
+
+    noises = (NoiseSpec(1.2, 1.0), NoiseSpec(1.5, 1.3, spike_prob=0.005))
+    out: dict[str, list[float]] = {shape: [] for shape in SHAPES}
+    for shape, hold, entry, noise, seed in itertools.product(
+            SHAPES, SHAPE_HOLDS, SHAPE_ENTRIES, noises, range(1 if quick else 3)):
+        s = make_series([RepSpec(depth_deg=50.0, entry_s=entry * 1.5 if shape == "fast_slow"
+                                 or shape == "corrections" else entry, hold_s=hold,
+                                 exit_s=entry, shape=shape)], noise=noise, seed=seed)
+        checker = OnlineStretchChecker("standing_hamstring")
+        holds, before = [], "rest"
+        for t, a in zip(s.t_s, s.angle_deg, strict=True):
+            fb = checker.update(float(t), float(a))
+            if before == "holding" and fb.phase != "holding":
+                holds.append(fb.hold_s)
+            before = fb.phase
+        out[shape].append(max(holds) - s.hold_truth_s[0] if holds else float("nan"))
+    return {k: np.array(v) for k, v in out.items()}
+
+
 def _shape_summary(rows: list[dict]) -> None:
     print(f"  {'shape':<12} {'n':>3} {'def-nominal s':>14} {'err vs def: mean':>17} "
           f"{'mean|err|':>9} {'max|err|':>8} {'<=1 s':>6} {'err vs nominal: mean':>21} "
@@ -314,6 +338,13 @@ def run(args: argparse.Namespace) -> int:
           f"{len(shapes)} series; 'def' = the hold by definition on the clean series, "
           "'nominal' = the generator's ramp/hold boundaries):")
     _shape_summary(shapes)
+    live = live_shape_grid(args.quick)
+    print("  live checker (frame by frame, as the live page; the hold is timed at the release by "
+          "the same definition), hold minus the definition on the clean series:")
+    for shape, e in live.items():
+        print(f"  {shape:<12} {len(e):>3} mean {np.nanmean(e):+.2f} s, mean|err| "
+              f"{np.nanmean(np.abs(e)):.2f}, max|err| {np.nanmax(np.abs(e)):.2f}, "
+              f"<=1 s {np.mean(np.abs(e) <= 1.0) * 100:.0f}%, no hold {int(np.isnan(e).sum())}")
     print(f"  ({time.perf_counter() - t0:.1f} s)")
     if args.synthetic_only:
         return 0

@@ -42,6 +42,7 @@ from .angles import LiveAngles, lifted_ankle_side
 from .bounce import DETECT_BAND_HZ, MIN_SWING_DEG, PUSH_MIN_DEG, PUSH_SPEED_DEG_S
 from .catalogue import HOLD_GRACE_S, Stretch, get_stretch
 from .form import REACH_TOLERANCE_DEG, select_angle
+from .segmentation import prepare, segment
 
 DOC_000 = doc_title("000")
 DOC_003 = doc_title("003")
@@ -55,6 +56,8 @@ N_REV = 3
 MAX_HALF_RATIO = 1.8  # a bounce is a rhythm: its half-periods agree
 EXIT_BAND_DEG = 12.0  # a release, not a bounce, once this far below the hold level
 ONLINE_SWING_DEG = MIN_SWING_DEG
+PRE_SAMPLES = 90  # rest samples kept before a movement in (3 s at 30 fps): the rest level
+MAX_TRACE = 36_000  # samples kept for timing one hold (20 min at 30 fps)
 FAULT_PRIORITY = ("no_tracking", "bouncing", "too_fast", "pushing", "too_short", "not_reached")
 
 
@@ -119,6 +122,11 @@ class OnlineStretchChecker:
         self._t_max = 0.0
         self._t_slow_since: float | None = None
         self._t_last_near = 0.0
+        # the depth since a little before the movement in began: at the release the hold is
+        # timed on it by the recordings' own definition (segmentation.segment)
+        self._pre: deque[tuple[float, float]] = deque(maxlen=PRE_SAMPLES)
+        self._trace_t: list[float] = []
+        self._trace_x: list[float] = []
         # bounce detector (hysteresis reversals on the smoothed depth)
         self._hi = self._lo = math.nan
         self._looking = 0
@@ -206,6 +214,11 @@ class OnlineStretchChecker:
             self._raw.clear()
             self._y1 = math.nan
         self._raw.append(x)
+        if self.phase == "rest":
+            self._pre.append((t, x))
+        elif len(self._trace_t) < MAX_TRACE:
+            self._trace_t.append(t)
+            self._trace_x.append(x)
         xm = sorted(self._raw)[len(self._raw) // 2] if len(self._raw) == 3 else x
         if math.isnan(self._y1):
             self._y1 = self._y2 = self._slow = xm
@@ -222,6 +235,27 @@ class OnlineStretchChecker:
         self._step_phase(t, dt, y, v, slow)
         self._reversals(y, t)
         return self._feedback(t)
+
+    def _defined_hold(self, fallback: float) -> float:
+        """The finished hold timed by the recordings' definition
+        (:func:`~posture_check.stretch.segmentation.segment` on the depth since just before the
+        movement in: a band below the hold's own plateau, zero-phase filtered, with hysteresis),
+        so a slow finish of the entry or a slow start of the release is not counted as holding
+        whatever the ramp's shape, and live and recorded holds agree. ``fallback`` (the running
+        timer's value) when the trace is too short to segment."""
+        tt = np.asarray(self._trace_t)
+        xx = np.asarray(self._trace_x)
+        if tt.size < 10 or tt[-1] - tt[0] < 1.0:
+            return fallback
+        try:
+            p = prepare(tt, xx)
+            segs = segment(p, self.stretch.engage_deg)
+        except ValueError:
+            return fallback
+        if not segs:
+            return fallback
+        seg = max(segs, key=lambda g: p.t_s[g.hold_end] - p.t_s[g.hold_start])
+        return float(p.t_s[seg.hold_end] - p.t_s[seg.hold_start])
 
     def _step_phase(self, t: float, dt: float, y: float, v: float, slow: float) -> None:
         st = self.stretch
@@ -244,6 +278,8 @@ class OnlineStretchChecker:
                 self._t_slow_since = None
                 self._reset_bounce(y, t)
                 self._faults.pop("too_short", None)
+                self._trace_t = [p[0] for p in self._pre]
+                self._trace_x = [p[1] for p in self._pre]
             return
         if self.phase == "moving_in":
             self._peak_in = max(self._peak_in, speed)
@@ -293,7 +329,7 @@ class OnlineStretchChecker:
                     and self._hold_level < st.target_deg[0] - REACH_TOLERANCE_DEG):
                 self._raise("not_reached", t, f"{self._hold_level:.0f} deg")
             if y < self._hold_level - max(EXIT_BAND_DEG, 0.3 * excursion) or slow < off:
-                self.hold_s = max(0.0, self._t_last_near - self._hold_t0)
+                self.hold_s = self._defined_hold(max(0.0, self._t_last_near - self._hold_t0))
                 self.phase = "moving_out" if slow >= off else "rest"
                 self._faults.pop("not_reached", None)
                 if self._counted and self.hold_s < st.min_hold_s - HOLD_GRACE_S:
