@@ -126,9 +126,11 @@ def test_batch_from_the_shell_matches_analyze_and_resumes(folder, single, tmp_pa
 
 
 def test_a_worker_killed_mid_file_is_retried_and_the_batch_finishes(folder, single, tmp_path):
+    """Also: every session goes into a real SQLite history (as ``--save --profile``)."""
     from posture_check.analysis import AnalysisOptions
     from posture_check.batch import find_recordings, run_batch
-    from posture_check.batch.runner import dask_client
+    from posture_check.batch.runner import HistorySink, dask_client
+    from posture_check.history import HistoryStore
 
     clients = []
     killed: list[str] = []
@@ -160,14 +162,38 @@ def test_a_worker_killed_mid_file_is_retried_and_the_batch_finishes(folder, sing
     inputs = [p for p in find_recordings(folder) if p.name != "corrupt.mp4"]
     thread = threading.Thread(target=killer, daemon=True)
     thread.start()
-    summary = run_batch(inputs, tmp_path / "out", AnalysisOptions(), ("json", "csv"),
-                        client_factory=Factory)
+    with HistoryStore(tmp_path / "history.sqlite3") as store:
+        summary = run_batch(inputs, tmp_path / "out", AnalysisOptions(), ("json", "csv"),
+                            client_factory=Factory, history=HistorySink(store, "anna", True))
+        sessions = store.sessions("anna")
     thread.join(5)
     assert killed, "no worker was busy long enough to be killed"
     assert len(summary.retried) == 1, summary
     assert sorted(Path(p).stem for p in summary.done) == sorted(CLIPS)
     assert not summary.failed
     _assert_same_reports(tmp_path / "out", single)
+    assert sorted(s.source_name for s in sessions) == sorted(f"{c}.mp4" for c in CLIPS)
+    assert all(s.source_sha256 and len(s.source_sha256) == 64 for s in sessions)
+    assert sorted(summary.sessions.values()) == sorted(s.id for s in sessions)
+
+
+def test_ctrl_c_leaves_no_half_written_report(folder, tmp_path):
+    out = tmp_path / "out"
+    p = subprocess.Popen([str(POSTURE_CHECK), "batch", str(folder), "--out", str(out),
+                          "--workers", "2"], stderr=subprocess.PIPE, stdout=subprocess.PIPE,
+                         text=True, cwd=tmp_path)
+    assert "analysing 3 recording(s)" in p.stderr.readline()
+    time.sleep(2.0)  # inside the analyses
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 130 and "posture-check: interrupted" in err
+    manifest = json.loads((out / "batch_manifest.json").read_text()) \
+        if (out / "batch_manifest.json").exists() else {"recordings": {}}
+    done = {e["report_dir"] for e in manifest["recordings"].values() if e["status"] == "done"}
+    dirs = {d.name for d in out.iterdir() if d.is_dir()}
+    assert dirs == done  # no half-written folder, no hidden partial one
+    for d in dirs:
+        assert len(list((out / d).iterdir())) == 4  # JSON, CSV, PDF, HTML
 
 
 def test_report_folder_is_all_or_nothing(tmp_path):
