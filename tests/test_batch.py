@@ -223,3 +223,4 @@ def test_one_line_errors(tmp_path, case):
     want = "no recordings found" if case == "empty folder" else \
         "cannot reach the Dask scheduler at tcp://127.0.0.1:9"
     assert want in lines[0]
+    assert not (tmp_path / "o").exists()  # nothing written

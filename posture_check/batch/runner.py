@@ -145,6 +145,7 @@ def write_report_dir(out: Path, name: str, files: dict[str, bytes]) -> Path:
     """Write ``files`` (file name -> bytes) as the folder ``out/name``, atomically: built in a
     hidden partial folder, then renamed over any earlier folder of that name."""
     final = out / name
+    out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{name}.partial-", dir=out))
     old: Path | None = None
     try:
@@ -268,7 +269,6 @@ def run_batch(
     from ..video_io import is_image_path
 
     t0 = time.perf_counter()
-    out.mkdir(parents=True, exist_ok=True)
     _clean_partials(out)
     manifest = Manifest(out / MANIFEST_NAME)
     summary = BatchSummary()
@@ -293,12 +293,14 @@ def run_batch(
         else:
             todo[sha] = (p, name)
     keep_result = history is not None
+    started = not todo  # nothing is written before the cluster answered (or was not needed)
     try:
         if todo:
             progress = _Progress({str(p): p.stat().st_size for p, _ in todo.values()},
                                  progress_stream)
             with (client_factory or dask_client)() as client:
                 n_workers = len(client.scheduler_info(n_workers=-1).get("workers", {}))
+                started = True
                 print(f"batch: analysing {len(todo)} recording(s) on {n_workers} Dask "
                       f"worker(s) ({client.scheduler.address}); {len(summary.skipped)} "
                       "seen before", file=progress_stream or sys.stderr, flush=True)
@@ -361,19 +363,28 @@ def run_batch(
                     if leftover:
                         client.cancel(leftover)
     finally:
-        rows: list[dict] = []
-        for p, sha in zip(readable, shas, strict=True):
-            e = manifest.get(sha)
-            if e and e.get("status") == "done" and str(p) not in summary.failed:
-                if str(p) not in summary.report_dirs:
-                    summary.report_dirs[str(p)] = out / e["report_dir"]
-                rows.extend(r for r in e["rows"] if r["path"] == e["path"])
-        # a duplicate content listed under another name keeps its rows once
-        write_table(rows, out / TABLE_PARQUET, out / TABLE_CSV)
-        summary.n_rows = len(rows)
-        _write_failed(out / FAILED_NAME, summary.failed)
+        if started:
+            summary.n_rows = _write_tables(out, readable, shas, manifest, summary)
         summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _write_tables(out: Path, readable: list[Path], shas: list[str], manifest: Manifest,
+                  summary: BatchSummary) -> int:
+    """The combined table of every done recording of this run (a content listed under two
+    names once), and the failed list; returns the number of rows."""
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for p, sha in zip(readable, shas, strict=True):
+        e = manifest.get(sha)
+        if e and e.get("status") == "done" and str(p) not in summary.failed:
+            summary.report_dirs.setdefault(str(p), out / e["report_dir"])
+            if sha not in seen:
+                rows.extend(e["rows"])
+                seen.add(sha)
+    write_table(rows, out / TABLE_PARQUET, out / TABLE_CSV)
+    _write_failed(out / FAILED_NAME, summary.failed)
+    return len(rows)
 
 
 def _write_failed(path: Path, failed: dict[str, str]) -> None:
