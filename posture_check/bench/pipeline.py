@@ -58,7 +58,10 @@ def run_adaptive(args: argparse.Namespace) -> None:
     for name in names:
         path = SAMPLES / f"{name}.mp4"
         rows.append(compare(path, clip_stretch(path), args.model))
-        print(f"  {name}: done", flush=True)
+        r = rows[-1]
+        print(f"  {name}: full {r['full']:.1f} s, adaptive {r['adaptive']:.1f} s, largest "
+              f"difference {r['measure']:.2f}, {'within' if r['ok'] else 'OUTSIDE'} tolerance",
+              flush=True)
     if args.minutes > 0:
         long = build_long_recording(args.minutes)
         rows.append(compare(long, "standing_hamstring", args.model))
