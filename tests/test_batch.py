@@ -224,3 +224,37 @@ def test_one_line_errors(tmp_path, case):
         "cannot reach the Dask scheduler at tcp://127.0.0.1:9"
     assert want in lines[0]
     assert not (tmp_path / "o").exists()  # nothing written
+
+
+def test_scheduler_option_uses_a_running_cluster(folder, single, tmp_path):
+    """``dask scheduler`` + ``dask worker`` started from the shell, as the README says."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    dask_cli = Path(sys.executable).parent / "dask"
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [subprocess.Popen([str(dask_cli), "scheduler", "--host", "127.0.0.1", "--port",
+                               str(port), "--no-dashboard"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)]
+    try:
+        procs.append(subprocess.Popen([str(dask_cli), "worker", address, "--nthreads", "1",
+                                       "--no-dashboard", "--host", "127.0.0.1"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        inputs = tmp_path / "in"
+        inputs.mkdir()
+        shutil.copy(folder / f"{CLIPS[0]}.mp4", inputs)
+        out = tmp_path / "out"
+        p = subprocess.run([str(POSTURE_CHECK), "batch", str(inputs), "--out", str(out),
+                            "--json", "--csv", "--scheduler", address, "--connect-timeout",
+                            "60"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        assert p.returncode == 0, p.stderr
+        assert f"on 1 Dask worker(s) ({address})" in p.stderr
+        d = out / f"{CLIPS[0]}_report"
+        assert _comparable(d / f"{CLIPS[0]}.json") == _comparable(
+            single[CLIPS[0]] / f"{CLIPS[0]}.json")
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+            proc.wait(timeout=30)
