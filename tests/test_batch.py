@@ -151,12 +151,13 @@ def test_a_worker_killed_mid_file_is_retried_and_the_batch_finishes(folder, sing
             if clients:
                 busy = {w: ks for w, ks in clients[0].processing().items() if ks}
                 if busy:
-                    time.sleep(1.0)  # well inside the file (model loaded, frames running)
                     worker = next(iter(busy))
                     pid = clients[0].run(os.getpid, workers=[worker])[worker]
-                    os.kill(pid, signal.SIGKILL)
-                    killed.append(worker)
-                    return
+                    time.sleep(0.5)  # inside the file (model loaded, frames running)
+                    if clients[0].processing().get(worker) == busy[worker]:  # same file
+                        os.kill(pid, signal.SIGKILL)
+                        killed.append(worker)
+                        return
             time.sleep(0.05)
 
     inputs = [p for p in find_recordings(folder) if p.name != "corrupt.mp4"]
