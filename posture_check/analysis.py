@@ -138,6 +138,8 @@ class AnalysisOptions:
         roll_deg: the camera roll, if known (> 0: verticals appear rotated counter-clockwise);
             None = estimated from the room's vertical lines
             (:mod:`posture_check.measures.camera_roll`), 0 when there are none.
+        sampling: ``"full"`` (the model on every frame) or ``"adaptive"`` (quiet stretches
+            at 5 frames a second, motion at full rate: :mod:`posture_check.sampling`).
     """
 
     model_path: str | os.PathLike[str] | None = None
@@ -153,8 +155,11 @@ class AnalysisOptions:
     smoothing: Literal["zero_phase"] | None = "zero_phase"
     flip_average: bool = True
     roll_deg: float | None = None
+    sampling: Literal["full", "adaptive"] = "full"
 
     def __post_init__(self) -> None:
+        if self.sampling not in ("full", "adaptive"):
+            raise ValueError(f"sampling must be 'full' or 'adaptive', got {self.sampling!r}")
         if self.pain_side not in (None, "left", "right"):
             raise ValueError(f"pain_side must be 'left', 'right' or None, got {self.pain_side!r}")
         if self.stretch_side not in (None, "left", "right"):
@@ -367,6 +372,24 @@ def _extract_video(path: Path, est: PoseEstimator, opts: AnalysisOptions, thumbs
     return replace(series, source=str(path))
 
 
+def _extract_video_adaptive(path: Path, est: PoseEstimator, est_opts: EstimatorOptions,
+                            opts: AnalysisOptions, thumbs: _Thumbnails, info: InputInfo,
+                            progress: ProgressCallback | None) -> PoseSeries:
+    """:func:`posture_check.sampling.extract_adaptive` over the same decoded frames."""
+    from .sampling import extract_adaptive
+
+    frames = run_ahead(_prepared_frames(path, opts.max_side_px, thumbs, opts.max_frames),
+                       _PREFETCH)
+    total = min(info.n_frames_container, opts.max_frames) if opts.max_frames \
+        else info.n_frames_container
+    try:
+        with PoseEstimator(est_opts) as scout:
+            return extract_adaptive(frames, est, scout, info.fps, source=str(path),
+                                    progress=progress, expected_frames=total)
+    finally:
+        frames.close()
+
+
 def _extract_image(path: Path, est: PoseEstimator, thumbs: _Thumbnails) -> PoseSeries:
     rgb = read_image_rgb(path)
     thumbs.offer(0, 0.0, rgb)
@@ -553,6 +576,8 @@ def analyze(
         t = time.perf_counter()
         if info.kind == "image":
             small = _extract_image(path, est, thumbs)
+        elif opts.sampling == "adaptive":
+            small = _extract_video_adaptive(path, est, est_opts, opts, thumbs, info, progress)
         else:
             small = _extract_video(path, est, opts, thumbs, info.n_frames_container,
                                    progress)

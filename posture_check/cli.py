@@ -32,11 +32,13 @@ from .output_paths import os_error_message
 # command -> module; "bench <name>" entries become subcommands of "bench".
 COMMANDS: dict[str, str] = {
     "analyze": "posture_check.commands.analyze",
+    "batch": "posture_check.commands.batch",
     "history": "posture_check.commands.history",
     "landmarks": "posture_check.commands.landmarks",
     "model": "posture_check.commands.model",
     "synth": "posture_check.synth.cli",
     "bench accuracy": "posture_check.bench.accuracy",
+    "bench batch": "posture_check.bench.batch",
     "bench gating": "posture_check.bench.gating",
     "bench live": "posture_check.bench.live",
     "bench measures": "posture_check.bench.measures_speed",

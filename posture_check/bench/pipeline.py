@@ -10,6 +10,11 @@ Side by side in one run, alternating, best of ``--repeats``:
   warnings, key frames (and the stretch check with ``--stretch``).
 
 Ratio = pipeline frames/s / bare frames/s. Reports are not part of either (they are exports).
+
+Then, unless ``--only bare``: adaptive frame sampling vs the full-rate single-landmarker
+analysis on the sample clips and a long recording built from them (``--minutes``, default 10):
+speed-up and the largest difference in results, side by side
+(:mod:`posture_check.bench.sampling_compare`, tolerance stated there).
 """
 
 from __future__ import annotations
@@ -35,6 +40,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeats", type=int, default=2, help="alternating runs (best kept)")
     parser.add_argument("--stretch", default=None, help="also run this stretch check")
     parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--only", choices=("bare", "adaptive"), default=None,
+                        help="run only the bare-model ratio or only the adaptive comparison")
+    parser.add_argument("--minutes", type=float, default=10.0,
+                        help="length of the long recording for the adaptive comparison "
+                        "(0 = sample clips only)")
+    parser.add_argument("--clips", nargs="*", default=None, metavar="NAME",
+                        help="sample clips for the adaptive comparison (default: all)")
+
+
+def run_adaptive(args: argparse.Namespace) -> None:
+    from .sampling_compare import SAMPLES, build_long_recording, clip_stretch, compare, print_table
+
+    names = args.clips if args.clips is not None else sorted(p.stem for p in
+                                                             SAMPLES.glob("*.mp4"))
+    rows = []
+    for name in names:
+        path = SAMPLES / f"{name}.mp4"
+        rows.append(compare(path, clip_stretch(path), args.model))
+        r = rows[-1]
+        print(f"  {name}: full {r['full']:.1f} s, adaptive {r['adaptive']:.1f} s, largest "
+              f"difference {r['measure']:.2f}, {'within' if r['ok'] else 'OUTSIDE'} tolerance",
+              flush=True)
+    if args.minutes > 0:
+        long = build_long_recording(args.minutes)
+        rows.append(compare(long, "standing_hamstring", args.model))
+    print("adaptive sampling vs full rate (flip averaging on in both):")
+    print_table(rows)
 
 
 def time_bare(frames: list, options: EstimatorOptions) -> float:
@@ -52,6 +84,14 @@ def time_pipeline(video: Path, options: AnalysisOptions) -> tuple[float, dict, i
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.only != "adaptive":
+        run_bare(args)
+    if args.only != "bare":
+        run_adaptive(args)
+    return 0
+
+
+def run_bare(args: argparse.Namespace) -> None:
     frames = list(itertools.islice(iter_frames(args.video, allow_truncated=True), args.frames))
     n = len(frames)
     h, w = frames[0][1].shape[:2]
@@ -81,4 +121,3 @@ def run(args: argparse.Namespace) -> int:
                                                 for k, v in timings.items() if k.endswith("_s")))
     print(f"ratio pipeline / bare model: {ratio:.2f}x (goal >= {GOAL}x): "
           f"{'met' if ratio >= GOAL else 'MISSED'}")
-    return 0

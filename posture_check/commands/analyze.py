@@ -56,6 +56,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-flip-average", action="store_true",
                         help="run the pose model once per frame instead of on the frame and its "
                         "mirror (twice as fast; readings no longer swap exactly when mirrored)")
+    parser.add_argument("--adaptive", action="store_true",
+                        help="adaptive frame sampling: standing still and holds measured at 5 "
+                        "frames/s, motion at the full rate (faster; see posture_check.sampling)")
     # my progress (posture_check.history): kept together, used only in _history_* below
     h = parser.add_argument_group("my progress (a history on this computer)")
     h.add_argument("--save", action="store_true",
@@ -169,6 +172,7 @@ def run(args: argparse.Namespace) -> int:
                                   pain_side=args.pain_side, height_m=args.height_m,
                                   roll_deg=args.camera_roll_deg,
                                   flip_average=not args.no_flip_average,
+                                  sampling="adaptive" if args.adaptive else "full",
                                   baseline=store.baseline_summary(profile) if store else None)
         with progress_bar(f"analyse {args.input.name}") as progress:
             result = analyze(args.input, options, progress)

@@ -1,0 +1,62 @@
+"""Adaptive frame sampling (posture_check.sampling): the speed rule on exact synthetic poses,
+and a real clip through the real model: quiet frames interpolated, results within the
+benchmark's tolerance of the full-rate analysis."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from posture_check.landmarks import Landmark as L
+from posture_check.sampling import SamplingRule, pose_speed
+
+REPO = Path(__file__).resolve().parents[1]
+CLIP = REPO / "sample_videos" / "standing_neutral_front.mp4"
+
+
+def _standing(shift_x: float = 0.0) -> np.ndarray:
+    """(33, 3) normalized pose of a body 0.78 frame heights from ankle to shoulder line."""
+    img = np.full((33, 3), 0.5)
+    for lm, (x, y) in {L.LEFT_SHOULDER: (0.55, 0.1), L.RIGHT_SHOULDER: (0.45, 0.1),
+                       L.LEFT_HIP: (0.53, 0.5), L.RIGHT_HIP: (0.47, 0.5),
+                       L.LEFT_ANKLE: (0.53, 0.88), L.RIGHT_ANKLE: (0.47, 0.88)}.items():
+        img[lm, :2] = (x + shift_x, y)
+    return img
+
+
+def test_pose_speed_is_body_heights_per_second():
+    size = (1000, 1000)  # body height 0.78 / 0.78 = 1000 px
+    v = pose_speed(_standing(), _standing(0.01), 0.2, size)  # 10 px in 0.2 s
+    assert v == pytest.approx(0.05)
+    assert pose_speed(_standing(), _standing(), 0.2, size) == 0.0
+    nobody = np.full((33, 3), np.nan)
+    assert np.isnan(pose_speed(_standing(), nobody, 0.2, size))
+    assert SamplingRule().max_speed == 0.05
+
+
+@pytest.mark.slow
+def test_adaptive_standing_clip_matches_full_rate(model_path):
+    from posture_check.analysis import AnalysisOptions, analyze
+    from posture_check.bench.sampling_compare import TOLERANCE, differences
+
+    full = analyze(CLIP, AnalysisOptions(model_path=model_path))
+    fast = analyze(CLIP, AnalysisOptions(model_path=model_path, sampling="adaptive"))
+    s = fast.series.meta["sampling"]
+    assert s["interpolated"] > 0 and s["main"] + s["scout"] + s["interpolated"] == len(full.series)
+    np.testing.assert_array_equal(fast.series.t_s, full.series.t_s)
+    d = differences(full, fast)
+    assert d["ok"], d
+    assert d["measure"] <= TOLERANCE["measure"]
+
+
+@pytest.mark.slow
+def test_analyze_adaptive_from_the_shell(tmp_path):
+    exe = Path(sys.executable).parent / "posture-check"
+    p = subprocess.run([str(exe), "analyze", str(CLIP), "--adaptive", "--json", "-"],
+                       capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert '"schema": "posture-check.report/' in p.stdout
