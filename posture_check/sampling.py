@@ -87,7 +87,7 @@ class _Frame:
 
 
 def _frames_of(series: PoseSeries, how: str) -> list[_Frame]:
-    ppf = series.meta.get("people_per_frame", [0] * len(series))
+    ppf = series.people_per_frame
     return [_Frame(float(series.t_s[i]), series.image[i], series.world[i],
                    series.visibility[i], series.presence[i], int(ppf[i]), how)
             for i in range(len(series))]
@@ -176,11 +176,11 @@ def extract_adaptive(frames: Iterator[tuple[float, np.ndarray]], main: PoseEstim
         raise InputError(f"{source or 'input'}: no frames could be decoded")
     how = np.array([f.how for f in out])
     meta = {"model": Path(main.model_path).name, "running_mode": "video",
-            "people_per_frame": [f.people for f in out],
             "flip_average": main.options.flip_average,
             "sampling": {"rule": "adaptive", "interval_frames": k,
                          "main": int((how == "main").sum()), "scout": int((how == "scout").sum()),
                          "interpolated": int((how == "interp").sum()), "wasted": wasted}}
     return PoseSeries(np.array([f.img for f in out]), np.array([f.world for f in out]),
                       np.array([f.vis for f in out]), np.array([f.pres for f in out]),
-                      np.array([f.t for f in out]), size, source, meta)
+                      np.array([f.t for f in out]), size, source, meta,
+                      people_per_frame=np.array([f.people for f in out], dtype=np.int64))
