@@ -461,6 +461,7 @@ class LiveEngine:
         self._estimator = estimator or PoseEstimator(EstimatorOptions(
             model_path=self.config.model_path, running_mode="live",
             num_poses=self.config.num_poses))
+        self._people_estimator: PoseEstimator | None = None  # made at the first set-up probe
         self._pending: LiveConfig | None = None
         self._force_reset = False
         self._reset_state(self.config)
@@ -478,7 +479,8 @@ class LiveEngine:
         self._recorder = SessionRecorder(config.max_record_s)
         self._setup = LiveSetup("front" if config.stretch is None and config.routine is None
                                 and config.focus == "front" else "side",
-                                hold_s=config.setup_hold_s or 0.0)
+                                hold_s=config.setup_hold_s or 0.0,
+                                count_people=self._count_people)
         self._routine = (RoutineDriver(config.routine, config.pain_side, config.rest_s)
                          if config.routine else None)
         # in a routine, the routine says "switch sides" when it moves to the other side
@@ -502,11 +504,22 @@ class LiveEngine:
         with self._lock:
             self._force_reset = True
 
+    def _count_people(self, rgb: np.ndarray) -> int:
+        """People in ``rgb`` by a still-image landmarker asked for up to 3 (the set-up check's
+        "one person" item; the live landmarker follows one and cannot see a second)."""
+        if self._people_estimator is None:
+            self._people_estimator = PoseEstimator(EstimatorOptions(
+                model_path=self.config.model_path, running_mode="image", num_poses=3))
+        return int(self._people_estimator.process_image(rgb).counts[0])
+
     def close(self) -> None:
-        """Release the landmarker (if this engine created it)."""
+        """Release the landmarkers (the live one if this engine created it)."""
         with self._proc_lock:
             if self._own_estimator:
                 self._estimator.close()
+            if self._people_estimator is not None:
+                self._people_estimator.close()
+                self._people_estimator = None
 
     def __enter__(self) -> LiveEngine:
         return self

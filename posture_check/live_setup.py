@@ -12,12 +12,18 @@ What is checked depends on what the person does: facing the camera for the postu
 sideways for the pelvic-tilt view and for the stretches (every stretch in the catalogue is
 timed from the side). Stretches are not held back by the gate (the stretch checker has its own
 view rules); their checklist is shown as advice.
+
+People: the live landmarker follows one person (``num_poses=1``), so it cannot see a second one.
+While setting up, every :data:`PEOPLE_EVERY_S` seconds a ``count_people`` callable (the engine
+gives one that runs a separate still-image landmarker asked for up to 3 people, ~30 ms) counts
+everyone in the frame; the latest count is the "one person" item's value. Never while measuring.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,9 +33,10 @@ from .measures.camera_roll import RollEstimate, estimate_roll_deg, pool_roll
 from .series import PoseSeries
 from .setup_check import HOLD_S, SetupCheck, SetupGate, frame_light, setup_check, setup_values
 
-__all__ = ["ROLL_EVERY_S", "LiveSetup", "LiveSetupState"]
+__all__ = ["PEOPLE_EVERY_S", "ROLL_EVERY_S", "LiveSetup", "LiveSetupState"]
 
 ROLL_EVERY_S = 2.0
+PEOPLE_EVERY_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -46,11 +53,15 @@ class LiveSetupState:
 class LiveSetup:
     """Per-frame checklist + hold gate for one live session (not thread-safe by itself)."""
 
-    def __init__(self, target: str = "front", hold_s: float = HOLD_S) -> None:
+    def __init__(self, target: str = "front", hold_s: float = HOLD_S,
+                 count_people: Callable[[np.ndarray], int] | None = None) -> None:
         self.target = target
         self.gate = SetupGate(hold_s=hold_s)
         self._rolls: deque[RollEstimate] = deque(maxlen=5)
         self._next_roll_t = -math.inf
+        self._count_people = count_people
+        self._next_people_t = -math.inf
+        self._people: int | None = None
 
     def update(self, frame: PoseSeries, rgb: np.ndarray) -> LiveSetupState:
         t = float(frame.t_s[-1])
@@ -63,6 +74,12 @@ class LiveSetup:
             pitch = float(estimate_pitch_deg(frame.world[-1:])[0])
             self._rolls.append(estimate_roll_deg(rgb, px, pitch if math.isfinite(pitch)
                                                  else 0.0))
+        if (self._count_people is not None and not self.gate.ready
+                and t >= self._next_people_t):
+            self._next_people_t = t + PEOPLE_EVERY_S
+            self._people = int(self._count_people(rgb))
+        if self._people is not None and not self.gate.ready:
+            vals["people"] = float(max(self._people, vals["people"]))
         roll = pool_roll(list(self._rolls)).roll_deg if self._rolls else None
         check = setup_check(vals, target=self.target, roll_deg=roll,
                             roll_from_scene=roll is not None, light=frame_light(rgb))

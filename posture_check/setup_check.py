@@ -25,8 +25,9 @@ the fix a person can act on (:data:`ITEMS`, in the order shown):
   :data:`BODY_ROLL_LIMIT_DEG`, looser because a standing person sways a little).
 * ``light``: mean luma of the frame (0-255, BT.601 grey) within :data:`LUMA_RANGE` and its
   standard deviation (contrast) at least :data:`MIN_CONTRAST`. Value: the mean luma.
-* ``one_person``: people the landmarker found (the live landmarker, asked for one person,
-  can only tell none from one).
+* ``one_person``: people the landmarker found (a recording's count per frame; live, a probe
+  every 2 s while setting up, :mod:`posture_check.live_setup`, since the live landmarker
+  follows one person).
 
 Everything here is pure numpy (one frame or a whole series at once); :class:`SetupGate` is the
 small state machine that starts measuring once every item has held for :data:`HOLD_S` seconds.
@@ -169,9 +170,7 @@ def _setup_values(series: PoseSeries) -> dict[str, np.ndarray]:
     f_px = 0.5 * h / math.tan(math.radians(ASSUMED_VFOV_DEG) / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         distance = stature * NOSE_TO_HEEL_OF_STATURE * f_px / (span * h)
-    ppf = series.meta.get("people_per_frame")
-    people = (np.asarray(ppf, float) if ppf is not None and len(ppf) == len(series)
-              else series.detected.astype(float))
+    people = series.counts.astype(float)
     det = series.detected
     out = {"margin": margin, "span": span, "yaw": subject_yaw_deg(series.world),
            "body_roll": body_roll, "center_x": 0.5 * (np.nanmin(img[:, idx, 0], axis=1)

@@ -51,3 +51,23 @@ def test_stretch_is_not_held_back_by_the_setup(model_path, stepback):
         snap = eng.snapshot()
     assert snap.measuring and snap.stretch is not None
     assert snap.setup is not None and not snap.setup.check.all_ok
+
+
+def test_live_setup_sees_a_second_person(model_path):
+    """The live landmarker follows one person; the set-up probe counts everyone. A real photo
+    with three people (one standing, two seated) fails "one person"; a sample frame with one
+    passes."""
+    from posture_check.video_io import read_image_rgb
+
+    crowd = read_image_rgb(Path(__file__).resolve().parents[2] / "shared" / "real_media"
+                           / "COCO_val2014_000000000241.jpg")
+    alone = next(rgb for _, rgb in iter_frames(CLIP))
+    with LiveEngine(LiveConfig(model_path=str(model_path))) as eng:
+        for i in range(3):
+            eng.process(crowd, i / 10.0)
+        item = eng.snapshot().setup.check.item("one_person")
+        assert not item.ok and item.value >= 2, item
+    with LiveEngine(LiveConfig(model_path=str(model_path))) as eng:
+        for i in range(3):
+            eng.process(alone, i / 10.0)
+        assert eng.snapshot().setup.check.item("one_person").ok

@@ -142,6 +142,15 @@ def test_setup_values_of_a_synthetic_body():
     assert turned == pytest.approx(40.0, abs=1.0)  # right side nearer the camera: + yaw
 
 
+def test_people_come_from_the_series_own_per_frame_counts():
+    from dataclasses import replace
+
+    base = _standing(3)
+    crowd = replace(base, people_per_frame=np.array([1, 2, 3]))
+    assert list(setup_values(crowd)["people"]) == [1.0, 2.0, 3.0]
+    assert list(setup_values(base)["people"]) == [1.0, 1.0, 1.0]
+
+
 def test_recording_setup_ready_once_the_person_steps_into_place():
     bad = _standing(30, scale=1.1)  # too close: head and feet out of the picture
     good = _standing(90)
