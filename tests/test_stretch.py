@@ -369,7 +369,7 @@ def test_facing_tracker_needs_sustained_contrary_cues():
 def test_live_hold_timer_follows_the_definition_whatever_the_ramp(shape):
     # a slow finish of the entry or a slow start of the release is not holding: the live timer
     # used to count it (+4 s on "corrections"); now it times the band below the plateau
-    from posture_check.stretch.online import OnlineStretchChecker
+    from posture_check.stretch.online import finished_holds
     from posture_check.stretch.synthetic import NoiseSpec, RepSpec, make_series
 
     errs = []
@@ -377,13 +377,7 @@ def test_live_hold_timer_follows_the_definition_whatever_the_ramp(shape):
         s = make_series([RepSpec(depth_deg=50.0, entry_s=6.0 if shape in ("fast_slow",
                                  "corrections") else 4.0, hold_s=20.0, exit_s=4.0, shape=shape)],
                         noise=NoiseSpec(1.2, 1.0), seed=seed)
-        checker = OnlineStretchChecker("standing_hamstring")
-        holds, before = [], "rest"
-        for t, a in zip(s.t_s, s.angle_deg, strict=True):
-            fb = checker.update(float(t), float(a))
-            if before == "holding" and fb.phase != "holding":
-                holds.append(fb.hold_s)
-            before = fb.phase
+        holds = finished_holds(s.t_s, s.angle_deg, "standing_hamstring")
         assert len(holds) == 1
         errs.append(holds[0] - s.hold_truth_s[0])
     assert abs(float(np.mean(errs))) <= 1.0, errs

@@ -130,7 +130,7 @@ def live_shape_grid(quick: bool) -> dict[str, np.ndarray]:
     """Per ramp shape: the live checker's hold (:class:`~posture_check.stretch.online.
     OnlineStretchChecker`, frame by frame, as the live page runs it) minus the hold by
     definition on the clean series (s), over the same grid as :func:`shape_grid`."""
-    from ..stretch.online import OnlineStretchChecker
+    from ..stretch.online import finished_holds
 
     noises = (NoiseSpec(1.2, 1.0), NoiseSpec(1.5, 1.3, spike_prob=0.005))
     out: dict[str, list[float]] = {shape: [] for shape in SHAPES}
@@ -139,13 +139,7 @@ def live_shape_grid(quick: bool) -> dict[str, np.ndarray]:
         s = make_series([RepSpec(depth_deg=50.0, entry_s=entry * 1.5 if shape == "fast_slow"
                                  or shape == "corrections" else entry, hold_s=hold,
                                  exit_s=entry, shape=shape)], noise=noise, seed=seed)
-        checker = OnlineStretchChecker("standing_hamstring")
-        holds, before = [], "rest"
-        for t, a in zip(s.t_s, s.angle_deg, strict=True):
-            fb = checker.update(float(t), float(a))
-            if before == "holding" and fb.phase != "holding":
-                holds.append(fb.hold_s)
-            before = fb.phase
+        holds = finished_holds(s.t_s, s.angle_deg, "standing_hamstring")
         out[shape].append(max(holds) - s.hold_truth_s[0] if holds else float("nan"))
     return {k: np.array(v) for k, v in out.items()}
 

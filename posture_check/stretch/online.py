@@ -386,3 +386,18 @@ class OnlineStretchChecker:
         )
         self._last = fb
         return fb
+
+
+def finished_holds(t_s: np.ndarray, angle_deg: np.ndarray, stretch: str | Stretch,
+                   side: str = "both") -> list[float]:
+    """The holds (s) the live checker reports, each as its hold ends, when fed ``angle_deg``
+    frame by frame at ``t_s`` (benchmarks and tests time the live checker with it)."""
+    checker = OnlineStretchChecker(stretch, side)
+    holds: list[float] = []
+    before = "rest"
+    for t, a in zip(t_s, angle_deg, strict=True):
+        fb = checker.update(float(t), float(a))
+        if before == "holding" and fb.phase != "holding":
+            holds.append(fb.hold_s)
+        before = fb.phase
+    return holds
