@@ -124,12 +124,13 @@ def has_model_error(measure: str) -> bool:
 def model_half_width(measure: str, abs_yaw_deg: np.ndarray | float, *,
                      flip_averaged: bool = True) -> np.ndarray:
     """``(T,)`` model-error half-width of the 90% interval (0 where not validated); from
-    :data:`HALF_WIDTH_90` for flip-averaged landmarks, else :data:`HALF_WIDTH_90_PLAIN`."""
+    :data:`HALF_WIDTH_90` for flip-averaged landmarks, else :data:`HALF_WIDTH_90_PLAIN`.
+    ``abs_yaw_deg``: how far the body is turned from facing the camera or facing away (0-90,
+    as the callers fold it)."""
     yaw = np.abs(np.asarray(abs_yaw_deg, dtype=np.float64))
     table = (HALF_WIDTH_90 if flip_averaged else HALF_WIDTH_90_PLAIN).get(measure)
     if table is None:
         return np.zeros_like(yaw)
-    yaw = np.minimum(yaw, np.abs(180.0 - yaw))  # the turn from facing the camera or away
     edges = np.asarray(BIN_EDGES.get(measure, YAW_BINS))
     idx = np.clip(np.searchsorted(edges, np.nan_to_num(yaw), side="right") - 1,
                   0, len(table) - 1)
