@@ -58,8 +58,8 @@ def safety_notice() -> None:
 
 def finding_line(f) -> str:
     word = severity_label(f)
-    color = "blue" if word == SEVERITY_LABELS["borderline"] else SEVERITY_STYLE.get(f.severity,
-                                                                                    "gray")
+    color = {SEVERITY_LABELS["borderline"]: "blue", SEVERITY_LABELS["uncertain"]: "gray"}.get(
+        word, SEVERITY_STYLE.get(f.severity, "gray"))
     return f":{color}[**{word}**]: {f.message}"
 
 

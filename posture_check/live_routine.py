@@ -55,6 +55,7 @@ class RoutineDriver:
                 checker = self._checker = OnlineStretchChecker(step.stretch, step.side)
                 self._index = st.index
             fb = checker.update_frame(frame, in_view(checker.stretch))
+            return fb, self.routine.update(float(frame.t_s[-1]), fb, checker.hold_until_now)
         return fb, self.routine.update(float(frame.t_s[-1]), fb)
 
     def skip(self, t_s: float) -> RoutineState:

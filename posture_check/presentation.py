@@ -90,6 +90,7 @@ SEVERITY_LABELS: dict[str, str] = {
     "watch": "watch",
     "ok": "ok",
     "borderline": "not steady",
+    "uncertain": "uncertain",
     "not_measured": "not measured",
 }
 
@@ -272,10 +273,13 @@ def hold_text(held_s: float | None, target_s: float | None = None) -> str:
 
 def severity_label(finding) -> str:
     """The word shown beside a finding: ``"not steady"`` for an ``ok`` whose value is past its
-    limit without being sustained (never "ok" beside a value beyond its limit)."""
+    limit without being sustained, ``"uncertain"`` for one whose watch was withheld because its
+    90% interval includes zero (never "ok" beside a value beyond its limit)."""
     sev = finding.severity
     if sev == "ok" and finding.extra.get("not_steady"):
         sev = "borderline"
+    elif sev == "ok" and finding.extra.get("watch_withheld"):
+        sev = "uncertain"
     return SEVERITY_LABELS.get(sev, sev.replace("_", " "))
 
 

@@ -27,7 +27,7 @@ stretch's ``max_speed_deg_s``) and the bounces (times the checker raised "bounci
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from .stretch.catalogue import CATALOGUE, HOLD_GRACE_S
@@ -181,8 +181,13 @@ class Routine:
             return self.state
         return self._finish(t_s, done=False)
 
-    def update(self, t_s: float, fb) -> RoutineState:
-        """One frame: ``fb`` the current step's :class:`posture_check.stretch.LiveFeedback`."""
+    def update(self, t_s: float, fb, hold_until_now: Callable[[], float] | None = None
+               ) -> RoutineState:
+        """One frame: ``fb`` the current step's :class:`posture_check.stretch.LiveFeedback`.
+        ``hold_until_now``: the checker's hold timed by the recordings' definition
+        (:meth:`posture_check.stretch.OnlineStretchChecker.hold_until_now`), used when the
+        routine ends a hold before the checker does (eased out of range, still in the
+        stance); without it the running timer ``fb.hold_s`` is recorded."""
         s = self.state
         if s.event is not None:
             s = self.state = replace(s, event=None)
@@ -218,7 +223,10 @@ class Routine:
             # slow way out, so "not reached" is how it sees someone back in a split stance
             out = fb.phase != "holding" or (a.full and fb.fault == "not_reached")
             if counted and out and not a.held:
-                a = replace(a, held=True, hold_s=fb.hold_s, t_out=t_s)
+                hold = fb.hold_s
+                if fb.phase == "holding" and hold_until_now is not None:
+                    hold = min(hold, hold_until_now())
+                a = replace(a, held=True, hold_s=hold, t_out=t_s)
             self._acc = a
             if a.held and (fb.phase == "rest" or fb.phase == "holding"
                            or t_s - a.t_out >= OUT_MAX_S):

@@ -53,8 +53,13 @@ def test_foot_turnout_clip_matches_labels():
     for m in ("foot_turnout_right", "foot_turnout_left", "lateral_lean"):
         assert s[m].ci90_lo <= lab["summary"][m] <= s[m].ci90_hi, m
     assert finding(r, "foot_turnout_right").severity in ("watch", "flag")
-    assert finding(r, "foot_turnout_asymmetry").severity in ("watch", "flag")
-    assert finding(r, "foot_turnout_asymmetry").direction == "right"
+    # the asymmetry's interval is the widest of all (+-22 deg: the pelvis yaw enters both feet
+    # with opposite signs), so a 25 deg asymmetry is a watch or, while its interval reaches
+    # zero, withheld as "uncertain"; it is never read the wrong way round
+    asym = finding(r, "foot_turnout_asymmetry")
+    assert asym.direction == "right" and asym.ci90[0] <= 25.0 <= asym.ci90[1]
+    assert asym.severity in ("watch", "flag") or (
+        asym.severity == "ok" and "watch_withheld" in asym.extra and asym.ci90[0] < 0)
     assert finding(r, "foot_turnout_left").severity == "ok"
     assert finding(r, "lateral_lean").severity == "ok"
     assert not any(w.code == "several_people" for w in r.warnings)

@@ -218,7 +218,7 @@ def test_guided_routine_on_a_two_sided_clip_ends_in_a_side_by_side_summary(
     table = re.search(r"Hold \(target 20 s\)\s*\|?\s*(\d+) s\s*\|?\s*(\d+) s", live_text)
     assert table is not None, live_text[:3000]
     left, right = int(table.group(1)), int(table.group(2))
-    assert 19 <= left <= 28 and 19 <= right <= 28 and abs(left - right) <= 2
+    assert 20 <= left <= 26 and 20 <= right <= 26 and abs(left - right) <= 2
     assert re.search(r"Bounces\s*\|?\s*0\s*\|?\s*0", live_text), live_text[:3000]
     assert "switch_sides" in kinds and "done" in kinds, kinds
     assert "Traceback" not in summary_text

@@ -18,6 +18,7 @@ from posture_check.measures import (
     red_flags_text,
 )
 from posture_check.measures.synthetic import StickPose, SyntheticCamera, synthetic_series
+from posture_check.presentation import severity_label
 
 # the shared documents sit beside the repository (as tests/conftest.py's real media)
 DOCS_DIR = Path(__file__).resolve().parents[2] / "shared" / "docs"
@@ -63,10 +64,18 @@ def test_sustained_fraction_rule():
     assert "restorative therapist's talk on sciatic pain" in f.message and "lean" in f.message
     assert ".txt" not in f.message and "doc 0" not in f.message
     # the whole 90% interval must be beyond the threshold: with an unknown camera roll (+-5.4)
-    # the same lean is only a "watch"
+    # the same lean's interval reaches zero, so it is not even a "watch" ("uncertain")
+    f = by_measure(evaluate_findings(measure_series({"lateral_lean": lean},
+                                                    roll_source="none")))["lateral_lean"]
+    assert f.severity == "ok" and "watch_withheld" in f.extra and "not_steady" not in f.extra
+    assert severity_label(f) == "uncertain" and "too uncertain" in f.message
+    assert f.ci90[0] < 0 < f.ci90[1]
+    # 7 deg: the interval excludes zero but reaches below the flag threshold: a "watch"
+    lean[:70] = -7.0
     f = by_measure(evaluate_findings(measure_series({"lateral_lean": lean},
                                                     roll_source="none")))["lateral_lean"]
     assert f.severity == "watch" and "flag_withheld" in f.extra
+    assert f.ci90[1] < 0 and f.ci90[1] > -3.0
 
 
 def test_watch_between_thresholds_and_one_frame_never_flags():

@@ -33,8 +33,9 @@ def test_routine_runs_both_sides_of_a_two_sided_clip(model_path):
     assert (right.step.side, left.step.side) == ("right", "left")  # the side without pain first
     for r in (right, left):
         assert r.done and r.hold_ok, r
-        # 22 s held in the clip; the checker's hold also counts the slow way out (~3 s)
-        assert 20.0 <= r.hold_s <= 28.0
+        # timed as a recording is: `analyze` times the uncut clip's hold at 26.7 s, minus the
+        # 3 s cut is 23.7 s; the running timer, which also counts the slow way out, said 26.9
+        assert 22.7 <= r.hold_s <= 24.7
         assert r.bounces == 0 and r.smooth
     assert abs(right.depth_deg - left.depth_deg) < 5  # a mirror image: the same depth
     assert abs(right.hold_s - left.hold_s) < 2

@@ -121,3 +121,18 @@ def test_not_reached_after_a_full_hold_ends_the_step(hold_before_fault, done_at)
     else:
         assert r.state.phase == "done" and r.state.results[0].t_end_s == done_at
         assert r.state.results[0].hold_s == 21.0 and r.state.results[0].depth_deg == 40.0
+
+
+@pytest.mark.parametrize(("defined", "recorded"), [(None, 24.0), (21.5, 21.5), (30.0, 24.0)])
+def test_a_hold_ended_by_the_routine_is_timed_by_the_checkers_definition(defined, recorded):
+    """Eased out of range and still in the stance: the running timer (24 s here) also counts
+    the slow way out, so the checker's defined hold is recorded when given (never longer than
+    the timer)."""
+    r = Routine(plan_routine(["standing_hamstring"]), rest_s=0.0)
+    r.update(0.0, fb(0.0, "rest"))
+    r.update(1.0, fb(1.0, "moving_in", speed=20))
+    for k in range(21):
+        r.update(4.0 + k, fb(4.0 + k, "holding", 1, float(k), 40.0))
+    last = fb(28.0, "holding", 1, 24.0, 20.0, fault="not_reached")
+    r.update(28.0, last, None if defined is None else (lambda: defined))
+    assert r.state.phase == "done" and r.state.results[0].hold_s == recorded

@@ -23,6 +23,11 @@ Rules (decided here, documented for reports):
   (:data:`posture_check.presentation.DOC_TITLES`); file names appear only in sources lists.
 * An ``ok`` whose median is past the ``watch`` limit (beyond it, but in fewer than 60% of the
   frames) carries ``extra["not_steady"] = True``; screens show it as "not steady", never "ok".
+* Findings use the 90% interval: a ``flag`` needs the whole interval beyond the flag threshold
+  (``extra["flag_withheld"]`` otherwise, and it is a ``watch``), and a ``watch`` needs the
+  interval to exclude zero, i.e. the direction must be known (otherwise ``ok`` with
+  ``extra["watch_withheld"]``, shown as "uncertain"): e.g. a live turn-out asymmetry of 9 deg
+  "likely -16 to 34" says nothing about which foot turns out more.
 """
 
 from __future__ import annotations
@@ -283,14 +288,23 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
         # a flag needs the whole 90% interval beyond the threshold; otherwise it is a watch
         sev = "watch"
         extra["flag_withheld"] = "the 90% interval reaches below the flag threshold"
+    if sev == "watch" and not near > 0.0:
+        # nor is a watch given when the interval reaches "no difference at all" (zero, or the
+        # other direction): a reading that cannot tell which way it goes is not a finding
+        sev = "ok"
+        extra["watch_withheld"] = "the 90% interval includes zero"
     if sev == "ok":
         name = measure_label(ind.measure)
         shown = value_text(ind.measure, median) + _likely(ci, unit)
         beyond = (median if one_sided else abs(median)) >= ind.watch
-        if beyond:
+        if beyond and "watch_withheld" not in extra:
             extra["not_steady"] = True  # the median is past the limit but not often enough
         msg = (f"{name}: {shown}, within the usual range (below {ind.watch:g})."
                if not beyond else
+               f"{name}: {shown}, past the {ind.watch:g} limit, but too uncertain to tell from "
+               "no difference at all (the 90% interval includes zero), so it is not reported "
+               "as a finding. Face the camera squarely in good light and check again."
+               if "watch_withheld" in extra else
                f"{name}: {shown}, past the {ind.watch:g} limit but only in {frac:.0%} of the "
                f"usable frames (a finding needs {SUSTAINED_FRACTION:.0%}): it comes and goes, "
                "so it is not reported as a finding.")

@@ -200,7 +200,8 @@ def _render(result, pdf: PdfPages, since=None) -> None:
         if f.severity == "ok":
             flow.text(f"{severity_label(f).upper()}   {f.message}  "
                       f"Source: {doc_title(f.source_doc)}",
-                      size=9, color=SEV_COLOR["watch" if f.extra.get("not_steady") else "ok"],
+                      size=9, color=SEV_COLOR["watch" if f.extra.get("not_steady") else
+                                      "not_measured" if f.extra.get("watch_withheld") else "ok"],
                       gap=0.02)
             continue
         flow.text(f"{SEVERITY_LABEL.get(f.severity, f.severity)}   "

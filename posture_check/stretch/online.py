@@ -257,6 +257,13 @@ class OnlineStretchChecker:
         seg = max(segs, key=lambda g: p.t_s[g.hold_end] - p.t_s[g.hold_start])
         return float(p.t_s[seg.hold_end] - p.t_s[seg.hold_start])
 
+    def hold_until_now(self) -> float:
+        """The current (or last) hold timed by the recordings' definition on the trace seen so
+        far (s): for a caller that decides a hold has ended before this checker does, e.g. the
+        guided routine when someone eases slowly out of range and stays in the stance (the
+        running timer, :attr:`hold_s`, then still counts the slow way out)."""
+        return self._defined_hold(self.hold_s)
+
     def _step_phase(self, t: float, dt: float, y: float, v: float, slow: float) -> None:
         st = self.stretch
         on = st.engage_deg
