@@ -92,6 +92,7 @@ __all__ = [
     "COEF_TURNOUT_DIFF",
     "COEF_TURNOUT_SUM",
     "FOOT_PER_LEG",
+    "OBLIQUITY_TURN_EXTRA",
     "apply",
     "features",
     "fit_coefficients",
@@ -133,6 +134,10 @@ COEF_TURNOUT_DIFF: dict[str, float] = {"cam": -0.1491, "cam_sq": 0.2529, "toe_x"
                                        "rel_ankle_hip": -4.9838, "thigh_len": -5.4133,
                                        "shank_len": -7.4872}
 TURNOUT_DIFF_WEIGHT = 0.7
+# Added to COEF_OBLIQUITY["turn"] (flip-averaged landmarks only): the fitted turn term is
+# attenuated, as the fit family's cameras turn only +-12 deg and MediaPipe's turn estimate is
+# noisy and ~half the true turn; one scalar chosen out of family (module docstring).
+OBLIQUITY_TURN_EXTRA = 0.083
 # lean = lean2d + COEF_LEAN . features; obliquity = hip2d + COEF_OBLIQUITY . features: both turn
 # exactly with the image (rotation-equivariant), so a known roll can be removed and rotating a
 # photo by a changes the lean by a.
@@ -373,6 +378,8 @@ def apply(values: dict[str, np.ndarray], px: Points, world: Points,
     out["lateral_lean"] = F["lean2d"] + _linear(F, COEF_LEAN)
     out["pelvic_obliquity"] = F["hip2d"] + _linear(
         F, COEF_OBLIQUITY if flip_averaged else COEF_OBLIQUITY_PLAIN)
+    if flip_averaged:
+        out["pelvic_obliquity"] = out["pelvic_obliquity"] + OBLIQUITY_TURN_EXTRA * F["turn"]
     out["shoulder_tilt"] = F["shoulder_level"]  # geometry only, no fitted term (docstring)
     out["foot_turnout_left"], out["foot_turnout_right"] = turnout(F, world_turnout_diff(world))
     return out
