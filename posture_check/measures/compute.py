@@ -11,6 +11,15 @@ Estimators (``method``):
   foot turn-out and sagittal angles from MediaPipe's 3D world landmarks with y as vertical.
 
 The accuracy of each is measured by ``posture-check bench accuracy``.
+
+Gating (:func:`gate_block`, reasons in :mod:`~posture_check.measures.quality`) besides the view,
+the picture and stillness: a skeleton no standing human has (:func:`body_proportions_ok`,
+:data:`MIN_HIP_PER_TRUNK`) gates the standing measures "implausible"; it removed the gating
+benchmark's one mis-skeleton (``bench gating --held-out``: absurd values 8 -> 6) and no good
+scene of the accuracy sets. Frontal measures stay gated beyond :data:`FRONTAL_MAX_TURN_DEG` of
+estimated turn and no tighter: turn-out's error does not grow with the estimated turn inside
+it (:mod:`~posture_check.measures.calibration` docstring, "Why turn-out stays at ~6 deg"), so a
+stricter gate would drop readings without making the rest better.
 """
 
 from __future__ import annotations
