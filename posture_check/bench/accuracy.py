@@ -345,6 +345,20 @@ def full_interval_table(front: list[Samples], side: list[Samples], flip: bool = 
     return table
 
 
+def skeleton_gate_line(samples: Samples) -> str:
+    """How many scenes the skeleton-proportion gate (:func:`~posture_check.measures.compute.
+    body_proportions_ok`) takes out of this set, with and without flip averaging."""
+    from ..measures.compute import MIN_HIP_PER_TRUNK, body_proportions_ok
+
+    counts = []
+    for flip in (True, False):
+        s = samples.series(flip)
+        blk = hybrid_block(s.image, s.world, s.frame_size, 0.0)
+        counts.append(int((~body_proportions_ok(blk.world)).sum()))
+    return (f"skeleton gate (3D hip width < {MIN_HIP_PER_TRUNK:g} x trunk): {counts[0]} of "
+            f"{len(samples)} scenes gated flip-averaged, {counts[1]} plain")
+
+
 TURN_BINS = (0.0, 5.0, 10.0, 15.0, 20.0)
 TRUE_YAW_BINS = (0.0, 6.0, 12.0, 18.0, 26.0)
 
@@ -529,6 +543,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"\n== {name}: {len(samples)} scenes, seed {spec.seed}, held out: "
               f"{', '.join(held) or 'nothing (in family)'} ({took:.0f} s)")
         print(format_table(results, goals=name == "held_all"))
+        print(skeleton_gate_line(samples))
         if args.breakdown and spec.view == "front":
             bound = turnout_true_yaw_bound(render_set(SETS["fit"], cache, args.workers),
                                            samples)
