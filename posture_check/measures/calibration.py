@@ -55,8 +55,12 @@ ankles are good. So:
     one they err by 8-10 deg out of family; an extra turn term on the difference (k x turn,
     k = 0..0.6) did not help the selection sets (4.82 at 0, 4.82 at 0.1, 4.84 at 0.2).
   - *Geometry of the lift.* The feet elevation from the foot prior is 4-5 deg high on every
-    set, but the true elevation reads worse (the prior absorbs the 2D feet's own bias); a
-    camera-elevation, camera-pitch or body-size gate does not separate large errors. A foot
+    set (MAE 4.5 fit, 5-6.4 held out). Refitted with the *true* elevation the models would
+    gain (selection sets per foot 5.87 -> 5.55 before gating, held_all 6.7 -> 6.2), but the
+    geometric estimate (MediaPipe's camera pitch + the feet's image row, 50 deg field of view
+    assumed) does worse than the prior (5.87 -> 6.02; their mean 6.00): the elevation is part
+    of the error, with no better observable for it. A camera-elevation, camera-pitch or
+    body-size gate does not separate large errors either. A foot
     prior from the trunk (0.45 x the 2D trunk length) instead of the legs, refitted: selection
     sets 4.82 -> 4.69 (held_body 4.8 -> 4.3 but held_camera 4.8 -> 4.9), held_all 6.0 -> 5.9:
     too small and mixed to keep. MediaPipe's own 3D foot / leg ratio is 0.18 for every body
