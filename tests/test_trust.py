@@ -122,6 +122,33 @@ def test_values_no_standing_body_can_take_are_gated() -> None:
     assert np.isnan(ms.values["lateral_lean"]).all()
 
 
+def test_a_skeleton_with_its_hips_on_one_point_is_not_read() -> None:
+    # MediaPipe's mis-skeleton of a skin-coloured top on a skin-coloured wall put both hips
+    # within 0.15 trunk lengths of each other; a human's are 0.33 or more apart
+    from posture_check.measures.compute import MIN_HIP_PER_TRUNK, body_proportions_ok
+
+    human = synthetic_series(POSE, SyntheticCamera(), n_frames=20)
+    collapsed = synthetic_series(StickPose(hip_width=0.06), SyntheticCamera(), n_frames=20)
+    ok = compute_measures(human, smoothing=None)
+    bad = compute_measures(collapsed, smoothing=None)
+    for name in ("lateral_lean", "pelvic_obliquity", "shoulder_tilt", "foot_turnout_left"):
+        assert set(ok.reason_names(name)) == {"ok"}, name
+        assert set(bad.reason_names(name)) == {"implausible"}, name
+        assert np.isnan(bad.values[name]).all(), name
+    # the knee angle of a stretch check is not a standing posture: still read
+    assert set(bad.reason_names("knee_flexion_left")) == {"ok"}
+    f = {x.measure: x for x in evaluate_findings(bad)}
+    assert f["lateral_lean"].severity == "not_measured"
+    assert "stand out from the wall" in f["lateral_lean"].message
+    # the threshold itself, on the column-layout world points of a block
+    from posture_check.measures.body_frame import hybrid_block
+
+    for series, hip_width, want in ((human, 0.18, True), (collapsed, 0.06, False)):
+        blk = hybrid_block(series.image, series.world, series.frame_size, 0.0)
+        assert (hip_width / 0.508 >= MIN_HIP_PER_TRUNK) == want
+        assert body_proportions_ok(blk.world).all() == want
+
+
 # ------------------------------------------------------------------ intervals and findings
 def test_every_summary_carries_an_interval_around_its_median() -> None:
     s = synthetic_series(POSE, SyntheticCamera(), n_frames=90, noise_px=1.0)

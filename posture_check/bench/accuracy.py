@@ -345,6 +345,107 @@ def full_interval_table(front: list[Samples], side: list[Samples], flip: bool = 
     return table
 
 
+def skeleton_gate_line(samples: Samples) -> str:
+    """How many scenes the skeleton-proportion gate (:func:`~posture_check.measures.compute.
+    body_proportions_ok`) takes out of this set, with and without flip averaging."""
+    from ..measures.compute import MIN_HIP_PER_TRUNK, body_proportions_ok
+
+    counts = []
+    for flip in (True, False):
+        s = samples.series(flip)
+        blk = hybrid_block(s.image, s.world, s.frame_size, 0.0)
+        counts.append(int((~body_proportions_ok(blk.world)).sum()))
+    return (f"skeleton gate (3D hip width < {MIN_HIP_PER_TRUNK:g} x trunk): {counts[0]} of "
+            f"{len(samples)} scenes gated flip-averaged, {counts[1]} plain")
+
+
+TURN_BINS = (0.0, 5.0, 10.0, 15.0, 20.0)
+TRUE_YAW_BINS = (0.0, 6.0, 12.0, 18.0, 26.0)
+
+
+def breakdown(samples: Samples, measures: tuple[str, ...] = REPORTED
+              ) -> dict[str, dict[str, list[tuple[int, float]]]]:
+    """Product error (flip averaged, levelled camera) by bins of the body's *estimated* turn
+    (:data:`TURN_BINS`, what a gate could use) and of the *true* camera yaw
+    (:data:`TRUE_YAW_BINS`): per measure, ``{"turn": [(n, MAE), ...], "true_yaw": [...]}``.
+
+    Written to decide whether a turn gate pays (issue 10): it does only if the error grows
+    with the estimated turn."""
+    est = estimates(samples, "product", True, "given", measures)
+    ms_turn = np.abs(cal.turn_deg(_subject_yaw(samples)))
+    true_yaw = np.abs(samples.camera["yaw_deg"])
+    out: dict[str, dict[str, list[tuple[int, float]]]] = {}
+    for k in measures:
+        err = np.abs(est[k] - samples.truth[k])
+        row: dict[str, list[tuple[int, float]]] = {}
+        for label, x, edges in (("turn", ms_turn, TURN_BINS), ("true_yaw", true_yaw,
+                                                                TRUE_YAW_BINS)):
+            cells = []
+            for lo, hi in itertools.pairwise(edges):
+                m = np.isfinite(err) & (x >= lo) & (x < hi)
+                cells.append((int(m.sum()), float(err[m].mean()) if m.any() else float("nan")))
+            row[label] = cells
+        out[k] = row
+    return out
+
+
+def _subject_yaw(samples: Samples) -> np.ndarray:
+    s = samples.series(True)
+    blk = hybrid_block(s.image, s.world, s.frame_size, -samples.camera["roll_deg"])
+    from ..measures.body_frame import subject_yaw_deg
+
+    return subject_yaw_deg(blk.world)
+
+
+def turnout_true_yaw_bound(fit_samples: Samples, samples: Samples) -> tuple[float, float]:
+    """Per-foot turn-out MAE ``(left, right)`` on ``samples`` if the pelvis yaw were known:
+    the sum model as in the product, the difference refitted on ``fit_samples`` from the
+    per-foot columns and the *true* camera yaw instead of every yaw cue (the body faces
+    forward in these scenes, so the camera yaw is its turn). No yaw cue can do better than
+    this with the same foot columns."""
+    def design(smp: Samples) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        s = smp.series(True)
+        blk = hybrid_block(s.image, s.world, s.frame_size, -smp.camera["roll_deg"])
+        F = cal.features(blk.px, blk.world, s.frame_size)
+        cols = {k: v for k, v in cal.turnout_design(F, "diff").items()
+                if k in ("cam", "cam_sq", *cal._PER_FOOT)}
+        cols["yaw"] = smp.camera["yaw_deg"]
+        return F, cols
+
+    _, cols = design(fit_samples)
+    names = list(cols)
+    X = np.column_stack([cols[n] for n in names])
+    t = fit_samples.truth
+    y = t["foot_turnout_right"] - t["foot_turnout_left"]
+    ok = np.isfinite(X).all(axis=1) & np.isfinite(y)
+    coef, *_ = np.linalg.lstsq(X[ok], y[ok], rcond=None)
+    F, cols = design(samples)
+    d = np.column_stack([cols[n] for n in names]) @ coef
+    s_ = cal._linear(cal.turnout_design(F, "sum"), cal.COEF_TURNOUT_SUM)
+    t = samples.truth
+    return (float(np.nanmean(np.abs(0.5 * (s_ - d) - t["foot_turnout_left"]))),
+            float(np.nanmean(np.abs(0.5 * (s_ + d) - t["foot_turnout_right"]))))
+
+
+def format_breakdown(name: str, rows: dict[str, dict[str, list[tuple[int, float]]]],
+                     bound: tuple[float, float] | None) -> str:
+    """The :func:`breakdown` of one set as text (n and MAE per bin)."""
+    def head(edges: tuple[float, ...]) -> str:
+        return "".join(f" {f'{lo:g}-{hi:g}':>11s}" for lo, hi in itertools.pairwise(edges))
+
+    lines = [f"-- {name}: product error (levelled) by estimated turn | by true camera yaw "
+             "(n MAE per bin, degrees)",
+             f"{'measure':24s}{head(TURN_BINS)} |{head(TRUE_YAW_BINS)}"]
+    for k, row in rows.items():
+        cells = ["".join(f" {n:4d} {e:6.2f}" for n, e in row[label])
+                 for label in ("turn", "true_yaw")]
+        lines.append(f"{k:24s}{cells[0]} |{cells[1]}")
+    if bound is not None:
+        lines.append(f"turn-out per foot with the TRUE pelvis yaw (bound): {bound[0]:.2f} / "
+                     f"{bound[1]:.2f}")
+    return "\n".join(lines)
+
+
 def format_table(results: dict[str, dict[str, dict[str, float]]], goals: bool = True) -> str:
     """Side-by-side table: rows = measures, column groups = estimators."""
     methods = list(results)
@@ -395,6 +496,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--intervals", action="store_true",
                         help="print the 90%% interval table (uncertainty.HALF_WIDTH_90) measured "
                              "on " + ", ".join(INTERVAL_SETS))
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also print each set's error by estimated turn and by true camera "
+                             "yaw, and the turn-out error with the true pelvis yaw")
     parser.add_argument("--cache", metavar="DIR", help="render cache folder (default: user cache)")
     parser.add_argument("--no-cache", action="store_true", help="always render anew")
     parser.add_argument("--workers", type=int, default=2, help="render processes (default 2)")
@@ -439,6 +543,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"\n== {name}: {len(samples)} scenes, seed {spec.seed}, held out: "
               f"{', '.join(held) or 'nothing (in family)'} ({took:.0f} s)")
         print(format_table(results, goals=name == "held_all"))
+        print(skeleton_gate_line(samples))
+        if args.breakdown and spec.view == "front":
+            bound = turnout_true_yaw_bound(render_set(SETS["fit"], cache, args.workers),
+                                           samples)
+            print(format_breakdown(name, breakdown(samples), bound))
         report[name] = {"spec": asdict(spec), "results": results}
     print("\nerrors in degrees; sign = sign correct where |truth| >= 3 deg; meas = share of "
           "scenes measured; ci90 = share of measured scenes whose 90% interval holds the truth. "

@@ -37,9 +37,9 @@ MeasureSeries), :mod:`indicators` (findings table, evaluate_findings), :mod:`red
 :mod:`live` (LiveMeasures), :mod:`synthetic` (hand-computable stick figures for tests/benches).
 
 Accuracy (``posture-check bench accuracy``, 300 renders whose body, clothes and camera the
-fit never saw): lean MAE 2.8 deg, obliquity 3.5, turn-out 6.1 / 6.1 per foot with the camera
-roll unknown (levelled camera: lean 0.95, obliquity 2.3; in family 0.7, 1.4, 3.7 / 3.8); every
-summary carries a 90% interval (:mod:`uncertainty`) that held the truth 85-94% of the time
+fit never saw): lean MAE 2.8 deg, obliquity 3.3, turn-out 6.1 / 6.1 per foot with the camera
+roll unknown (levelled camera: lean 0.93, obliquity 1.9; in family 0.7, 1.5, 3.7 / 3.8); every
+summary carries a 90% interval (:mod:`uncertainty`) that held the truth 86-94% of the time
 there. See the README's accuracy section.
 """
 

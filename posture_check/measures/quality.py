@@ -19,7 +19,9 @@ view uncertain, moving, implausible. :data:`REASON_HINTS` says what the user can
   stepping): posture is read only while the person stands still
   (:mod:`posture_check.measures.stillness`).
 * ``implausible``: a value outside what a standing human body can do
-  (``MeasureSpec.plausible``): a model failure, never shown as a reading.
+  (``MeasureSpec.plausible``), or a skeleton no standing human has (MediaPipe's 3D hips almost
+  on one point, :func:`posture_check.measures.compute.body_proportions_ok`: seen with a
+  skin-coloured top against a skin-coloured wall): a model failure, never shown as a reading.
 
 The gating itself runs per block of frames in :func:`posture_check.measures.compute.gate_block`
 (landmarks and views each measure needs: ``MEASURE_SPECS``).
@@ -51,7 +53,8 @@ REASON_HINTS: dict[str, str] = {
                       "front and the back cannot be told apart",
     "moving": "stand still, facing the camera, for at least 5 seconds",
     "implausible": "the reading is outside what a standing body can do (the pose model lost "
-                   "track): record again with the whole body in view and good light",
+                   "track): record again with the whole body in view, good light and clothes "
+                   "that stand out from the wall",
     "too_short": "record at least 10 seconds standing still",
     "not_standing": "stand upright with your knees and hips straight",
 }

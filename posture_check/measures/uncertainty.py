@@ -52,7 +52,7 @@ YAW_BINS: tuple[float, ...] = (0.0, 10.0)
 # held_all is not among them: its coverage is the check.
 HALF_WIDTH_90: dict[str, tuple[float, ...]] = {
     "lateral_lean": (1.64, 1.85),
-    "pelvic_obliquity": (4.34, 4.43),
+    "pelvic_obliquity": (4.02, 4.43),
     "shoulder_tilt": (3.72, 4.4),
     "foot_turnout_left": (13.73, 13.73),
     "foot_turnout_right": (13.73, 13.73),
