@@ -45,7 +45,13 @@ from .landmarks import Landmark as L
 from .measures.body_frame import stature_m, subject_yaw_deg
 from .measures.calibration import ASSUMED_VFOV_DEG
 from .measures.camera_roll import LARGE_ROLL_DEG
-from .measures.compute import FRONTAL_MAX_TURN_DEG, WHOLE_BODY, WHOLE_BODY_MARGIN
+from .measures.columns import Points, gather
+from .measures.compute import (
+    FRONTAL_MAX_TURN_DEG,
+    WHOLE_BODY,
+    WHOLE_BODY_MARGIN,
+    body_proportions_ok,
+)
 from .measures.quality import MIN_PRESENCE
 from .series import PoseSeries
 
@@ -139,7 +145,9 @@ def _mid(a: np.ndarray, i: int, j: int) -> np.ndarray:
 def setup_values(series: PoseSeries) -> dict[str, np.ndarray]:
     """``(T,)`` arrays of the pose-based values: ``margin``, ``span``, ``yaw``, ``body_roll``,
     ``center_x`` (normalized), ``top_margin``, ``bottom_margin``, ``distance_m`` (camera
-    distance estimate) and ``people``. NaN where nobody was found."""
+    distance estimate), ``people`` and ``skeleton`` (1 where the pose model's 3D skeleton has
+    human proportions, :func:`~posture_check.measures.compute.body_proportions_ok`; 0 where
+    not). NaN where nobody was found."""
     import warnings
 
     with warnings.catch_warnings():  # frames without a person: all-NaN rows give NaN
@@ -171,12 +179,15 @@ def _setup_values(series: PoseSeries) -> dict[str, np.ndarray]:
     with np.errstate(invalid="ignore", divide="ignore"):
         distance = stature * NOSE_TO_HEEL_OF_STATURE * f_px / (span * h)
     people = series.counts.astype(float)
+    # 1 where MediaPipe's 3D skeleton has human proportions, 0 where not (a mis-skeleton, e.g.
+    # a skin-coloured top against a skin-coloured wall: its turn is meaningless too)
+    skeleton = body_proportions_ok(Points(gather(series.world, 3))).astype(float)
     det = series.detected
     out = {"margin": margin, "span": span, "yaw": subject_yaw_deg(series.world),
            "body_roll": body_roll, "center_x": 0.5 * (np.nanmin(img[:, idx, 0], axis=1)
                                                       + np.nanmax(img[:, idx, 0], axis=1)),
            "top_margin": top, "bottom_margin": 1.0 - bottom, "distance_m": distance,
-           "people": people}
+           "people": people, "skeleton": skeleton}
     for k, v in out.items():
         if k != "people":
             out[k] = np.where(det, v, np.nan)
@@ -224,9 +235,15 @@ def _distance(span: float, distance_m: float) -> SetupItem:
     return SetupItem("distance", ok, span, fix)
 
 
-def _square(yaw: float, target: str) -> SetupItem:
+SKELETON_FIX = ("The camera cannot make out your body's shape: wear clothes that stand out "
+                "from the wall behind you.")
+
+
+def _square(yaw: float, target: str, skeleton: float = 1.0) -> SetupItem:
     if not math.isfinite(yaw):
         return SetupItem("square", False, math.nan, "")
+    if skeleton < 0.5:  # a skeleton no human has: its turn says nothing (not "turn around")
+        return SetupItem("square", False, yaw, SKELETON_FIX)
     if target == "side":
         turn = abs(yaw) - 90.0  # > 0: turned toward the back
         ok = abs(turn) <= SIDE_TOLERANCE_DEG
@@ -304,7 +321,7 @@ def setup_check(values: dict[str, float], *, target: str = "front",
         _in_view(v.get("margin", nan), v.get("top_margin", nan), v.get("bottom_margin", nan),
                  v.get("center_x", 0.5), facing),
         _distance(v.get("span", nan), v.get("distance_m", nan)),
-        _square(v.get("yaw", nan), target),
+        _square(v.get("yaw", nan), target, v.get("skeleton", 1.0)),
         _level(roll, scene),
         _light(mean, std),
         _one_person(v.get("people", 0.0)),
@@ -372,6 +389,7 @@ def frame_ok(values: dict[str, np.ndarray], *, target: str = "front",
         else:
             ok &= np.abs(values["body_roll"]) <= BODY_ROLL_LIMIT_DEG
         ok &= values["people"] == 1
+        ok &= ~(values.get("skeleton", np.ones_like(ok, float)) < 0.5)
     return ok & bool(light_ok)
 
 

@@ -40,6 +40,9 @@ LIGHT = (150.0, 50.0)
     ({"yaw": -28.0}, {}, "square", False, "Turn your right shoulder toward the camera"),
     ({"yaw": 19.0}, {}, "square", True, ""),
     ({"yaw": 170.0}, {}, "square", False, "Turn around"),
+    # a mis-skeleton (hips on one point) read as a back view: not "turn around"
+    ({"yaw": 170.0, "skeleton": 0.0}, {}, "square", False, "stand out from the wall"),
+    ({"yaw": 3.0, "skeleton": 0.0}, {}, "square", False, "stand out from the wall"),
     ({"yaw": 85.0}, {"target": "side"}, "square", True, ""),
     ({"yaw": -100.0}, {"target": "side"}, "square", True, ""),
     ({"yaw": 5.0}, {"target": "side"}, "square", False, "Turn sideways"),
@@ -140,6 +143,10 @@ def test_setup_values_of_a_synthetic_body():
     assert np.all(v["distance_m"] > 1.5)
     turned = setup_values(_standing(1, turn=40.0))["yaw"][0]
     assert turned == pytest.approx(40.0, abs=1.0)  # right side nearer the camera: + yaw
+    assert list(v["skeleton"]) == [1.0, 1.0, 1.0]
+    collapsed = _standing(2)
+    collapsed.world[:, [L.LEFT_HIP, L.RIGHT_HIP], 0] = 0.0  # both hips on one point
+    assert list(setup_values(collapsed)["skeleton"]) == [0.0, 0.0]
 
 
 def test_people_come_from_the_series_own_per_frame_counts():
@@ -177,7 +184,8 @@ def test_vectorized_frame_ok_agrees_with_the_checklist(target, scene_roll):
             "yaw": rng.uniform(-180, 180, n), "body_roll": rng.uniform(-8, 8, n),
             "center_x": rng.uniform(0, 1, n), "top_margin": rng.uniform(-0.1, 0.3, n),
             "bottom_margin": rng.uniform(-0.1, 0.3, n), "distance_m": rng.uniform(1, 4, n),
-            "people": rng.integers(0, 3, n).astype(float)}
+            "people": rng.integers(0, 3, n).astype(float),
+            "skeleton": (rng.uniform(size=n) > 0.1).astype(float)}
     vec = frame_ok(vals, target=target, roll_deg=scene_roll)
     one = [setup_check({k: v[i] for k, v in vals.items()}, target=target, roll_deg=scene_roll,
                        roll_from_scene=True, light=LIGHT).all_ok for i in range(n)]
