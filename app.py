@@ -19,7 +19,7 @@ from pathlib import Path
 import streamlit as st
 
 from posture_check import cue_panel, measure_panel, routine_panel, setup_panel
-from posture_check.analysis import AnalysisOptions, AnalysisResult, analyze, analyze_series
+from posture_check.analysis import analyze, analyze_series
 from posture_check.errors import PostureCheckError
 from posture_check.history import file_sha256
 from posture_check.history import page as history_page
@@ -38,6 +38,7 @@ from posture_check.presentation import (
 from posture_check.report import csv_text, dumps, html_text, pdf_bytes, write_video
 from posture_check.report.common import annotated_key_frames, headline
 from posture_check.report.plots import measures_figure, png_bytes, stretch_figure
+from posture_check.results import AnalysisOptions, AnalysisResult
 from posture_check.stretch import CATALOGUE
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_videos"

@@ -13,16 +13,12 @@ from test_analysis_shared import (
     labels,
 )
 
-from posture_check.analysis import (
-    MAX_THUMBNAILS,
-    AnalysisOptions,
-    AnalysisResult,
-    _Thumbnails,
-    analyze,
-    quality_warnings,
-)
+from posture_check.analysis import analyze
+from posture_check.key_frames import MAX_THUMBNAILS, _Thumbnails
 from posture_check.landmarks import Landmark as L
 from posture_check.measures import compute_measures
+from posture_check.quality_warnings import quality_warnings
+from posture_check.results import AnalysisOptions, AnalysisResult
 from posture_check.series import PoseSeries
 
 pytestmark = pytest.mark.slow

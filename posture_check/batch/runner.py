@@ -257,7 +257,7 @@ def run_batch(
 ) -> BatchSummary:
     """Analyse ``inputs`` into ``out`` (see module docstring); return what happened.
 
-    ``options``: :class:`~posture_check.analysis.AnalysisOptions` for every recording;
+    ``options``: :class:`~posture_check.results.AnalysisOptions` for every recording;
     ``client_factory``: a context manager yielding a ``distributed.Client`` (default
     :func:`dask_client` with a local cluster), entered only when something is left to do.
     """

@@ -30,7 +30,7 @@ class RecordingOutput:
 
     ``reports``: format -> file bytes (names as :func:`posture_check.report.output_names`);
     ``rows``: :func:`posture_check.batch.table.recording_rows`; ``result``: the
-    :class:`~posture_check.analysis.AnalysisResult` itself when the client asked for it (to
+    :class:`~posture_check.results.AnalysisResult` itself when the client asked for it (to
     save it in the history and draw the "since your baseline" sections); ``summary``: the
     one-line summary ``analyze`` prints; ``seconds``: wall time on the worker.
     """
@@ -87,7 +87,7 @@ def summary_line(result) -> str:
 def analyze_recording(path: str, sha256: str, options, formats: tuple[str, ...],
                       keep_result: bool = False) -> RecordingOutput:
     """Analyse one recording (see module docstring). ``options``: an
-    :class:`~posture_check.analysis.AnalysisOptions`; ``sha256``: the content hash the client
+    :class:`~posture_check.results.AnalysisOptions`; ``sha256``: the content hash the client
     computed; a file whose bytes differ here (another file at the same path on a remote
     worker, or changed meanwhile) is an input error."""
     from ..errors import PostureCheckError
