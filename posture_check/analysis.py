@@ -46,12 +46,12 @@ from .errors import NoPersonError
 from .estimator import EstimatorOptions, PoseEstimator
 from .extraction import (
     ProgressCallback,
-    _extract_image,
-    _extract_video,
-    _extract_video_adaptive,
-    _probe,
+    extract_image,
+    extract_video,
+    extract_video_adaptive,
+    probe_input,
 )
-from .key_frames import _camera_roll, _choose_key_frames, _Thumbnails
+from .key_frames import Thumbnails, camera_roll_from_frames, choose_key_frames
 from .measures import compute_measures, evaluate_findings
 from .quality_warnings import quality_warnings
 from .results import AnalysisOptions, AnalysisResult, InputInfo, QualityWarning
@@ -78,10 +78,10 @@ def analyze(
     opts = options or AnalysisOptions()
     t0 = time.perf_counter()
     path = check_input_file(input_path)
-    info = _probe(path)
+    info = probe_input(path)
     if info.kind == "video" and opts.max_frames is None:
         scan_video(path).check_usable()  # a damaged file is refused before the model loads
-    thumbs = _Thumbnails()
+    thumbs = Thumbnails()
     est_opts = EstimatorOptions(model_path=opts.model_path, num_poses=opts.num_poses,
                                 max_side_px=opts.max_side_px, flip_average=opts.flip_average,
                                 running_mode="image" if info.kind == "image" else "video")
@@ -91,11 +91,11 @@ def analyze(
         timings["model_load_s"] = time.perf_counter() - t
         t = time.perf_counter()
         if info.kind == "image":
-            small = _extract_image(path, est, thumbs)
+            small = extract_image(path, est, thumbs)
         elif opts.sampling == "adaptive":
-            small = _extract_video_adaptive(path, est, est_opts, opts, thumbs, info, progress)
+            small = extract_video_adaptive(path, est, est_opts, opts, thumbs, info, progress)
         else:
-            small = _extract_video(path, est, opts, thumbs, info.n_frames_container,
+            small = extract_video(path, est, opts, thumbs, info.n_frames_container,
                                    progress)
         timings["landmarks_s"] = time.perf_counter() - t
     # landmarks are normalized: express the series in the displayed frame size
@@ -164,7 +164,7 @@ def analyze_series(
 
     t = time.perf_counter()
     smoothing = opts.smoothing if len(series) > 2 else None
-    roll, roll_source = _camera_roll(series, thumbnails or [], opts.roll_deg)
+    roll, roll_source = camera_roll_from_frames(series, thumbnails or [], opts.roll_deg)
     measures = compute_measures(series, smoothing=smoothing, height_m=opts.height_m,
                                 roll_deg=roll, roll_source=roll_source)
     timings["measures_s"] = time.perf_counter() - t
@@ -185,7 +185,7 @@ def analyze_series(
         timings["stretch_s"] = time.perf_counter() - t
 
     warnings = quality_warnings(series, measures, info.kind)
-    keys = _choose_key_frames(thumbnails or [], measures, stretch, opts.n_key_frames)
+    keys = choose_key_frames(thumbnails or [], measures, stretch, opts.n_key_frames)
     timings["total_s"] = time.perf_counter() - t0
     n = len(series)
     landmarks_s = timings.get("landmarks_s", 0.0)

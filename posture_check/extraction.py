@@ -27,7 +27,7 @@ import numpy as np
 
 from .errors import InputError
 from .estimator import EstimatorOptions, PoseEstimator
-from .key_frames import _Thumbnails
+from .key_frames import Thumbnails
 from .results import AnalysisOptions, InputInfo
 from .series import PoseSeries
 from .video_io import (
@@ -39,7 +39,8 @@ from .video_io import (
     run_ahead,
 )
 
-__all__ = ["CHUNK_FRAMES", "ProgressCallback"]
+__all__ = ["CHUNK_FRAMES", "ProgressCallback", "extract_image", "extract_video",
+           "extract_video_adaptive", "probe_input"]
 
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames expected or 0)
 
@@ -47,7 +48,7 @@ CHUNK_FRAMES = 512
 _PREFETCH = 6
 
 
-def _prepared_frames(path: Path, max_side: int, thumbs: _Thumbnails, max_frames: int | None
+def _prepared_frames(path: Path, max_side: int, thumbs: Thumbnails, max_frames: int | None
                      ) -> Iterator[tuple[float, np.ndarray]]:
     """Decoded frames, downscaled for inference, thumbnails taken on the way."""
     # prefetch=0: decode on this generator's thread, which _threaded runs ahead of inference
@@ -72,7 +73,7 @@ def _rotation_deg(cap: cv2.VideoCapture) -> int:
     return round(v) % 360 if np.isfinite(v) else 0
 
 
-def _probe(path: Path) -> InputInfo:
+def probe_input(path: Path) -> InputInfo:
     size = path.stat().st_size
     if is_image_path(path):
         rgb = read_image_rgb(path)
@@ -88,7 +89,7 @@ def _probe(path: Path) -> InputInfo:
                      rotation, (info.width, info.height))
 
 
-def _extract_video(path: Path, est: PoseEstimator, opts: AnalysisOptions, thumbs: _Thumbnails,
+def extract_video(path: Path, est: PoseEstimator, opts: AnalysisOptions, thumbs: Thumbnails,
                    expected: int, progress: ProgressCallback | None) -> PoseSeries:
     frames = run_ahead(_prepared_frames(path, opts.max_side_px, thumbs, opts.max_frames),
                        _PREFETCH)
@@ -119,8 +120,8 @@ def _extract_video(path: Path, est: PoseEstimator, opts: AnalysisOptions, thumbs
     return replace(series, source=str(path))
 
 
-def _extract_video_adaptive(path: Path, est: PoseEstimator, est_opts: EstimatorOptions,
-                            opts: AnalysisOptions, thumbs: _Thumbnails, info: InputInfo,
+def extract_video_adaptive(path: Path, est: PoseEstimator, est_opts: EstimatorOptions,
+                            opts: AnalysisOptions, thumbs: Thumbnails, info: InputInfo,
                             progress: ProgressCallback | None) -> PoseSeries:
     """:func:`posture_check.sampling.extract_adaptive` over the same decoded frames."""
     from .sampling import extract_adaptive
@@ -137,7 +138,7 @@ def _extract_video_adaptive(path: Path, est: PoseEstimator, est_opts: EstimatorO
         frames.close()
 
 
-def _extract_image(path: Path, est: PoseEstimator, thumbs: _Thumbnails) -> PoseSeries:
+def extract_image(path: Path, est: PoseEstimator, thumbs: Thumbnails) -> PoseSeries:
     rgb = read_image_rgb(path)
     thumbs.offer(0, 0.0, rgb)
     return est.process_image(downscale_for_inference(rgb, est.options.max_side_px))

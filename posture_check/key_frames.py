@@ -1,4 +1,4 @@
-"""Key frames: the thumbnails kept while a recording decodes (:class:`_Thumbnails`, bounded
+"""Key frames: the thumbnails kept while a recording decodes (:class:`Thumbnails`, bounded
 whatever the length), the few chosen for reports, and the camera roll read from them."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from .results import KeyFrame
 from .series import PoseSeries
 from .video_io import downscale_for_inference
 
-__all__ = ["MAX_THUMBNAILS"]
+__all__ = ["MAX_THUMBNAILS", "Thumbnails", "camera_roll_from_frames", "choose_key_frames"]
 
 MAX_THUMBNAILS = 48
 THUMBNAIL_MAX_SIDE = 720
@@ -22,7 +22,7 @@ THUMBNAIL_START_INTERVAL_S = 0.5
 ROLL_FRAMES = 6
 
 
-class _Thumbnails:
+class Thumbnails:
     """Keep at most ``cap`` thumbnails spread over the recording (interval doubles when full)."""
 
     def __init__(self, cap: int = MAX_THUMBNAILS, max_side: int = THUMBNAIL_MAX_SIDE,
@@ -42,7 +42,7 @@ class _Thumbnails:
             self._next_t = self.items[-1][1] + self.interval_s
 
 
-def _choose_key_frames(candidates: list[tuple[int, float, np.ndarray]], measures: MeasureSeries,
+def choose_key_frames(candidates: list[tuple[int, float, np.ndarray]], measures: MeasureSeries,
                        stretch, n_posture: int) -> list[KeyFrame]:
     """Posture key frames spread over time (most measures valid), plus one per stretch hold."""
     if not candidates:
@@ -81,7 +81,7 @@ def _choose_key_frames(candidates: list[tuple[int, float, np.ndarray]], measures
             for k, label in sorted(chosen.items(), key=lambda p: candidates[p[0]][0])]
 
 
-def _camera_roll(series: PoseSeries, thumbnails: list[tuple[int, float, np.ndarray]],
+def camera_roll_from_frames(series: PoseSeries, thumbnails: list[tuple[int, float, np.ndarray]],
                  given: float | None) -> tuple[float, str]:
     """The camera roll to remove and where it came from (``"given"``, ``"scene"``, ``"none"``).
 
