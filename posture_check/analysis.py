@@ -49,6 +49,7 @@ from .extraction import (
     extract_image,
     extract_video,
     extract_video_adaptive,
+    mark_damage,
     probe_input,
 )
 from .key_frames import Thumbnails, camera_roll_from_frames, choose_key_frames
@@ -56,7 +57,7 @@ from .measures import compute_measures, evaluate_findings
 from .quality_warnings import quality_warnings
 from .results import AnalysisOptions, AnalysisResult, InputInfo, QualityWarning
 from .series import PoseSeries
-from .video_io import check_input_file, damaged_part, probe_video, scan_video
+from .video_io import check_input_file, downscaled_size, scan_video
 
 __all__ = ["analyze", "analyze_series"]
 
@@ -91,41 +92,44 @@ def analyze(
         timings["model_load_s"] = time.perf_counter() - t
         t = time.perf_counter()
         if info.kind == "image":
-            small = extract_image(path, est, thumbs)
+            extracted = extract_image(path, est, thumbs)
         elif opts.sampling == "adaptive":
-            small = extract_video_adaptive(path, est, est_opts, opts, thumbs, info, progress)
+            extracted = extract_video_adaptive(path, est, est_opts, opts, thumbs, info, progress)
         else:
-            small = extract_video(path, est, opts, thumbs, info.n_frames_container,
-                                   progress)
+            extracted = extract_video(path, est, max_frames=opts.max_frames, thumbnails=thumbs,
+                                      progress=progress, expected_frames=info.n_frames_container)
         timings["landmarks_s"] = time.perf_counter() - t
-    # landmarks are normalized: express the series in the displayed frame size
-    analysed_size = small.frame_size
-    series = replace(small, frame_size=(info.width, info.height), source=str(path),
-                     meta=dict(small.meta, analysed_size=list(analysed_size)))
-    if (info.width, info.height) != analysed_size and info.kind == "video":
-        # rotation metadata can swap the container's width and height
-        aw, ah = analysed_size
-        if (aw > ah) != (info.width > info.height):
-            info = InputInfo(**{**info.__dict__, "width": info.height, "height": info.width})
-            series = replace(series, frame_size=(info.width, info.height))
-    info = InputInfo(**{**info.__dict__, "analysed_size": analysed_size})
-    if info.kind == "video" and len(series) > 1:
-        dur = float(series.t_s[-1] - series.t_s[0])
-        if not np.isfinite(info.duration_s) or opts.max_frames:
-            info = InputInfo(**{**info.__dict__, "duration_s": dur})
+    info = _as_analysed(info, extracted, opts)
+    # landmarks are normalized: the series is expressed in the displayed frame size
+    series = replace(extracted, frame_size=(info.width, info.height), source=str(path),
+                     meta=dict(extracted.meta, analysed_size=list(info.analysed_size)))
     damage = None
     if info.kind == "video" and opts.max_frames is None:
-        vinfo = probe_video(path)
-        dt = 1.0 / vinfo.fps if vinfo.fps > 0 else 1.0 / 30.0
-        damage = damaged_part(vinfo, len(series), float(series.t_s[-1]) + dt)
-        if damage is not None:
-            series.meta["damaged"] = dict(damage.as_dict(), message=damage.message)
+        damage = mark_damage(path, series)
     result = analyze_series(series, opts, info=info, thumbnails=thumbs.items, timings=timings,
                             started=t0)
     if damage is not None:
         lost = QualityWarning("damaged_recording", damage.message, damage.fraction_lost)
         result = replace(result, warnings=(lost, *result.warnings))
     return result
+
+
+def _as_analysed(info: InputInfo, extracted: PoseSeries, opts: AnalysisOptions) -> InputInfo:
+    """``info`` with the size the model saw (the estimator downscales frames larger than
+    ``max_side_px``), the displayed size (rotation metadata can swap the container's width and
+    height) and, when the container has none or frames were capped, the duration of the frames
+    extracted."""
+    decoded = extracted.frame_size
+    changes: dict[str, object] = {"analysed_size": downscaled_size(decoded, opts.max_side_px)}
+    if (info.width, info.height) != decoded and info.kind == "video":
+        aw, ah = decoded
+        if (aw > ah) != (info.width > info.height):
+            changes.update(width=info.height, height=info.width)
+    if info.kind == "video" and len(extracted) > 1:
+        dur = float(extracted.t_s[-1] - extracted.t_s[0])
+        if not np.isfinite(info.duration_s) or opts.max_frames:
+            changes["duration_s"] = dur
+    return replace(info, **changes)
 
 
 def analyze_series(

@@ -5,9 +5,9 @@ Streaming, bounded memory:
 
 * Frames are decoded by :func:`posture_check.video_io.iter_frames` (container timestamps, so
   variable-frame-rate phone videos keep their timing; rotation metadata applied by OpenCV) on a
-  worker thread that also downscales frames larger than ``max_side_px`` and keeps a thumbnail
-  every so often for the key frames, through a bounded queue, so the inference thread only
-  runs the model.
+  worker thread that also keeps a thumbnail every so often for the key frames, through a
+  bounded queue. The estimator downscales frames larger than its ``max_side_px`` just before
+  the model (the one place frames are downscaled for inference).
 * Landmarks are extracted in chunks of :data:`CHUNK_FRAMES` frames by one
   :class:`~posture_check.estimator.PoseEstimator` (VIDEO mode, tracking across chunks) and
   stored as float32: about 1 kB per frame, ~110 MB for an hour at 30 fps. Frames are never kept,
@@ -18,6 +18,7 @@ Streaming, bounded memory:
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -31,16 +32,19 @@ from .key_frames import Thumbnails
 from .results import AnalysisOptions, InputInfo
 from .series import PoseSeries
 from .video_io import (
-    downscale_for_inference,
+    DamagedPart,
+    check_media,
+    damaged_part,
     is_image_path,
     iter_frames,
     open_video,
+    probe_video,
     read_image_rgb,
     run_ahead,
 )
 
-__all__ = ["CHUNK_FRAMES", "ProgressCallback", "extract_image", "extract_video",
-           "extract_video_adaptive", "probe_input"]
+__all__ = ["CHUNK_FRAMES", "ProgressCallback", "extract_file", "extract_image", "extract_video",
+           "extract_video_adaptive", "mark_damage", "probe_input"]
 
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames expected or 0)
 
@@ -48,19 +52,20 @@ CHUNK_FRAMES = 512
 _PREFETCH = 6
 
 
-def _prepared_frames(path: Path, max_side: int, thumbs: Thumbnails, max_frames: int | None
-                     ) -> Iterator[tuple[float, np.ndarray]]:
-    """Decoded frames, downscaled for inference, thumbnails taken on the way."""
-    # prefetch=0: decode on this generator's thread, which _threaded runs ahead of inference
-    # (one worker thread for decode + downscale + thumbnails, one queue hop per frame)
+def _decoded_frames(path: Path, thumbnails: Thumbnails | None, max_frames: int | None
+                    ) -> Iterator[tuple[float, np.ndarray]]:
+    """Decoded frames at full size, thumbnails taken on the way (the estimator downscales)."""
+    # prefetch=0: decode on this generator's thread, which run_ahead runs ahead of inference
+    # (one worker thread for decode + thumbnails, one queue hop per frame)
     decoded = iter_frames(path, prefetch=0, allow_truncated=max_frames is not None)
     frames: Iterable = decoded
     if max_frames is not None:
         frames = itertools.islice(decoded, max_frames)
     try:
         for i, (t_s, rgb) in enumerate(frames):
-            thumbs.offer(i, t_s, rgb)
-            yield t_s, downscale_for_inference(rgb, max_side)
+            if thumbnails is not None:
+                thumbnails.offer(i, t_s, rgb)
+            yield t_s, rgb
     finally:
         decoded.close()
 
@@ -74,6 +79,8 @@ def _rotation_deg(cap: cv2.VideoCapture) -> int:
 
 
 def probe_input(path: Path) -> InputInfo:
+    """The file as its container describes it (``analysed_size`` = the full size until
+    extraction says otherwise)."""
     size = path.stat().st_size
     if is_image_path(path):
         rgb = read_image_rgb(path)
@@ -89,11 +96,27 @@ def probe_input(path: Path) -> InputInfo:
                      rotation, (info.width, info.height))
 
 
-def extract_video(path: Path, est: PoseEstimator, opts: AnalysisOptions, thumbs: Thumbnails,
-                   expected: int, progress: ProgressCallback | None) -> PoseSeries:
-    frames = run_ahead(_prepared_frames(path, opts.max_side_px, thumbs, opts.max_frames),
-                       _PREFETCH)
-    total = min(expected, opts.max_frames) if opts.max_frames else expected
+def extract_video(
+    path: str | os.PathLike[str],
+    est: PoseEstimator,
+    *,
+    max_frames: int | None = None,
+    thumbnails: Thumbnails | None = None,
+    progress: ProgressCallback | None = None,
+    expected_frames: int = 0,
+) -> PoseSeries:
+    """Landmarks of every decodable frame of a video (the first ``max_frames`` if given).
+
+    The one path from a video file to a :class:`PoseSeries` (the analysis, ``posture-check
+    landmarks`` and the tests' landmark cache use it): decoding on a worker thread, the model
+    on chunks of :data:`CHUNK_FRAMES` frames by ``est`` (VIDEO mode, tracking across chunks).
+    ``est`` downscales frames larger than its ``max_side_px``; nothing else does. A damaged
+    video beyond use raises :class:`InputError` (unless ``max_frames`` cuts it short); see
+    :func:`mark_damage` for what was lost of a usable one.
+    """
+    path = Path(path)
+    frames = run_ahead(_decoded_frames(path, thumbnails, max_frames), _PREFETCH)
+    total = min(expected_frames, max_frames) if max_frames else expected_frames
     parts: list[PoseSeries] = []
     done = 0
 
@@ -116,18 +139,31 @@ def extract_video(path: Path, est: PoseEstimator, opts: AnalysisOptions, thumbs:
         frames.close()
     if not parts:
         raise InputError(f"{path}: no frames could be decoded (corrupt or empty video)")
-    series = PoseSeries.concatenate(parts) if len(parts) > 1 else parts[0]
-    return replace(series, source=str(path))
+    return PoseSeries.concatenate(parts) if len(parts) > 1 else parts[0]
+
+
+def mark_damage(path: str | os.PathLike[str], series: PoseSeries) -> DamagedPart | None:
+    """Compare the frames of ``series`` with what the container of ``path`` lists.
+
+    A damaged recording (frames lost at the end) gets ``series.meta["damaged"]``
+    (:meth:`DamagedPart.as_dict` plus its ``message``); the :class:`DamagedPart` is returned,
+    None when nothing was lost.
+    """
+    vinfo = probe_video(path)
+    dt = 1.0 / vinfo.fps if vinfo.fps > 0 else 1.0 / 30.0
+    damage = damaged_part(vinfo, len(series), float(series.t_s[-1]) + dt)
+    if damage is not None:
+        series.meta["damaged"] = dict(damage.as_dict(), message=damage.message)
+    return damage
 
 
 def extract_video_adaptive(path: Path, est: PoseEstimator, est_opts: EstimatorOptions,
-                            opts: AnalysisOptions, thumbs: Thumbnails, info: InputInfo,
-                            progress: ProgressCallback | None) -> PoseSeries:
+                           opts: AnalysisOptions, thumbs: Thumbnails, info: InputInfo,
+                           progress: ProgressCallback | None) -> PoseSeries:
     """:func:`posture_check.sampling.extract_adaptive` over the same decoded frames."""
     from .sampling import extract_adaptive
 
-    frames = run_ahead(_prepared_frames(path, opts.max_side_px, thumbs, opts.max_frames),
-                       _PREFETCH)
+    frames = run_ahead(_decoded_frames(path, thumbs, opts.max_frames), _PREFETCH)
     total = min(info.n_frames_container, opts.max_frames) if opts.max_frames \
         else info.n_frames_container
     try:
@@ -138,7 +174,33 @@ def extract_video_adaptive(path: Path, est: PoseEstimator, est_opts: EstimatorOp
         frames.close()
 
 
-def extract_image(path: Path, est: PoseEstimator, thumbs: Thumbnails) -> PoseSeries:
+def extract_image(path: str | os.PathLike[str], est: PoseEstimator,
+                  thumbnails: Thumbnails | None = None) -> PoseSeries:
+    """Landmarks of a still photo (a 1-frame series at t = 0); ``est`` downscales it."""
     rgb = read_image_rgb(path)
-    thumbs.offer(0, 0.0, rgb)
-    return est.process_image(downscale_for_inference(rgb, est.options.max_side_px))
+    if thumbnails is not None:
+        thumbnails.offer(0, 0.0, rgb)
+    return est.process_image(rgb, source=str(path))
+
+
+def extract_file(
+    path: str | os.PathLike[str],
+    options: EstimatorOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> PoseSeries:
+    """Landmarks of an image or a video file, the running mode chosen from the file.
+
+    The input is checked before the model loads (file present, image readable, video not
+    damaged beyond use: :func:`posture_check.video_io.check_media`), so a bad file fails at once;
+    a damaged but usable video gives the frames that decode, with ``meta["damaged"]``.
+    """
+    options = options or EstimatorOptions()
+    check_media(path)  # a missing, corrupt or damaged file fails here, before the model loads
+    image = is_image_path(path)
+    with PoseEstimator(replace(options, running_mode="image" if image else "video")) as est:
+        if image:
+            return extract_image(path, est)
+        series = extract_video(path, est, progress=progress,
+                               expected_frames=probe_video(path).n_frames)
+        mark_damage(path, series)
+        return series

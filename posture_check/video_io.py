@@ -332,6 +332,16 @@ def run_ahead(items: Iterator[T], maxsize: int) -> Iterator[T]:
                 thread.join(timeout=0.05)
 
 
+def downscaled_size(size: tuple[int, int], max_side: int) -> tuple[int, int]:
+    """The ``(width, height)`` in pixels a frame of ``size`` has after
+    :func:`downscale_for_inference` (unchanged when its longer side is at most ``max_side``)."""
+    w, h = size
+    scale = max_side / max(h, w)
+    if max_side <= 0 or scale >= 1.0:
+        return (w, h)
+    return (max(1, round(w * scale)), max(1, round(h * scale)))
+
+
 def downscale_for_inference(rgb: np.ndarray, max_side: int) -> np.ndarray:
     """Shrink ``rgb`` so its longer side is at most ``max_side`` px.
 
@@ -339,8 +349,7 @@ def downscale_for_inference(rgb: np.ndarray, max_side: int) -> np.ndarray:
     the full-size frame.
     """
     h, w = rgb.shape[:2]
-    scale = max_side / max(h, w)
-    if max_side <= 0 or scale >= 1.0:
+    size = downscaled_size((w, h), max_side)
+    if size == (w, h):
         return rgb
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
     return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
