@@ -245,7 +245,7 @@ LIVE_MODES: dict[str, tuple[str, str | None, str]] = {
 
 def live_engine(config):
     """One engine (one landmarker) per browser session, created on first use."""
-    from posture_check.live import LiveEngine
+    from posture_check.live_engine import LiveEngine
 
     engine = st.session_state.get("live_engine")
     if engine is None:
@@ -259,7 +259,7 @@ def live_page() -> None:
     import av
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-    from posture_check.live import LiveConfig
+    from posture_check.live_engine import LiveConfig
     from posture_check.webrtc import restrict_media_to_loopback, rtc_configuration
 
     restrict_media_to_loopback()

@@ -10,7 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from posture_check.live import LatestFrameSlot, LiveConfig, LiveEngine, SessionRecorder, guidance
+from posture_check.live_engine import (
+    LatestFrameSlot,
+    LiveConfig,
+    LiveEngine,
+    SessionRecorder,
+    guidance,
+)
 from posture_check.presentation import measure_label
 from posture_check.series import PoseSeries
 from posture_check.video_io import iter_frames
