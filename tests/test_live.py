@@ -10,15 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from posture_check.live_engine import (
-    LatestFrameSlot,
-    LiveConfig,
-    LiveEngine,
-    SessionRecorder,
-    guidance,
-)
+from posture_check.live_engine import LiveConfig, LiveEngine
+from posture_check.live_guidance import guidance
+from posture_check.mailbox import LatestFrameSlot
 from posture_check.presentation import measure_label
 from posture_check.series import PoseSeries
+from posture_check.session_recorder import SessionRecorder
 from posture_check.video_io import iter_frames
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
