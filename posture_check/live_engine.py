@@ -45,8 +45,8 @@ import numpy as np
 from .cues import Cue, LiveCues
 from .draw import AngleAnnotator
 from .estimator import EstimatorOptions, PoseEstimator
-from .live_guidance import _FEET, _HEAD, FOCUS, _inside, guidance, stretch_in_view
-from .live_overlay import _FRONTAL, annotate
+from .live_guidance import FEET, FOCUS, HEAD_AND_SHOULDERS, all_inside, guidance, stretch_in_view
+from .live_overlay import FRONTAL_ANGLES, annotate
 from .live_routine import RoutineDriver
 from .live_setup import LiveSetup, LiveSetupState
 from .measures import Finding, LiveMeasures, LiveResult
@@ -235,7 +235,7 @@ class LiveEngine:
         self.config = config
         # one annotator per engine: its ``drawn`` texts go in the snapshots
         angle = config.stretch_angle_name
-        self._angles = AngleAnnotator(show=None if angle is None else [*_FRONTAL, angle])
+        self._angles = AngleAnnotator(show=None if angle is None else [*FRONTAL_ANGLES, angle])
         self._measures = LiveMeasures(window_s=config.window_s, height_m=config.height_m,
                                       pain_side=config.pain_side)  # type: ignore[arg-type]
         self._checker = (OnlineStretchChecker(config.stretch, config.stretch_side)
@@ -357,8 +357,8 @@ class LiveEngine:
         person = bool(frame.detected[0])
         step = routine_state.current if routine_state is not None else None
         gcfg = config if step is None else LiveConfig(stretch=step.stretch)  # the step's view
-        guide = guidance(person, result.view, person and _inside(img, _FEET),
-                         person and _inside(img, _HEAD), gcfg, result.reasons)
+        guide = guidance(person, result.view, person and all_inside(img, FEET),
+                         person and all_inside(img, HEAD_AND_SHOULDERS), gcfg, result.reasons)
         done = time.perf_counter()
         with self._lock:
             if measures is not self._measures:  # reconfigured meanwhile: drop this result

@@ -20,7 +20,8 @@ from .stretch import CATALOGUE, Stretch
 if TYPE_CHECKING:
     from .live_engine import LiveConfig
 
-__all__ = ["FOCUS", "LIVE_MEASURES", "guidance", "stretch_in_view"]
+__all__ = ["FEET", "FOCUS", "HEAD_AND_SHOULDERS", "LIVE_MEASURES", "all_inside", "guidance",
+           "stretch_in_view"]
 
 #: What the posture check is looking at -> the views it needs and the measures it shows.
 FOCUS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -32,9 +33,10 @@ FOCUS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 LIVE_MEASURES: tuple[str, ...] = ("lateral_lean", "pelvic_obliquity", "foot_turnout_left",
                                   "foot_turnout_right", "shoulder_tilt", "pelvic_tilt")
 
-_FEET = (L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX, L.LEFT_ANKLE,
-         L.RIGHT_ANKLE)
-_HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+#: Landmarks that must be inside the image for "feet in frame" / "head in frame".
+FEET = (L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX, L.LEFT_ANKLE,
+        L.RIGHT_ANKLE)
+HEAD_AND_SHOULDERS = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
 
 
 def _views_text(views: Sequence[str]) -> str:
@@ -97,6 +99,7 @@ def stretch_in_view(stretch: Stretch, view: str) -> bool:
     return view in stretch.views or view == "oblique"
 
 
-def _inside(img: np.ndarray, idx: Sequence[int]) -> bool:
+def all_inside(img: np.ndarray, idx: Sequence[int]) -> bool:
+    """The landmarks ``idx`` of one frame's ``(33, 3)`` image landmarks all lie in the image."""
     return bool(inside_frame(img[list(idx)]).all())
 

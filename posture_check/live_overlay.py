@@ -13,7 +13,7 @@ from .presentation import view_label
 from .series import PoseSeries
 from .stretch import LiveFeedback
 
-__all__ = ["annotate"]
+__all__ = ["FRONTAL_ANGLES", "annotate"]
 
 
 def annotate(rgb: np.ndarray, frame: PoseSeries, result: LiveResult | None,
@@ -48,7 +48,8 @@ _TIMER = HoldTimerAnnotator(corner="top_right")
 #: Side-view angles: in a stretch, only the timed one is drawn (no second number beside it).
 _SAGITTAL = ("trunk_flexion", "pelvic_tilt", "knee_flexion_left", "knee_flexion_right",
              "hip_flexion_left", "hip_flexion_right")
-_FRONTAL = ("lateral_lean", "pelvic_obliquity", "shoulder_tilt", "foot_turnout_left",
-            "foot_turnout_right")
+#: Front-view angles drawn beside a stretch's timed angle.
+FRONTAL_ANGLES = ("lateral_lean", "pelvic_obliquity", "shoulder_tilt", "foot_turnout_left",
+                  "foot_turnout_right")
 _SKELETON = SkeletonAnnotator()
 
