@@ -48,18 +48,28 @@ class RecordingOutput:
 
 
 def _report_bytes(result, formats: tuple[str, ...]) -> dict[str, bytes]:
-    from ..report import csv_text, dumps, html_text, pdf_bytes, write_annotated_image, write_video
+    from ..report import (
+        build_content,
+        csv_text,
+        dumps,
+        html_text,
+        pdf_bytes,
+        write_annotated_image,
+        write_video,
+    )
 
     out: dict[str, bytes] = {}
+    # key frames and figures drawn once for the PDF and the HTML
+    content = build_content(result) if {"pdf", "html"} & set(formats) else None
     for fmt in formats:
         if fmt == "json":
             out[fmt] = dumps(result).encode("utf-8")
         elif fmt == "csv":
             out[fmt] = csv_text(result).encode("utf-8")
         elif fmt == "html":
-            out[fmt] = html_text(result).encode("utf-8")
+            out[fmt] = html_text(result, content=content).encode("utf-8")
         elif fmt == "pdf":
-            out[fmt] = pdf_bytes(result)
+            out[fmt] = pdf_bytes(result, content=content)
         elif fmt == "video":
             kind = result.input.kind
             with tempfile.TemporaryDirectory(prefix="posture-check-batch-") as tmp:
