@@ -120,16 +120,17 @@ def _as_analysed(info: InputInfo, extracted: PoseSeries, opts: AnalysisOptions) 
     height) and, when the container has none or frames were capped, the duration of the frames
     extracted."""
     decoded = extracted.frame_size
-    changes: dict[str, object] = {"analysed_size": downscaled_size(decoded, opts.max_side_px)}
-    if (info.width, info.height) != decoded and info.kind == "video":
+    width, height, duration_s = info.width, info.height, info.duration_s
+    if (width, height) != decoded and info.kind == "video":
         aw, ah = decoded
-        if (aw > ah) != (info.width > info.height):
-            changes.update(width=info.height, height=info.width)
+        if (aw > ah) != (width > height):
+            width, height = height, width
     if info.kind == "video" and len(extracted) > 1:
         dur = float(extracted.t_s[-1] - extracted.t_s[0])
         if not np.isfinite(info.duration_s) or opts.max_frames:
-            changes["duration_s"] = dur
-    return replace(info, **changes)
+            duration_s = dur
+    return replace(info, width=width, height=height, duration_s=duration_s,
+                   analysed_size=downscaled_size(decoded, opts.max_side_px))
 
 
 def analyze_series(
@@ -175,9 +176,11 @@ def analyze_series(
 
     t = time.perf_counter()
     # a photo is one moment: judged on its single frame (a warning says it is less reliable)
-    minimum = {"min_valid_frames": 1, "min_valid_s": 0.0} if info.kind == "image" else {}
-    findings = evaluate_findings(measures, pain_side=opts.pain_side, baseline=opts.baseline,
-                                 **minimum)
+    if info.kind == "image":
+        findings = evaluate_findings(measures, pain_side=opts.pain_side, baseline=opts.baseline,
+                                     min_valid_frames=1, min_valid_s=0.0)
+    else:
+        findings = evaluate_findings(measures, pain_side=opts.pain_side, baseline=opts.baseline)
     timings["findings_s"] = time.perf_counter() - t
 
     stretch = None

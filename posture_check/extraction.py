@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -53,7 +53,7 @@ _PREFETCH = 6
 
 
 def _decoded_frames(path: Path, thumbnails: Thumbnails | None, max_frames: int | None
-                    ) -> Iterator[tuple[float, np.ndarray]]:
+                    ) -> Generator[tuple[float, np.ndarray], None, None]:
     """Decoded frames at full size, thumbnails taken on the way (the estimator downscales)."""
     # prefetch=0: decode on this generator's thread, which run_ahead runs ahead of inference
     # (one worker thread for decode + thumbnails, one queue hop per frame)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -257,7 +257,7 @@ def _decode(cap: cv2.VideoCapture, info: VideoInfo, allow_truncated: bool
 
 def iter_frames(
     path: str | os.PathLike[str], *, prefetch: int = 8, allow_truncated: bool = False
-) -> Iterator[tuple[float, np.ndarray]]:
+) -> Generator[tuple[float, np.ndarray], None, None]:
     """Yield ``(t_s, rgb)`` for every decodable frame of a video, decoded on a worker thread.
 
     ``prefetch`` bounds how many decoded frames wait in memory (0 = decode on the caller's
@@ -280,7 +280,7 @@ def iter_frames(
         yield from run_ahead(frames(), prefetch)
 
 
-def run_ahead(items: Iterator[T], maxsize: int) -> Iterator[T]:
+def run_ahead(items: Iterator[T], maxsize: int) -> Generator[T, None, None]:
     """Consume ``items`` on a worker thread, at most ``maxsize`` ahead of the caller.
 
     Exceptions raised by ``items`` are re-raised unchanged on the caller's thread: a decoding
