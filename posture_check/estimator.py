@@ -21,9 +21,10 @@ kept in ``PoseSeries.people_per_frame`` (capped at ``num_poses``), for quality w
 A candidate whose image landmarks are not finite anywhere (the landmarker can return
 infinities) is not a person: it is dropped, and any single non-finite coordinate becomes NaN.
 
-Frames larger than ``max_side_px`` are downscaled here, just before the model: the one place
-frames are downscaled for inference. Files (checks, decoding, chunks) are read by
-:mod:`posture_check.extraction`, which feeds this estimator.
+Frames larger than ``max_side_px`` are downscaled by :meth:`PoseEstimator.prepare`, the one
+rule for the size the model sees: called before the model, and by the recordings' decode
+thread so the inference thread only runs the model. Files (checks, decoding, chunks) are read
+by :mod:`posture_check.extraction`, which feeds this estimator.
 """
 
 from __future__ import annotations
@@ -176,6 +177,13 @@ class PoseEstimator:
         self.close()
 
     # ------------------------------------------------------------------ core
+    def prepare(self, rgb: np.ndarray) -> np.ndarray:
+        """The frame as the model sees it: downscaled so its longer side is at most
+        ``options.max_side_px`` (the one rule for inference size). A frame already prepared
+        comes back as it is, so a caller may prepare frames on another thread (the recordings'
+        decode thread does) and the model step finds nothing left to do."""
+        return downscale_for_inference(rgb, self.options.max_side_px)
+
     def _detect(self, rgb: np.ndarray, t_s: float | None):
         """Model results for the frame, and for its mirror image when flip-averaging."""
         import mediapipe as mp
@@ -184,7 +192,7 @@ class PoseEstimator:
             raise RuntimeError("PoseEstimator is closed")
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected an RGB uint8 (H, W, 3) frame, got {rgb.dtype} {rgb.shape}")
-        small = downscale_for_inference(rgb, self.options.max_side_px)
+        small = self.prepare(rgb)
         passes = [(self._landmarker, small)]
         if self._mirror_landmarker is not None:
             passes.append((self._mirror_landmarker, small[:, ::-1]))

@@ -5,9 +5,10 @@ Streaming, bounded memory:
 
 * Frames are decoded by :func:`posture_check.video_io.iter_frames` (container timestamps, so
   variable-frame-rate phone videos keep their timing; rotation metadata applied by OpenCV) on a
-  worker thread that also keeps a thumbnail every so often for the key frames, through a
-  bounded queue. The estimator downscales frames larger than its ``max_side_px`` just before
-  the model (the one place frames are downscaled for inference).
+  worker thread that also downscales frames larger than ``max_side_px`` (by the estimator's
+  rule, :meth:`~posture_check.estimator.PoseEstimator.prepare`, so the model step finds them
+  ready) and keeps a thumbnail every so often for the key frames, through a bounded queue, so
+  the inference thread only runs the model.
 * Landmarks are extracted in chunks of :data:`CHUNK_FRAMES` frames by one
   :class:`~posture_check.estimator.PoseEstimator` (VIDEO mode, tracking across chunks) and
   stored as float32: about 1 kB per frame, ~110 MB for an hour at 30 fps. Frames are never kept,
@@ -52,20 +53,25 @@ CHUNK_FRAMES = 512
 _PREFETCH = 6
 
 
-def _decoded_frames(path: Path, thumbnails: Thumbnails | None, max_frames: int | None
-                    ) -> Generator[tuple[float, np.ndarray], None, None]:
-    """Decoded frames at full size, thumbnails taken on the way (the estimator downscales)."""
+def _prepared_frames(path: Path, est: PoseEstimator, thumbnails: Thumbnails | None,
+                     max_frames: int | None, decoded_size: list[tuple[int, int]]
+                     ) -> Generator[tuple[float, np.ndarray], None, None]:
+    """Decoded frames prepared for the model (:meth:`PoseEstimator.prepare`), thumbnails taken
+    on the way from the full-size frames; the first frame's decoded ``(width, height)`` is
+    appended to ``decoded_size``."""
     # prefetch=0: decode on this generator's thread, which run_ahead runs ahead of inference
-    # (one worker thread for decode + thumbnails, one queue hop per frame)
+    # (one worker thread for decode + downscale + thumbnails, one queue hop per frame)
     decoded = iter_frames(path, prefetch=0, allow_truncated=max_frames is not None)
     frames: Iterable = decoded
     if max_frames is not None:
         frames = itertools.islice(decoded, max_frames)
     try:
         for i, (t_s, rgb) in enumerate(frames):
+            if not decoded_size:
+                decoded_size.append((int(rgb.shape[1]), int(rgb.shape[0])))
             if thumbnails is not None:
                 thumbnails.offer(i, t_s, rgb)
-            yield t_s, rgb
+            yield t_s, est.prepare(rgb)
     finally:
         decoded.close()
 
@@ -110,12 +116,15 @@ def extract_video(
     The one path from a video file to a :class:`PoseSeries` (the analysis, ``posture-check
     landmarks`` and the tests' landmark cache use it): decoding on a worker thread, the model
     on chunks of :data:`CHUNK_FRAMES` frames by ``est`` (VIDEO mode, tracking across chunks).
-    ``est`` downscales frames larger than its ``max_side_px``; nothing else does. A damaged
+    Frames are downscaled once, by ``est``'s rule (:meth:`PoseEstimator.prepare`) on the decode
+    thread; the series is in the decoded frame size (landmarks are normalized). A damaged
     video beyond use raises :class:`InputError` (unless ``max_frames`` cuts it short); see
     :func:`mark_damage` for what was lost of a usable one.
     """
     path = Path(path)
-    frames = run_ahead(_decoded_frames(path, thumbnails, max_frames), _PREFETCH)
+    decoded_size: list[tuple[int, int]] = []
+    frames = run_ahead(_prepared_frames(path, est, thumbnails, max_frames, decoded_size),
+                       _PREFETCH)
     total = min(expected_frames, max_frames) if max_frames else expected_frames
     parts: list[PoseSeries] = []
     done = 0
@@ -139,7 +148,10 @@ def extract_video(
         frames.close()
     if not parts:
         raise InputError(f"{path}: no frames could be decoded (corrupt or empty video)")
-    return PoseSeries.concatenate(parts) if len(parts) > 1 else parts[0]
+    series = PoseSeries.concatenate(parts) if len(parts) > 1 else parts[0]
+    if decoded_size and series.frame_size != decoded_size[0]:  # the model saw a smaller copy
+        series = replace(series, frame_size=decoded_size[0])
+    return series
 
 
 def mark_damage(path: str | os.PathLike[str], series: PoseSeries) -> DamagedPart | None:
@@ -163,7 +175,7 @@ def extract_video_adaptive(path: Path, est: PoseEstimator, est_opts: EstimatorOp
     """:func:`posture_check.sampling.extract_adaptive` over the same decoded frames."""
     from .sampling import extract_adaptive
 
-    frames = run_ahead(_decoded_frames(path, thumbs, opts.max_frames), _PREFETCH)
+    frames = run_ahead(_prepared_frames(path, est, thumbs, opts.max_frames, []), _PREFETCH)
     total = min(info.n_frames_container, opts.max_frames) if opts.max_frames \
         else info.n_frames_container
     try:
@@ -176,7 +188,7 @@ def extract_video_adaptive(path: Path, est: PoseEstimator, est_opts: EstimatorOp
 
 def extract_image(path: str | os.PathLike[str], est: PoseEstimator,
                   thumbnails: Thumbnails | None = None) -> PoseSeries:
-    """Landmarks of a still photo (a 1-frame series at t = 0); ``est`` downscales it."""
+    """Landmarks of a still photo (a 1-frame series at t = 0, in the photo's size)."""
     rgb = read_image_rgb(path)
     if thumbnails is not None:
         thumbnails.offer(0, 0.0, rgb)
