@@ -19,7 +19,7 @@ from pathlib import Path
 import streamlit as st
 
 from posture_check import cue_panel, measure_panel, routine_panel, setup_panel
-from posture_check.analysis import AnalysisOptions, AnalysisResult, analyze, analyze_series
+from posture_check.analysis import analyze, analyze_series
 from posture_check.errors import PostureCheckError
 from posture_check.history import file_sha256
 from posture_check.history import page as history_page
@@ -36,8 +36,8 @@ from posture_check.presentation import (
     view_label,
 )
 from posture_check.report import csv_text, dumps, html_text, pdf_bytes, write_video
-from posture_check.report.common import annotated_key_frames, headline
-from posture_check.report.plots import measures_figure, png_bytes, stretch_figure
+from posture_check.report.content import ReportContent, build_content
+from posture_check.results import AnalysisOptions, AnalysisResult
 from posture_check.stretch import CATALOGUE
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_videos"
@@ -103,12 +103,14 @@ def run_analysis(path: Path, options: AnalysisOptions) -> dict:
         result = analyze(path, options, progress=progress)
         sha256 = file_sha256(path)  # for "Save to my progress": an upload is deleted after this
         bar.progress(1.0, text="Writing the reports...")
-        downloads = report_downloads(result, since=history_page.report_since(result))
+        content = build_content(result)  # key frames and figures drawn once for all
+        downloads = report_downloads(result, since=history_page.report_since(result),
+                                     content=content)
         if result.input.kind == "video":
             with tempfile.TemporaryDirectory(prefix="posture-check-video-") as tmp:
                 out = write_video(result, Path(tmp) / f"{path.stem}_annotated.mp4")
                 downloads["video"] = (out.read_bytes(), out.name, "video/mp4")
-        return {"result": result, "downloads": downloads, "view": result_view(result),
+        return {"result": result, "downloads": downloads, "view": result_view(result, content),
                 "sha256": sha256}
     finally:
         bar.empty()  # the progress label goes away, also on an error
@@ -125,31 +127,34 @@ def cached_analysis(key: tuple, compute) -> dict:
     return cache[key]
 
 
-def report_downloads(result: AnalysisResult, since=None) -> dict:
+def report_downloads(result: AnalysisResult, since=None,
+                     content: ReportContent | None = None) -> dict:
     """In-memory downloads; ``since`` adds the PDF/HTML "Since your baseline" section."""
     stem = Path(result.input.file_name).stem
+    content = content or build_content(result)
     return {
-        "pdf": (pdf_bytes(result, since), f"{stem}.pdf", "application/pdf"),
-        "html": (html_text(result, since).encode(), f"{stem}.html", "text/html"),
+        "pdf": (pdf_bytes(result, since, content=content), f"{stem}.pdf", "application/pdf"),
+        "html": (html_text(result, since, content=content).encode(), f"{stem}.html",
+                 "text/html"),
         "json": (dumps(result).encode(), f"{stem}.json", "application/json"),
         "csv": (csv_text(result).encode(), f"{stem}.csv", "text/csv"),
     }
 
 
-def result_view(result: AnalysisResult) -> dict:
-    """Pictures of a result, rendered once (reruns only show them)."""
-    fig = stretch_figure(result)
-    stretch_png = png_bytes(fig) if fig is not None else None
-    fig = measures_figure(result)
-    measures_png = png_bytes(fig) if fig is not None else None
-    frames = [(f"{kf.t_s:.1f} s, {kf.label}", rgb) for kf, rgb in annotated_key_frames(result)]
-    return {"stretch_png": stretch_png, "measures_png": measures_png, "frames": frames}
+def result_view(result: AnalysisResult, content: ReportContent | None = None) -> dict:
+    """What the page shows of a result, from its report content (reruns only show it)."""
+    c = content or build_content(result)
+    stretch_png = c.stretch_figure.png() if c.stretch_figure is not None else None
+    measures_png = c.measures_figure.png() if c.measures_figure is not None else None
+    frames = [(f"{f.key_frame.t_s:.1f} s, {f.key_frame.label}", f.image) for f in c.key_frames]
+    return {"headline": c.headline, "stretch_png": stretch_png, "measures_png": measures_png,
+            "frames": frames}
 
 
 def show_result(done: dict, key: str) -> None:
     result, downloads = done["result"], done["downloads"]
     view = done.get("view") or result_view(result)
-    st.subheader(headline(result))
+    st.subheader(view["headline"])
     safety_notice()
     if result.stretch is not None:  # what was asked for leads
         st.markdown(f"**Stretch form: {stretch_title(result.stretch.stretch)}**")
@@ -244,7 +249,7 @@ LIVE_MODES: dict[str, tuple[str, str | None, str]] = {
 
 def live_engine(config):
     """One engine (one landmarker) per browser session, created on first use."""
-    from posture_check.live import LiveEngine
+    from posture_check.live_engine import LiveEngine
 
     engine = st.session_state.get("live_engine")
     if engine is None:
@@ -258,7 +263,7 @@ def live_page() -> None:
     import av
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-    from posture_check.live import LiveConfig
+    from posture_check.live_engine import LiveConfig
     from posture_check.webrtc import restrict_media_to_loopback, rtc_configuration
 
     restrict_media_to_loopback()
@@ -311,9 +316,11 @@ def live_page() -> None:
             result = analyze_series(series, AnalysisOptions(
                 stretch=stretch, stretch_side=side if stretch and CATALOGUE[stretch].sided
                 else None, pain_side=config.pain_side))
+            content = build_content(result)
             st.session_state["live_summary"] = {"result": result,
-                                                "downloads": report_downloads(result),
-                                                "view": result_view(result),
+                                                "downloads": report_downloads(result,
+                                                                              content=content),
+                                                "view": result_view(result, content),
                                                 "recording_full": engine.snapshot().recording_full}
             st.session_state["live_last"] = engine.snapshot()
             last_routine = engine.snapshot().routine

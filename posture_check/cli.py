@@ -40,7 +40,7 @@ COMMANDS: dict[str, str] = {
     "bench accuracy": "posture_check.bench.accuracy",
     "bench batch": "posture_check.bench.batch",
     "bench gating": "posture_check.bench.gating",
-    "bench live": "posture_check.bench.live",
+    "bench live": "posture_check.bench.live_speed",
     "bench measures": "posture_check.bench.measures_speed",
     "bench history": "posture_check.bench.history",
     "bench model": "posture_check.bench.model_speed",

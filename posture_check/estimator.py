@@ -2,7 +2,8 @@
 
 :class:`PoseEstimator` follows the Tasks API's shape: an options dataclass, an explicit running
 mode and ``close()`` / a context manager (mediapipe 1.2's landmarker raises at interpreter exit
-if it was never closed). It turns images, video files and live frames into :class:`PoseSeries`.
+if it was never closed). It turns images, decoded video frames and live frames into
+:class:`PoseSeries`.
 
 Running modes:
 
@@ -20,10 +21,10 @@ kept in ``PoseSeries.people_per_frame`` (capped at ``num_poses``), for quality w
 A candidate whose image landmarks are not finite anywhere (the landmarker can return
 infinities) is not a person: it is dropped, and any single non-finite coordinate becomes NaN.
 
-:func:`estimate_file` checks the input (file present, image readable, video not damaged beyond
-use; :func:`posture_check.video_io.scan_video`) *before* loading the model, so a bad file fails
-at once. A damaged but usable video gives the frames that decode, and
-``PoseSeries.meta["damaged"]`` says which part was lost.
+Frames larger than ``max_side_px`` are downscaled by :meth:`PoseEstimator.prepare`, the one
+rule for the size the model sees: called before the model, and by the recordings' decode
+thread so the inference thread only runs the model. Files (checks, decoding, chunks) are read
+by :mod:`posture_check.extraction`, which feeds this estimator.
 """
 
 from __future__ import annotations
@@ -41,15 +42,7 @@ from .flip import average_with_mirror, unmirror
 from .landmarks import N_LANDMARKS
 from .model import ensure_model
 from .series import PoseSeries
-from .video_io import (
-    check_media,
-    damaged_part,
-    downscale_for_inference,
-    is_image_path,
-    iter_frames,
-    probe_video,
-    read_image_rgb,
-)
+from .video_io import downscale_for_inference, read_image_rgb
 
 RunningMode = Literal["image", "video", "live"]
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames expected or 0)
@@ -129,12 +122,15 @@ def _or_nan(value: float | None) -> float:
 
 
 class PoseEstimator:
-    """MediaPipe pose landmarker over images, video files and live frames.
+    """MediaPipe pose landmarker over images, decoded video frames and live frames.
 
     Use as a context manager, or call :meth:`close`::
 
         with PoseEstimator(EstimatorOptions(running_mode="video")) as est:
-            series = est.process_video("clip.mp4")
+            series = est.process_frames(frames)  # (t_s, rgb) pairs
+
+    A video file goes through :func:`posture_check.extraction.extract_video` (decoding on a
+    worker thread, chunks, thumbnails), which feeds this estimator.
     """
 
     def __init__(self, options: EstimatorOptions | None = None) -> None:
@@ -181,6 +177,13 @@ class PoseEstimator:
         self.close()
 
     # ------------------------------------------------------------------ core
+    def prepare(self, rgb: np.ndarray) -> np.ndarray:
+        """The frame as the model sees it: downscaled so its longer side is at most
+        ``options.max_side_px`` (the one rule for inference size). A frame already prepared
+        comes back as it is, so a caller may prepare frames on another thread (the recordings'
+        decode thread does) and the model step finds nothing left to do."""
+        return downscale_for_inference(rgb, self.options.max_side_px)
+
     def _detect(self, rgb: np.ndarray, t_s: float | None):
         """Model results for the frame, and for its mirror image when flip-averaging."""
         import mediapipe as mp
@@ -189,7 +192,7 @@ class PoseEstimator:
             raise RuntimeError("PoseEstimator is closed")
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected an RGB uint8 (H, W, 3) frame, got {rgb.dtype} {rgb.shape}")
-        small = downscale_for_inference(rgb, self.options.max_side_px)
+        small = self.prepare(rgb)
         passes = [(self._landmarker, small)]
         if self._mirror_landmarker is not None:
             passes.append((self._mirror_landmarker, small[:, ::-1]))
@@ -297,9 +300,12 @@ class PoseEstimator:
         """One live/video frame -> a 1-frame PoseSeries (NaN if nobody is in view)."""
         return self.process_frames([(t_s, rgb)], source="live")
 
-    def process_image(self, image: np.ndarray | str | os.PathLike[str]) -> PoseSeries:
-        """A still image (RGB array or path) -> a 1-frame PoseSeries at t = 0."""
-        source = ""
+    def process_image(self, image: np.ndarray | str | os.PathLike[str], *,
+                      source: str = "") -> PoseSeries:
+        """A still image (RGB array or path) -> a 1-frame PoseSeries at t = 0.
+
+        ``source`` names an array's origin in the series (a path names itself).
+        """
         if not isinstance(image, np.ndarray):
             source = str(image)
             image = read_image_rgb(image)
@@ -315,38 +321,3 @@ class PoseEstimator:
             series = PoseSeries(img[None], world[None], vis[None], pres[None], np.zeros(1), size,
                                 source, meta)
         return replace(series, people_per_frame=np.array([n], dtype=np.int64))
-
-    def process_video(
-        self, path: str | os.PathLike[str], *, progress: ProgressCallback | None = None
-    ) -> PoseSeries:
-        """Every decodable frame of a video file, timestamps from the container.
-
-        A damaged video beyond use raises :class:`InputError`; a damaged but usable one gives
-        what decodes, with ``meta["damaged"]`` (:meth:`DamagedPart.as_dict` plus its
-        ``message``) saying which part was lost.
-        """
-        info = probe_video(path)
-        series = self.process_frames(iter_frames(path), source=str(path), progress=progress,
-                                     expected_frames=info.n_frames)
-        dt = 1.0 / info.fps if info.fps > 0 else 1.0 / 30.0
-        damage = damaged_part(info, len(series), float(series.t_s[-1]) + dt)
-        if damage is not None:
-            series.meta.update(damaged=dict(damage.as_dict(), message=damage.message))
-        return series
-
-
-def estimate_file(
-    path: str | os.PathLike[str],
-    options: EstimatorOptions | None = None,
-    progress: ProgressCallback | None = None,
-) -> PoseSeries:
-    """Landmarks of an image or a video file, choosing the running mode from the file.
-
-    The input is checked before the model loads (see module docstring).
-    """
-    options = options or EstimatorOptions()
-    check_media(path)  # a missing, corrupt or damaged file fails here, before the model loads
-    image = is_image_path(path)
-    mode: RunningMode = "image" if image else "video"
-    with PoseEstimator(replace(options, running_mode=mode)) as est:
-        return est.process_image(path) if image else est.process_video(path, progress=progress)

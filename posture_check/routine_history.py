@@ -33,8 +33,9 @@ def save_routine(series: PoseSeries, results: Iterable[StepResult], profile: str
                  pain_side: str | None = None, db: str | os.PathLike[str] | None = None
                  ) -> list[int]:
     """Save each done step as a session; return the session ids (routine order)."""
-    from .analysis import AnalysisOptions, analyze_series
+    from .analysis import analyze_series
     from .history import save_result
+    from .results import AnalysisOptions
 
     ids = []
     for r in results:

@@ -15,7 +15,7 @@ __all__ = ["render_recording_setup", "render_setup", "status_text"]
 
 
 def status_text(snap) -> str:
-    """The checklist's status line for a :class:`posture_check.live.LiveSnapshot`."""
+    """The checklist's status line for a :class:`posture_check.live_engine.LiveSnapshot`."""
     setup = snap.setup
     if setup is None:
         return "Set-up: waiting for the camera"

@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -257,7 +257,7 @@ def _decode(cap: cv2.VideoCapture, info: VideoInfo, allow_truncated: bool
 
 def iter_frames(
     path: str | os.PathLike[str], *, prefetch: int = 8, allow_truncated: bool = False
-) -> Iterator[tuple[float, np.ndarray]]:
+) -> Generator[tuple[float, np.ndarray], None, None]:
     """Yield ``(t_s, rgb)`` for every decodable frame of a video, decoded on a worker thread.
 
     ``prefetch`` bounds how many decoded frames wait in memory (0 = decode on the caller's
@@ -280,7 +280,7 @@ def iter_frames(
         yield from run_ahead(frames(), prefetch)
 
 
-def run_ahead(items: Iterator[T], maxsize: int) -> Iterator[T]:
+def run_ahead(items: Iterator[T], maxsize: int) -> Generator[T, None, None]:
     """Consume ``items`` on a worker thread, at most ``maxsize`` ahead of the caller.
 
     Exceptions raised by ``items`` are re-raised unchanged on the caller's thread: a decoding
@@ -332,6 +332,16 @@ def run_ahead(items: Iterator[T], maxsize: int) -> Iterator[T]:
                 thread.join(timeout=0.05)
 
 
+def downscaled_size(size: tuple[int, int], max_side: int) -> tuple[int, int]:
+    """The ``(width, height)`` in pixels a frame of ``size`` has after
+    :func:`downscale_for_inference` (unchanged when its longer side is at most ``max_side``)."""
+    w, h = size
+    scale = max_side / max(h, w)
+    if max_side <= 0 or scale >= 1.0:
+        return (w, h)
+    return (max(1, round(w * scale)), max(1, round(h * scale)))
+
+
 def downscale_for_inference(rgb: np.ndarray, max_side: int) -> np.ndarray:
     """Shrink ``rgb`` so its longer side is at most ``max_side`` px.
 
@@ -339,8 +349,7 @@ def downscale_for_inference(rgb: np.ndarray, max_side: int) -> np.ndarray:
     the full-size frame.
     """
     h, w = rgb.shape[:2]
-    scale = max_side / max(h, w)
-    if max_side <= 0 or scale >= 1.0:
+    size = downscaled_size((w, h), max_side)
+    if size == (w, h):
         return rgb
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
     return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)

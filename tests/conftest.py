@@ -36,7 +36,7 @@ def image_estimator(model_path):
 @pytest.fixture(scope="session")
 def clip_landmarks(model_path):
     """``get(path, **estimator_options) -> PoseSeries``: the real model's landmarks of a video,
-    computed once per test session (VIDEO mode, :meth:`PoseEstimator.process_video`).
+    computed once per test session (VIDEO mode, :func:`posture_check.extraction.extract_video`).
 
     Keyed by the clip's path and content sha256, the model's sha256 and the estimator options,
     so an edited clip or another model is never served stale landmarks. The arrays handed out
@@ -44,6 +44,7 @@ def clip_landmarks(model_path):
     For tests that need landmarks of a clip; tests of extraction itself run the model.
     """
     from posture_check.estimator import EstimatorOptions, PoseEstimator
+    from posture_check.extraction import extract_video
     from posture_check.series import PoseSeries
     from posture_check.wheels import file_sha256
 
@@ -56,7 +57,7 @@ def clip_landmarks(model_path):
         if key not in cache:
             opts = EstimatorOptions(model_path=model_path, running_mode="video", **options)
             with PoseEstimator(opts) as est:
-                series = est.process_video(path)
+                series = extract_video(path, est)
             for name in ("image", "world", "visibility", "presence", "t_s"):
                 getattr(series, name).flags.writeable = False
             cache[key] = series

@@ -13,16 +13,12 @@ from test_analysis_shared import (
     labels,
 )
 
-from posture_check.analysis import (
-    MAX_THUMBNAILS,
-    AnalysisOptions,
-    AnalysisResult,
-    _Thumbnails,
-    analyze,
-    quality_warnings,
-)
+from posture_check.analysis import analyze
+from posture_check.key_frames import MAX_THUMBNAILS, Thumbnails
 from posture_check.landmarks import Landmark as L
 from posture_check.measures import compute_measures
+from posture_check.quality_warnings import quality_warnings
+from posture_check.results import AnalysisOptions, AnalysisResult
 from posture_check.series import PoseSeries
 
 pytestmark = pytest.mark.slow
@@ -166,7 +162,7 @@ def test_unknown_stretch_and_bad_options():
 
 # ----------------------------------------------------------------------------- pure helpers
 def test_thumbnails_stay_bounded_and_spread():
-    th = _Thumbnails(cap=8, max_side=32, interval_s=0.5)
+    th = Thumbnails(cap=8, max_side=32, interval_s=0.5)
     frame = np.zeros((64, 128, 3), np.uint8)
     for i in range(36_000):  # 20 minutes at 30 fps
         th.offer(i, i / 30.0, frame)
@@ -175,7 +171,7 @@ def test_thumbnails_stay_bounded_and_spread():
     assert times[0] == 0.0 and times[-1] > 600.0  # spread over the whole recording
     assert max(th.items[0][2].shape[:2]) == 32
     # the analysis' own default stays bounded too: at most MAX_THUMBNAILS (<= 64) are kept
-    default = _Thumbnails()
+    default = Thumbnails()
     for i in range(36_000):
         default.offer(i, i / 30.0, frame)
     assert 0 < len(default.items) <= MAX_THUMBNAILS <= 64

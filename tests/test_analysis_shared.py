@@ -19,7 +19,8 @@ REAL = REPO.parent / "shared" / "real_media"
 @functools.cache
 def analysed(name: str, **kw):
     """AnalysisResult of a sample clip (``name`` without .mp4) or a real media file path."""
-    from posture_check.analysis import AnalysisOptions, analyze
+    from posture_check.analysis import analyze
+    from posture_check.results import AnalysisOptions
 
     path = Path(name) if "/" in name else SAMPLES / f"{name}.mp4"
     return analyze(path, AnalysisOptions(**kw))

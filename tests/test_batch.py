@@ -127,10 +127,10 @@ def test_batch_from_the_shell_matches_analyze_and_resumes(folder, single, tmp_pa
 
 def test_a_worker_killed_mid_file_is_retried_and_the_batch_finishes(folder, single, tmp_path):
     """Also: every session goes into a real SQLite history (as ``--save --profile``)."""
-    from posture_check.analysis import AnalysisOptions
     from posture_check.batch import find_recordings, run_batch
     from posture_check.batch.runner import HistorySink, dask_client
     from posture_check.history import HistoryStore
+    from posture_check.results import AnalysisOptions
 
     clients = []
     killed: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from posture_check.estimator import EstimatorOptions, PoseEstimator, choose_person, prominence
+from posture_check.extraction import extract_video
 from posture_check.landmarks import Landmark
 
 
@@ -39,7 +40,7 @@ def test_prominence_prefers_large_and_central():
 
 def test_real_street_video(model_path, real_media):
     with PoseEstimator(EstimatorOptions(model_path=model_path, running_mode="video")) as est:
-        series = est.process_video(real_media / "video.avi")
+        series = extract_video(real_media / "video.avi", est)
     assert len(series) == 205  # every decoded frame has a row, found or not
     assert series.frame_size == (1280, 720)
     assert np.all(np.diff(series.t_s) > 0)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from test_analysis_shared import analysed
 
-from posture_check.analysis import AnalysisOptions, analyze
+from posture_check.analysis import analyze
 from posture_check.history import (
     SDC,
     HistoryError,
@@ -26,6 +26,7 @@ from posture_check.history import (
     since_baseline,
 )
 from posture_check.history.schema import LATEST, MIGRATIONS
+from posture_check.results import AnalysisOptions
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 TURNED = SAMPLES / "foot_turnout_right30_left5_front.mp4"

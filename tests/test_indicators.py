@@ -17,7 +17,7 @@ from posture_check.measures import (
     evaluate_findings,
     red_flags_text,
 )
-from posture_check.measures.synthetic import StickPose, SyntheticCamera, synthetic_series
+from posture_check.measures.stick_figures import StickPose, SyntheticCamera, synthetic_series
 from posture_check.presentation import severity_label
 
 # the shared documents sit beside the repository (as tests/conftest.py's real media)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from posture_check.live import LiveConfig, LiveEngine
+from posture_check.live_engine import LiveConfig, LiveEngine
 from posture_check.routine import compare_sides
 from posture_check.synth.two_sided import two_sided_frames
 from posture_check.video_io import iter_frames

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from posture_check.live import LiveConfig, LiveEngine
+from posture_check.live_engine import LiveConfig, LiveEngine
 from posture_check.synth.stepback import stepback_frames
 from posture_check.video_io import iter_frames
 

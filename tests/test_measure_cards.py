@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from posture_check.live import LIVE_MEASURES
+from posture_check.live_guidance import LIVE_MEASURES
 from posture_check.measure_pictures import PICTURED, measure_svg, svg_data_uri
 from posture_check.presentation import MEASURE_LABELS, interval_text, normal_text
 

@@ -9,7 +9,7 @@ from posture_check.landmarks import Landmark as L
 from posture_check.measures import MEASURES, REASONS, calibration, compute_measures
 from posture_check.measures.body_frame import hybrid_block, subject_yaw_deg
 from posture_check.measures.geometry import angle_between_deg, atan2_deg, normalize, rotate2d
-from posture_check.measures.synthetic import StickPose, SyntheticCamera, synthetic_series
+from posture_check.measures.stick_figures import StickPose, SyntheticCamera, synthetic_series
 from posture_check.measures.view import classify_view
 from posture_check.series import PoseSeries
 

@@ -7,7 +7,7 @@ import pytest
 
 from posture_check.measures import MEASURES, LiveMeasures, compute_measures
 from posture_check.measures.filters import OneEuro, OneEuroParams, one_euro, zero_phase
-from posture_check.measures.synthetic import StickPose, SyntheticCamera, synthetic_series
+from posture_check.measures.stick_figures import StickPose, SyntheticCamera, synthetic_series
 
 
 def test_zero_phase_removes_jitter_without_lag_and_keeps_nans():

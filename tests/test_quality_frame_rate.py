@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from posture_check.analysis import quality_warnings
 from posture_check.measures import compute_measures
+from posture_check.quality_warnings import quality_warnings
 from posture_check.series import PoseSeries
 
 

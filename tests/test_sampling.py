@@ -40,8 +40,9 @@ def test_pose_speed_is_body_heights_per_second():
 
 @pytest.mark.slow
 def test_adaptive_standing_clip_matches_full_rate(model_path):
-    from posture_check.analysis import AnalysisOptions, analyze
+    from posture_check.analysis import analyze
     from posture_check.bench.sampling_compare import TOLERANCE, differences
+    from posture_check.results import AnalysisOptions
 
     full = analyze(CLIP, AnalysisOptions(model_path=model_path))
     fast = analyze(CLIP, AnalysisOptions(model_path=model_path, sampling="adaptive"))

@@ -14,13 +14,14 @@ import cv2
 import numpy as np
 import pytest
 
-from posture_check.analysis import AnalysisOptions, analyze
+from posture_check.analysis import analyze
 from posture_check.flip import average_with_mirror, unmirror
 from posture_check.landmarks import Landmark as L
 from posture_check.measures import compute_measures, evaluate_findings
 from posture_check.measures.camera_roll import estimate_roll_deg
+from posture_check.measures.stick_figures import StickPose, SyntheticCamera, synthetic_series
 from posture_check.measures.stillness import MAX_SPEED, body_speed, quiet_standing
-from posture_check.measures.synthetic import StickPose, SyntheticCamera, synthetic_series
+from posture_check.results import AnalysisOptions
 from posture_check.series import PoseSeries
 from posture_check.synth import Appearance, BodyPose, Camera, render_frame
 from posture_check.video_io import iter_frames

@@ -228,7 +228,7 @@ def _history(sink: HistorySink | None, out: RecordingOutput, formats: tuple[str,
     if sink is None or out.result is None:
         return None
     from ..history import since_baseline
-    from ..report import html_text, pdf_bytes
+    from ..report import build_content, html_text, pdf_bytes
 
     sid = None
     if sink.save:
@@ -236,11 +236,13 @@ def _history(sink: HistorySink | None, out: RecordingOutput, formats: tuple[str,
                                      pain_score=sink.pain_score, source_sha256=out.sha256,
                                      keep_landmarks=sink.keep_landmarks)
     since = since_baseline(sink.store, sink.profile, out.result, sid)
-    if since is not None:
+    if since is not None and {"pdf", "html"} & set(formats):
+        content = build_content(out.result)  # drawn once for both
         if "pdf" in formats:
-            out.reports["pdf"] = pdf_bytes(out.result, since=since)
+            out.reports["pdf"] = pdf_bytes(out.result, since=since, content=content)
         if "html" in formats:
-            out.reports["html"] = html_text(out.result, since=since).encode("utf-8")
+            out.reports["html"] = html_text(out.result, since=since,
+                                            content=content).encode("utf-8")
     return sid
 
 
@@ -257,7 +259,7 @@ def run_batch(
 ) -> BatchSummary:
     """Analyse ``inputs`` into ``out`` (see module docstring); return what happened.
 
-    ``options``: :class:`~posture_check.analysis.AnalysisOptions` for every recording;
+    ``options``: :class:`~posture_check.results.AnalysisOptions` for every recording;
     ``client_factory``: a context manager yielding a ``distributed.Client`` (default
     :func:`dask_client` with a local cluster), entered only when something is left to do.
     """

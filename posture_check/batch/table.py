@@ -38,7 +38,7 @@ def _num(x: float) -> float | None:
 
 
 def recording_rows(result, path: str, sha256: str) -> list[dict]:
-    """The table rows of one :class:`~posture_check.analysis.AnalysisResult`."""
+    """The table rows of one :class:`~posture_check.results.AnalysisResult`."""
     sa = result.stretch
     reps = ";".join(f"{r.side}:{r.verdict}" for r in sa.repetitions) if sa is not None else ""
     common = {

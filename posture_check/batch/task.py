@@ -30,7 +30,7 @@ class RecordingOutput:
 
     ``reports``: format -> file bytes (names as :func:`posture_check.report.output_names`);
     ``rows``: :func:`posture_check.batch.table.recording_rows`; ``result``: the
-    :class:`~posture_check.analysis.AnalysisResult` itself when the client asked for it (to
+    :class:`~posture_check.results.AnalysisResult` itself when the client asked for it (to
     save it in the history and draw the "since your baseline" sections); ``summary``: the
     one-line summary ``analyze`` prints; ``seconds``: wall time on the worker.
     """
@@ -48,18 +48,28 @@ class RecordingOutput:
 
 
 def _report_bytes(result, formats: tuple[str, ...]) -> dict[str, bytes]:
-    from ..report import csv_text, dumps, html_text, pdf_bytes, write_annotated_image, write_video
+    from ..report import (
+        build_content,
+        csv_text,
+        dumps,
+        html_text,
+        pdf_bytes,
+        write_annotated_image,
+        write_video,
+    )
 
     out: dict[str, bytes] = {}
+    # key frames and figures drawn once for the PDF and the HTML
+    content = build_content(result) if {"pdf", "html"} & set(formats) else None
     for fmt in formats:
         if fmt == "json":
             out[fmt] = dumps(result).encode("utf-8")
         elif fmt == "csv":
             out[fmt] = csv_text(result).encode("utf-8")
         elif fmt == "html":
-            out[fmt] = html_text(result).encode("utf-8")
+            out[fmt] = html_text(result, content=content).encode("utf-8")
         elif fmt == "pdf":
-            out[fmt] = pdf_bytes(result)
+            out[fmt] = pdf_bytes(result, content=content)
         elif fmt == "video":
             kind = result.input.kind
             with tempfile.TemporaryDirectory(prefix="posture-check-batch-") as tmp:
@@ -87,7 +97,7 @@ def summary_line(result) -> str:
 def analyze_recording(path: str, sha256: str, options, formats: tuple[str, ...],
                       keep_result: bool = False) -> RecordingOutput:
     """Analyse one recording (see module docstring). ``options``: an
-    :class:`~posture_check.analysis.AnalysisOptions`; ``sha256``: the content hash the client
+    :class:`~posture_check.results.AnalysisOptions`; ``sha256``: the content hash the client
     computed; a file whose bytes differ here (another file at the same path on a remote
     worker, or changed meanwhile) is an input error."""
     from ..errors import PostureCheckError

@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..analysis import AnalysisOptions
 from ..batch import dask_client, find_recordings, run_batch
+from ..results import AnalysisOptions
 
 _REPO = Path(__file__).resolve().parents[2]
 SAMPLES = _REPO / "sample_videos"

@@ -51,10 +51,11 @@ def _app_page_s(db: Path, n: int) -> tuple[float, float]:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from ..analysis import AnalysisOptions, analyze
+    from ..analysis import analyze
     from ..history import HistoryStore, load_progress
     from ..history.plots import trend_figure
     from ..report.plots import png_bytes
+    from ..results import AnalysisOptions
 
     posture = analyze(REPO / "sample_videos" / "foot_turnout_right30_left5_front.mp4")
     stretch = analyze(REPO / "sample_videos" / "hamstring_good_side.mp4",

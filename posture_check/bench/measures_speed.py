@@ -9,7 +9,7 @@ Times, on the same series in one run:
 3. those definitions computed frame by frame in plain Python (:func:`frame_measures_python`),
    checked equal to (2) (goal: (2) at least 50x faster than (3)).
 
-The series is a stick figure (:mod:`posture_check.measures.synthetic`) with 300 different
+The series is a stick figure (:mod:`posture_check.measures.stick_figures`) with 300 different
 postures tiled to an hour, plus landmark noise.
 """
 
@@ -27,7 +27,7 @@ from ..measures import compute_measures, evaluate_findings
 from ..measures.body_frame import SCALE_SEGMENTS, hybrid_block
 from ..measures.columns import BLOCK
 from ..measures.compute import raw_measures
-from ..measures.synthetic import StickPose, SyntheticCamera, synthetic_series
+from ..measures.stick_figures import StickPose, SyntheticCamera, synthetic_series
 from ..series import PoseSeries
 
 PY_MEASURES = ("lateral_lean", "lateral_shift_cm", "pelvic_obliquity", "shoulder_tilt",

@@ -24,8 +24,9 @@ import itertools
 import time
 from pathlib import Path
 
-from ..analysis import AnalysisOptions, analyze
+from ..analysis import analyze
 from ..estimator import EstimatorOptions, PoseEstimator
+from ..results import AnalysisOptions
 from ..video_io import iter_frames
 
 _REPO = Path(__file__).resolve().parents[2]

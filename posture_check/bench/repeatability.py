@@ -92,7 +92,8 @@ def pooled_sem(groups: list[list[dict[str, float]]]) -> dict[str, tuple[float, i
 
 
 def real_groups() -> dict[str, list[list[dict[str, float]]]]:
-    from ..analysis import AnalysisOptions, analyze
+    from ..analysis import analyze
+    from ..results import AnalysisOptions
 
     res = analyze(REAL_CLIP, AnalysisOptions())
     series = res.series

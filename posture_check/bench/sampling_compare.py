@@ -23,7 +23,8 @@ import math
 import time
 from pathlib import Path
 
-from ..analysis import AnalysisOptions, analyze
+from ..analysis import analyze
+from ..results import AnalysisOptions
 
 _REPO = Path(__file__).resolve().parents[2]
 SAMPLES = _REPO / "sample_videos"

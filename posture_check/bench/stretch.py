@@ -23,7 +23,7 @@ import numpy as np
 from ..stretch import analyze_series, analyze_stretch, get_stretch
 from ..stretch.catalogue import HOLD_GRACE_S
 from ..stretch.form import SEVERITY
-from ..stretch.synthetic import SHAPES, NoiseSpec, RepSpec, hold_truth, make_series
+from ..stretch.synthetic_angles import SHAPES, NoiseSpec, RepSpec, hold_truth, make_series
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -103,8 +103,9 @@ SHAPE_ENTRIES = (2.0, 4.0)
 
 
 def shape_grid(quick: bool) -> list[dict]:
-    """Hold-time error per ramp shape (:data:`~posture_check.stretch.synthetic.SHAPES`): every
-    shape x hold length x entry time x noise x seed, slow enough to be "good" or "too_short"."""
+    """Hold-time error per ramp shape
+    (:data:`~posture_check.stretch.synthetic_angles.SHAPES`): every shape x hold length x entry
+    time x noise x seed, slow enough to be "good" or "too_short"."""
     noises = {"1.5 deg": NoiseSpec(1.2, 1.0), "2 deg": NoiseSpec(1.5, 1.3, spike_prob=0.005)}
     rows = []
     for shape, hold, entry, (nname, noise), seed in itertools.product(
@@ -216,10 +217,10 @@ def shaped_timeline(start, peak, shape: str, *, name: str, angle: str, side: str
                     rest_s: float = 2.0, move_in_s: float = 4.0, hold_s: float = 30.0,
                     move_out_s: float = 3.0, rest_after_s: float = 2.0, step_s: float = 0.2):
     """A rendered stretch whose entry, hold and exit follow ramp shape ``shape`` of
-    :data:`~posture_check.stretch.synthetic.SHAPES` (the same profile as the synthetic angle
+    :data:`~posture_check.stretch.synthetic_angles.SHAPES` (the same profile as the synthetic angle
     series, incl. overshoot settle and hold corrections): linear keyframes every ``step_s``.
     Returns a :class:`~posture_check.synth.StretchPlan` like :func:`stretch_timeline`."""
-    from ..stretch.synthetic import DEPTH_UNIT_DEG, shape_fraction
+    from ..stretch.synthetic_angles import DEPTH_UNIT_DEG, shape_fraction
     from ..synth.timeline import Keyframe, StretchPlan, Timeline
 
     total = rest_s + move_in_s + hold_s + move_out_s + rest_after_s

@@ -152,8 +152,9 @@ def run(args: argparse.Namespace) -> int:
     # Everything a user can get wrong is checked before the analysis (and before importing
     # it): the input first (a damaged video is found in milliseconds), then the output folder.
     check_media(args.input)
-    from ..analysis import AnalysisOptions, analyze
+    from ..analysis import analyze
     from ..report import dumps, output_names
+    from ..results import AnalysisOptions
 
     formats, to_stdout = _formats(args)
     if args.camera_roll_deg is not None and not abs(args.camera_roll_deg) <= 45:

@@ -83,8 +83,8 @@ def run(args: argparse.Namespace) -> int:
     if args.model is not None and args.scheduler is None and not args.model.is_file():
         raise InputError(f"--model {args.model}: no such file")
 
-    from ..analysis import AnalysisOptions
     from ..batch.runner import HistorySink, dask_client, run_batch
+    from ..results import AnalysisOptions
 
     store = _history_open(args)
     try:

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from ..errors import NoPersonError, OutputError
-from ..estimator import EstimatorOptions, estimate_file
+from ..estimator import EstimatorOptions
+from ..extraction import extract_file
 from ..output_paths import check_output_file, os_error_message, remove_created_dirs_on_failure
 from .progress import progress_bar
 
@@ -21,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     check_output_file(args.output)  # before any decoding or model loading
     with progress_bar(f"landmarks {args.input.name}") as progress:
-        series = estimate_file(args.input, EstimatorOptions(model_path=args.model), progress)
+        series = extract_file(args.input, EstimatorOptions(model_path=args.model), progress)
     found = int(series.detected.sum())
     if found == 0:
         raise NoPersonError(f"{args.input}: no person detected in {len(series)} frame(s); "

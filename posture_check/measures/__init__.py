@@ -34,7 +34,8 @@ Modules: :mod:`geometry` (vector/angle helpers), :mod:`columns` (column layout f
 (zero-phase and One Euro), :mod:`calibration` (fitted estimators for lean, obliquity and
 turn-out, with their fit/validation protocol and limits), :mod:`compute` (compute_measures,
 MeasureSeries), :mod:`indicators` (findings table, evaluate_findings), :mod:`red_flags`,
-:mod:`live` (LiveMeasures), :mod:`synthetic` (hand-computable stick figures for tests/benches).
+:mod:`online` (LiveMeasures), :mod:`stick_figures` (hand-computable stick figures for
+tests/benches).
 
 Accuracy (``posture-check bench accuracy``, 300 renders whose body, clothes and camera the
 fit never saw): lean MAE 2.8 deg, obliquity 3.3, turn-out 6.1 / 6.1 per foot with the camera
@@ -52,7 +53,7 @@ from .compute import (
     compute_measures,
 )
 from .indicators import INDICATORS, Finding, Indicator, evaluate_findings
-from .live import LiveMeasures, LiveResult
+from .online import LiveMeasures, LiveResult
 from .quality import REASONS
 from .red_flags import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING, RedFlag, red_flags_text
 from .view import VIEWS

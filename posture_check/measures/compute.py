@@ -513,7 +513,7 @@ def measure_block(
     flip_averaged: bool = False,
 ) -> BlockMeasures:
     """The per-block measure kernel shared by recordings (:func:`compute_measures`) and the
-    live check (:class:`~posture_check.measures.live.LiveMeasures`): ``(T, 33, ...)`` landmarks
+    live check (:class:`~posture_check.measures.online.LiveMeasures`): ``(T, 33, ...)`` landmarks
     of a block of frames -> every measure, gated per frame (no temporal rules, no smoothing).
 
     ``blk``: the :func:`hybrid_block` of these same landmarks and roll, if the caller already

@@ -6,6 +6,10 @@ Public API::
     report = build_report(result)                 # JSON-ready dict, schema "posture-check.report/2"
     paths = write_reports(result, "out/", formats=("json", "pdf"))   # {format: Path}
 
+The HTML and PDF reports and the app render one :class:`~.content.ReportContent` (annotated key
+frames, figures, summary lines), built once per result by :func:`~.content.build_content` and
+passed as ``content=`` (each builds its own when not given).
+
 Content functions for in-memory downloads (the app): :func:`json_report.dumps`,
 :func:`csv_report.csv_text`, :func:`html_report.html_text`, :func:`pdf_report.pdf_bytes`;
 the annotated video needs a file: :func:`video_report.write_video`. Every writer is atomic.
@@ -17,6 +21,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .content import ReportContent, build_content
 from .csv_report import csv_text, write_csv
 from .html_report import html_text, write_html
 from .json_report import build_report, dumps, write_json
@@ -28,6 +33,8 @@ __all__ = [
     "FORMATS",
     "REPORT_SCHEMA",
     "SCHEMA_ID",
+    "ReportContent",
+    "build_content",
     "build_report",
     "csv_text",
     "dumps",
@@ -69,14 +76,16 @@ def write_reports(result, out_dir: str | os.PathLike[str], formats: Sequence[str
     paths: dict[str, Path] = {}
     writers: dict[str, Callable[..., Path]] = {"json": write_json, "csv": write_csv,
                                                "pdf": write_pdf, "html": write_html}
+    # key frames and figures drawn once for the PDF and the HTML
+    content = build_content(result) if {"pdf", "html"} & set(formats) else None
     for fmt in formats:
         target = out / names[fmt]
         if fmt == "video":
             paths[fmt] = (write_video(result, target, progress=progress)
                           if result.input.kind == "video" else
                           write_annotated_image(result, target))
-        elif fmt in ("pdf", "html") and since is not None:
-            paths[fmt] = writers[fmt](result, target, since=since)
+        elif fmt in ("pdf", "html"):
+            paths[fmt] = writers[fmt](result, target, since=since, content=content)
         else:
             paths[fmt] = writers[fmt](result, target)
     return paths

@@ -28,22 +28,24 @@ def _cell(v) -> str:
 
 
 def csv_text(result) -> str:
-    """The CSV report as text."""
+    """The CSV report as text.
+
+    Values and reasons come from their own fields of the measure table
+    (:attr:`MeasureSeries.values`, :meth:`MeasureSeries.reason_names`); ``<measure>_reason`` is
+    only the CSV's header for a reason column, never parsed back.
+    """
     ms = result.measures
-    cols = ms.to_columns()
-    names = [k for k in cols if k not in ("t_s", "view", "subject_yaw_deg")]
-    measures = [k for k in names if not k.endswith("_reason")]
-    reasons = [k for k in names if k.endswith("_reason")]
+    measures = list(ms.values)
     header = ["frame_index", "t_s", "person_detected", "n_people", "valid", "view",
-              "subject_yaw_deg", *measures, *reasons]
+              "subject_yaw_deg", *measures, *(f"{m}_reason" for m in measures)]
     det = result.series.detected
     ppf = result.people_per_frame
     valid = result.valid
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
-    data = [cols[k] for k in measures]
-    why = [cols[k] for k in reasons]
+    data = [ms.values[m] for m in measures]
+    why = [ms.reason_names(m) for m in measures]
     for i in range(len(ms)):
         w.writerow([i, f"{ms.t_s[i]:.4f}", int(det[i]), int(ppf[i]), int(valid[i]),
                     ms.view[i], _cell(ms.subject_yaw_deg[i]),

@@ -14,20 +14,10 @@ import cv2
 from ..atomic import write_text_atomic
 from ..measures import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
 from ..presentation import doc_title, severity_label, stretch_title
-from .common import (
-    MEASURE_LABEL,
-    annotated_key_frames,
-    cited_docs,
-    fmt_value,
-    headline,
-    measure_rows,
-    not_measured_text,
-    sorted_findings,
-    stretch_rows,
-)
+from .common import MEASURE_LABEL, fmt_value
+from .content import ReportContent, build_content
 from .json_report import DOC_TITLES
-from .plots import measures_figure, png_bytes, stretch_figure, summary_figure
-from .setup_section import setup_lines, setup_report
+from .plots import png_bytes
 
 __all__ = ["html_text", "write_html"]
 
@@ -95,8 +85,11 @@ def since_baseline_html(since) -> list[str]:
     return parts
 
 
-def html_text(result, since=None) -> str:
-    """The HTML report as text (``since``: optional "Since your baseline" section)."""
+def html_text(result, since=None, *, content: ReportContent | None = None) -> str:
+    """The HTML report as text (``since``: optional "Since your baseline" section;
+    ``content``: :func:`~posture_check.report.content.build_content` of ``result``, built here
+    when not given)."""
+    c = content or build_content(result)
     e = html.escape
     info = result.input
     parts = [
@@ -110,11 +103,11 @@ def html_text(result, since=None) -> str:
         + f"person found in {result.n_detected} of {result.n_frames} frame(s) · "
         f"main view: {e(result.main_view.replace('_', ' '))} · {e(result.created_utc)}</p>",
         f"<div class='notice'><b>Not a diagnosis.</b> {e(NOT_A_DIAGNOSIS)}</div>",
-        f"<h2>Summary</h2><p class='headline'>{e(headline(result))}</p>",
+        f"<h2>Summary</h2><p class='headline'>{e(c.headline)}</p>",
     ]
-    if result.options.pain_side:
-        parts.append(f"<p>You said the pain is on your {e(result.options.pain_side)} side.</p>")
-    for f in sorted_findings(result):
+    if c.pain_line:
+        parts.append(f"<p>{e(c.pain_line)}</p>")
+    for f in c.findings:
         if f.severity == "not_measured":
             continue
         parts.append(
@@ -124,13 +117,12 @@ def html_text(result, since=None) -> str:
             f"{e(fmt_value(f.value, f.unit))}<br>{e(f.message)}"
             f"<div class='cite'>Source: {e(doc_title(f.source_doc))}"
             f"{' · ' + e(f.reference) if f.severity in ('watch', 'flag') else ''}</div></div>")
-    if not_measured_text(result):
-        parts.append(f"<p class='cite'>{e(not_measured_text(result))}</p>")
+    if c.not_measured:
+        parts.append(f"<p class='cite'>{e(c.not_measured)}</p>")
     parts.append("<h2>Recording quality</h2><ul>")
     parts += [f"<li class='warn'>{e(w.message)}</li>" for w in result.warnings]
-    setup_head, setup = setup_lines(setup_report(result))
-    parts.append(f"</ul><p class='meta'>{e(setup_head)}</p><ul class='setup'>")
-    parts += [f"<li>{e(line)}</li>" for line in setup]
+    parts.append(f"</ul><p class='meta'>{e(c.setup_heading)}</p><ul class='setup'>")
+    parts += [f"<li>{e(line)}</li>" for line in c.setup_lines]
     parts.append("</ul>")
     if since is not None:
         parts += since_baseline_html(since)
@@ -145,20 +137,17 @@ def html_text(result, since=None) -> str:
                      f"<p class='headline'>Verdict: {e(sa.verdict.replace('_', ' '))}</p><ul>")
         parts += [f"<li>{e(m)}</li>" for m in sa.messages]
         parts.append("</ul>")
-        rows = stretch_rows(result)
-        if rows:
+        if c.stretch_rows:
             parts.append(_table(("#", "side", "verdict", "hold", "reached",
-                                 "peak speed in / out", "bouncing"), rows))
-        fig = stretch_figure(result)
-        if fig is not None:
-            parts.append("<p>" + _img(png_bytes(fig), "image/png", "stretch timeline", "plot")
-                         + "</p>")
-    frames = annotated_key_frames(result)
-    if frames:
+                                 "peak speed in / out", "bouncing"), c.stretch_rows))
+        if c.stretch_figure is not None:
+            parts.append("<p>" + _img(c.stretch_figure.png(), "image/png", "stretch timeline",
+                                      "plot") + "</p>")
+    if c.key_frames:
         parts.append("<h2>Key frames</h2><div class='frames'>")
-        for kf, img in frames:
-            cap = (f"{kf.t_s:.1f} s, {kf.label}" if info.kind == "video" else kf.label)
-            parts.append(f"<figure>{_img(_jpeg(img), 'image/jpeg', cap)}"
+        for frame in c.key_frames:
+            cap = frame.caption
+            parts.append(f"<figure>{_img(_jpeg(frame.image), 'image/jpeg', cap)}"
                          f"<figcaption>{e(cap)}</figcaption></figure>")
         parts.append("</div><p class='cite'>Orange = your left side, blue = your right side. "
                      "Angles are those of the frame shown; findings use the whole recording."
@@ -166,22 +155,21 @@ def html_text(result, since=None) -> str:
     parts.append("<h2>Measures</h2>")
     parts.append(_table(("measure", "median (90% likely range)", "10th to 90th percentile",
                          "valid frames",
-                         "positive means"), measure_rows(result)))
-    for fig_fn, alt in ((summary_figure, "measures against their thresholds"),
-                        (measures_figure, "measures over time")):
-        fig = fig_fn(result)
+                         "positive means"), c.measure_rows))
+    for fig, alt in ((c.summary_figure, "measures against their thresholds"),
+                     (c.measures_figure, "measures over time")):
         if fig is not None:
-            parts.append("<p>" + _img(png_bytes(fig), "image/png", alt, "plot") + "</p>")
-    docs = cited_docs(result)
+            parts.append("<p>" + _img(fig.png(), "image/png", alt, "plot") + "</p>")
     parts.append("<h2>Sources</h2><ul>")
-    parts += [f"<li>{e(d)}: {e(DOC_TITLES.get(d, ''))}</li>" for d in docs]
+    parts += [f"<li>{e(d)}: {e(DOC_TITLES.get(d, ''))}</li>" for d in c.cited_docs]
     parts.append("</ul><p class='cite'>Thresholds marked as rules of thumb are heuristic, not "
                  "clinical cut-offs. Generated by posture-check on this computer; nothing was "
                  "sent anywhere.</p></body></html>")
     return "\n".join(parts)
 
 
-def write_html(result, path: str | os.PathLike[str], since=None) -> Path:
+def write_html(result, path: str | os.PathLike[str], since=None, *,
+               content: ReportContent | None = None) -> Path:
     """Write the HTML report atomically; return the path."""
-    write_text_atomic(path, html_text(result, since))
+    write_text_atomic(path, html_text(result, since, content=content))
     return Path(path)

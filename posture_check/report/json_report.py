@@ -87,7 +87,7 @@ def _stretch(result) -> dict | None:
 
 
 def build_report(result) -> dict:
-    """The report of an :class:`~posture_check.analysis.AnalysisResult` as a JSON-ready dict."""
+    """The report of an :class:`~posture_check.results.AnalysisResult` as a JSON-ready dict."""
     info = result.input
     series = result.series
     summary = result.measures.summary()

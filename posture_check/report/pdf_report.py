@@ -24,22 +24,10 @@ from matplotlib.figure import Figure
 from ..atomic import write_bytes_atomic
 from ..measures import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
 from ..presentation import doc_title, severity_label, stretch_title
-from .common import (
-    MEASURE_LABEL,
-    SEVERITY_LABEL,
-    annotated_key_frames,
-    cited_docs,
-    fmt_value,
-    headline,
-    measure_rows,
-    not_measured_text,
-    sorted_findings,
-    stretch_rows,
-)
+from .common import MEASURE_LABEL, SEVERITY_LABEL, fmt_value
+from .content import ReportContent, ReportFigure, build_content
 from .fonts import report_font_family
 from .json_report import DOC_TITLES
-from .plots import measures_figure, stretch_figure, summary_figure
-from .setup_section import setup_lines, setup_report
 
 __all__ = ["pdf_bytes", "write_pdf"]
 
@@ -109,8 +97,13 @@ class _Flow:
 
     def image(self, rgb_or_fig, max_h: float | None = None, width: float | None = None,
               x: float | None = None, advance: bool = True) -> float:
-        """Place an RGB array or a Figure (rasterised); return the height used (inches)."""
-        if isinstance(rgb_or_fig, Figure):
+        """Place an RGB array or a (report) figure, rasterised at 150 dpi; return the height
+        used (inches)."""
+        if isinstance(rgb_or_fig, ReportFigure):
+            import matplotlib.image as mpimg
+
+            rgb = mpimg.imread(io.BytesIO(rgb_or_fig.png(dpi=150)), format="png")
+        elif isinstance(rgb_or_fig, Figure):
             import matplotlib.image as mpimg
 
             from .plots import png_bytes
@@ -176,7 +169,7 @@ def _since_baseline(flow: _Flow, since) -> None:
               "baseline +/- SDC.", size=7.5, color="#666666")
 
 
-def _render(result, pdf: PdfPages, since=None) -> None:
+def _render(result, c: ReportContent, pdf: PdfPages, since=None) -> None:
     info = result.input
     flow = _Flow(pdf, f"posture-check report · {info.file_name} · not a diagnosis")
     flow.need(1.0)
@@ -191,10 +184,10 @@ def _render(result, pdf: PdfPages, since=None) -> None:
     flow.text("Not a diagnosis. " + NOT_A_DIAGNOSIS, size=9, bg="#eef4fb")
     flow.space(0.1)
     flow.heading("Summary")
-    flow.text(headline(result), size=11.5, weight="bold")
-    if result.options.pain_side:
-        flow.text(f"You said the pain is on your {result.options.pain_side} side.", size=9.5)
-    measured = [f for f in sorted_findings(result) if f.severity != "not_measured"]
+    flow.text(c.headline, size=11.5, weight="bold")
+    if c.pain_line:
+        flow.text(c.pain_line, size=9.5)
+    measured = [f for f in c.findings if f.severity != "not_measured"]
     for f in measured:
         flow.space(0.04)
         if f.severity == "ok":
@@ -211,16 +204,15 @@ def _render(result, pdf: PdfPages, since=None) -> None:
         flow.text(f"Source: {doc_title(f.source_doc)}" + (f"; {f.reference}" if f.severity in
                                                ("watch", "flag") else ""),
                   size=7.5, color="#666666", indent=0.15)
-    missing = not_measured_text(result)
+    missing = c.not_measured
     if missing:
         flow.space(0.04)
         flow.text(missing, size=8.8, color="#555555")
     flow.heading("Recording quality")
     for w in result.warnings:
         flow.text("• " + w.message, size=9, color="#8a5a00")
-    setup_head, setup = setup_lines(setup_report(result))
-    flow.text(setup_head, size=8.8, color="#555555")
-    flow.text("\n".join("• " + line for line in setup), size=8.5)
+    flow.text(c.setup_heading, size=8.8, color="#555555")
+    flow.text("\n".join("• " + line for line in c.setup_lines), size=8.5)
     if since is not None:
         _since_baseline(flow, since)
     flow.need(0.5 + 0.3 * len(RED_FLAGS))
@@ -237,17 +229,16 @@ def _render(result, pdf: PdfPages, since=None) -> None:
                      f"{sa.verdict.replace('_', ' ')}")
         for m in sa.messages:
             flow.text("• " + m, size=9)
-        rows = stretch_rows(result)
+        rows = c.stretch_rows
         if rows:
             flow.space(0.05)
             flow.table(("#", "side", "verdict", "hold", "reached", "peak speed in / out",
                         "bouncing"), rows, (0.4, 0.8, 1.2, 0.8, 0.9, 1.7, 1.7))
-        fig = stretch_figure(result)
-        if fig is not None:
+        if c.stretch_figure is not None:
             flow.space(0.1)
-            flow.image(fig, max_h=6.0)
+            flow.image(c.stretch_figure, max_h=6.0)
 
-    frames = annotated_key_frames(result)
+    frames = [(f.caption, f.image) for f in c.key_frames]
     if frames:
         cols = 2 if len(frames) > 1 else 1
         col_w = (PAGE_W - 2 * MARGIN - 0.2 * (cols - 1)) / cols
@@ -261,29 +252,27 @@ def _render(result, pdf: PdfPages, since=None) -> None:
             hs = [col_w * img.shape[0] / img.shape[1] for _, img in row]
             h = min(max(hs), 4.1)
             page = flow.need(h + 0.35)
-            for j, (kf, img) in enumerate(row):
+            for j, (cap, img) in enumerate(row):
                 x = MARGIN + j * (col_w + 0.2)
                 flow.image(img, max_h=h, width=col_w, x=x, advance=False)
-                cap = f"{kf.t_s:.1f} s, {kf.label}" if info.kind == "video" else kf.label
                 page.text((x + col_w / 2) / PAGE_W, (flow.y - h - 0.05) / PAGE_H, cap,
                           ha="center", va="top", fontsize=8, color="#555555")
             flow.y -= h + 0.35
 
     flow.heading("Measures")
     flow.table(("measure", "median (likely range)", "10th-90th pct.", "valid", "positive means"),
-               measure_rows(result), (1.9, 1.9, 1.4, 0.5, 2.2))
-    fig = summary_figure(result)
-    if fig is not None:
+               c.measure_rows, (1.9, 1.9, 1.4, 0.5, 2.2))
+    if c.summary_figure is not None:
         flow.space(0.15)
-        flow.image(fig, max_h=4.5)
-    fig = measures_figure(result)
+        flow.image(c.summary_figure, max_h=4.5)
+    fig = c.measures_figure
     if fig is not None:
-        w_in, h_in = fig.get_size_inches()
+        w_in, h_in = fig.figure.get_size_inches()
         flow.need(min(h_in * (PAGE_W - 2 * MARGIN) / w_in, PAGE_H - 2 * MARGIN - 0.4) + 0.6)
         flow.heading("Measures over time, with the findings' thresholds")
         flow.image(fig)
     flow.heading("Sources")
-    for d in cited_docs(result):
+    for d in c.cited_docs:
         flow.text(f"{d}: {DOC_TITLES.get(d, '')}", size=8.5)
     flow.text("Thresholds marked as rules of thumb are heuristic, not clinical cut-offs. "
               "Generated by posture-check on this computer; nothing was sent anywhere.",
@@ -291,18 +280,22 @@ def _render(result, pdf: PdfPages, since=None) -> None:
     flow.close_page()
 
 
-def pdf_bytes(result, since=None) -> bytes:
-    """The PDF report as bytes (``since``: optional "Since your baseline" section)."""
+def pdf_bytes(result, since=None, *, content: ReportContent | None = None) -> bytes:
+    """The PDF report as bytes (``since``: optional "Since your baseline" section;
+    ``content``: :func:`~posture_check.report.content.build_content` of ``result``, built here
+    when not given)."""
+    c = content or build_content(result)
     buf = io.BytesIO()
     # a CJK fallback font so names in Chinese, Japanese or Korean do not show as boxes
     with matplotlib.rc_context({"font.family": list(report_font_family())}), \
             PdfPages(buf, metadata={"Title": f"Posture report: {result.input.file_name}",
                                     "Creator": "posture-check"}) as pdf:
-        _render(result, pdf, since)
+        _render(result, c, pdf, since)
     return buf.getvalue()
 
 
-def write_pdf(result, path: str | os.PathLike[str], since=None) -> Path:
+def write_pdf(result, path: str | os.PathLike[str], since=None, *,
+              content: ReportContent | None = None) -> Path:
     """Write the PDF report atomically; return the path."""
-    write_bytes_atomic(path, pdf_bytes(result, since))
+    write_bytes_atomic(path, pdf_bytes(result, since, content=content))
     return Path(path)

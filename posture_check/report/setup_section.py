@@ -16,7 +16,7 @@ SETUP_FIRST_S = 3.0
 
 
 def setup_report(result) -> dict:
-    """JSON-ready set-up check of an :class:`posture_check.analysis.AnalysisResult`."""
+    """JSON-ready set-up check of an :class:`posture_check.results.AnalysisResult`."""
     light = frame_light(result.key_frames[0].image) if result.key_frames else None
     meta = result.measures.meta
     source = meta.get("roll_source")

@@ -28,8 +28,8 @@ series_constants`); :class:`LiveAngles` runs them one frame at a time with the r
 pitch, as :class:`posture_check.measures.LiveMeasures` does.
 
 Validation (the labelled sample clips through the real model, MAE against the renderer's true
-angle; each clip extracted twice, by ``PoseEstimator.process_video`` and by the analysis
-pipeline, whose landmarks differ by up to 0.2 of the frame on the same clip):
+angle; each clip extracted twice, by ``PoseEstimator`` alone and by the analysis pipeline,
+whose landmarks differ by up to 0.2 of the frame on the same clip):
 
 =========================================  ======================  =========================
 angle (clips)                              merged (this module)    before: image plane

@@ -15,8 +15,8 @@ Real time (decided here):
 * Frames are never queued without bound. :meth:`LiveEngine.process_newest` takes the frames that
   arrived while the previous one was being processed, processes only the newest and counts the
   others as dropped (streamlit-webrtc's ``queued_video_frames_callback`` hands over exactly that
-  list). :class:`LatestFrameSlot` is the same policy as a one-slot mailbox between a producer
-  (a camera, the benchmark's clock) and a consumer thread.
+  list). :class:`~posture_check.mailbox.LatestFrameSlot` is the same policy as a one-slot
+  mailbox between a producer (a camera, the benchmark's clock) and a consumer thread.
 * The live landmarker follows one person (``num_poses=1`` by default): someone in front of their
   webcam is the most prominent person, and it saves ~8 ms a frame against 3 candidates.
 * Latency is from a frame's arrival (the caller's ``arrival_s``, ``time.perf_counter`` clock) to
@@ -43,47 +43,23 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .cues import Cue, LiveCues
-from .draw import COLORS, AngleAnnotator, HoldTimerAnnotator, SkeletonAnnotator, put_label
+from .draw import AngleAnnotator
 from .estimator import EstimatorOptions, PoseEstimator
-from .landmarks import N_LANDMARKS
-from .landmarks import Landmark as L
+from .live_guidance import FEET, FOCUS, HEAD_AND_SHOULDERS, all_inside, guidance, stretch_in_view
+from .live_overlay import FRONTAL_ANGLES, annotate
 from .live_routine import RoutineDriver
 from .live_setup import LiveSetup, LiveSetupState
 from .measures import Finding, LiveMeasures, LiveResult
 from .measures.body_frame import subject_yaw_deg
-from .measures.quality import inside_frame
 from .measures.view import classify_view
-from .presentation import measure_label, stretch_title, value_text, view_label
+from .presentation import measure_label, stretch_title, value_text
 from .routine import REST_S, RoutineState, plan_routine
 from .series import PoseSeries
+from .session_recorder import SessionRecorder
 from .setup_check import HOLD_S
-from .stretch import CATALOGUE, LiveFeedback, OnlineStretchChecker, Stretch, get_stretch
+from .stretch import CATALOGUE, LiveFeedback, OnlineStretchChecker, get_stretch
 
-__all__ = [
-    "FOCUS",
-    "LIVE_MEASURES",
-    "LatestFrameSlot",
-    "LiveConfig",
-    "LiveEngine",
-    "LiveSnapshot",
-    "SessionRecorder",
-    "guidance",
-    "stretch_in_view",
-]
-
-#: What the posture check is looking at -> the views it needs and the measures it shows.
-FOCUS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "front": (("front",), ("lateral_lean", "pelvic_obliquity", "foot_turnout_left",
-                           "foot_turnout_right", "foot_turnout_asymmetry", "shoulder_tilt")),
-    "side": (("left_side", "right_side"), ("pelvic_tilt", "trunk_flexion")),
-}
-#: Measures the live panel shows, in order.
-LIVE_MEASURES: tuple[str, ...] = ("lateral_lean", "pelvic_obliquity", "foot_turnout_left",
-                                  "foot_turnout_right", "shoulder_tilt", "pelvic_tilt")
-
-_FEET = (L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX, L.LEFT_ANKLE,
-         L.RIGHT_ANKLE)
-_HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+__all__ = ["LiveConfig", "LiveEngine", "LiveSnapshot"]
 
 
 @dataclass(frozen=True)
@@ -99,8 +75,8 @@ class LiveConfig:
         height_m: the person's stated height (scales the cm measures), or None.
         window_s: findings hold over this many last seconds.
         max_record_s: landmarks of the first this many seconds of a session are recorded for
-            its summary (:class:`SessionRecorder`, ~1.1 kB a frame); then the recording is full
-            and the snapshot says so.
+            its summary (:class:`~posture_check.session_recorder.SessionRecorder`, ~1.1 kB a
+            frame); then the recording is full and the snapshot says so.
         model_path: pose model (None = the default full model).
         num_poses: people the live landmarker may return (it follows one).
         draw: annotate frames (the benchmark can switch it off to time the rest).
@@ -237,218 +213,6 @@ class LiveSnapshot:
         return [(measure_label(m), value_text(m, self.value(m))) for m in FOCUS[cfg.focus][1]]
 
 
-def _views_text(views: Sequence[str]) -> str:
-    if set(views) <= {"left_side", "right_side", "oblique"}:
-        return "sideways to the camera"
-    if tuple(views) == ("front",):
-        return "facing the camera"
-    return " or ".join(view_label(v) for v in views)
-
-
-def guidance(
-    person: bool,
-    view: str,
-    feet_in_frame: bool,
-    head_in_frame: bool,
-    config: LiveConfig,
-    reasons: dict[str, str] | None = None,
-) -> tuple[str, ...]:
-    """Plain instructions when the camera view does not fit what is asked (pure function).
-
-    Args:
-        person: someone was found.
-        view: the detected view of the latest frame.
-        feet_in_frame / head_in_frame: those landmarks lie inside the image.
-        config: what the person is doing (focus or stretch).
-        reasons: per-measure gating reasons of the latest frame (for low visibility).
-    """
-    if not person:
-        return ("I can't see anyone: stand 2-3 m from the camera with your whole body in view.",)
-    out: list[str] = []
-    if not feet_in_frame:
-        out.append("Step back: your feet are out of frame.")
-    if not head_in_frame:
-        out.append("Step back or lower the camera: your head and shoulders are out of frame.")
-    if config.stretch is not None:
-        st = CATALOGUE[config.stretch]
-        if view not in st.views:
-            out.append(f"Turn {_views_text(st.views)} for the {st.title.lower()}.")
-    else:
-        views, _ = FOCUS[config.focus]
-        if view not in views:
-            if config.focus == "side":
-                out.append("Turn sideways for pelvic tilt.")
-            else:
-                out.append("Face the camera for lean, hip height and foot turn-out "
-                           "(turn sideways only for pelvic tilt).")
-    if reasons and view != "none":
-        low = [k for k in FOCUS[config.focus][1] if reasons.get(k) == "low_visibility"]
-        if low and config.stretch is None:
-            out.append("Some joints are hard to see: more light, close-fitting clothes, "
-                       "and a plain background help.")
-    return tuple(out)
-
-
-def stretch_in_view(stretch: Stretch, view: str) -> bool:
-    """The stretch's angle can be measured in ``view``: one of the catalogue's views for it, or
-    half turned (a side-view stretch seen at an angle). Facing the camera, a side-view
-    stretch's angle is a projection artefact, so the checker gets no angle (no repetition can
-    be counted from someone standing still facing the camera)."""
-    return view in stretch.views or view == "oblique"
-
-
-def _inside(img: np.ndarray, idx: Sequence[int]) -> bool:
-    return bool(inside_frame(img[list(idx)]).all())
-
-
-def annotate(rgb: np.ndarray, frame: PoseSeries, result: LiveResult | None,
-             feedback: LiveFeedback | None, target_s: float | None = None,
-             angles: AngleAnnotator | None = None,
-             stretch_angle: tuple[str, float] | None = None) -> np.ndarray:
-    """The frame with the skeleton, the live angles, the view and the hold timer drawn on it
-    (a new RGB array; drawing by :mod:`posture_check.draw`, shared with the reports). The
-    angles are ``result.shown``, the values of the table and the findings, except the angle a
-    stretch times: ``stretch_angle`` (name, the checker's angle in degrees), as its table row
-    shows it. ``angles.drawn`` then holds the texts drawn."""
-    out = rgb.copy()
-    values = {k: v for k, v in (result.shown if result is not None else {}).items()
-              if math.isfinite(v)}
-    if stretch_angle is not None:  # the timed angle: the checker's, as in the table
-        values = {k: v for k, v in values.items() if k not in _SAGITTAL}
-        name, a = stretch_angle
-        if math.isfinite(a):
-            values[name] = a
-    _SKELETON.annotate(out, frame, 0)
-    (angles or AngleAnnotator()).annotate(out, frame, values, 0)
-    if result is not None:
-        scale = max(out.shape[:2]) / 640.0
-        put_label(out, view_label(result.view),
-                  (int(8 * scale), int(24 * scale)), COLORS["text"], 0.55 * scale)
-    if feedback is not None:
-        _TIMER.annotate(out, feedback.phase, feedback.hold_s, target_s)
-    return out
-
-
-_TIMER = HoldTimerAnnotator(corner="top_right")
-#: Side-view angles: in a stretch, only the timed one is drawn (no second number beside it).
-_SAGITTAL = ("trunk_flexion", "pelvic_tilt", "knee_flexion_left", "knee_flexion_right",
-             "hip_flexion_left", "hip_flexion_right")
-_FRONTAL = ("lateral_lean", "pelvic_obliquity", "shoulder_tilt", "foot_turnout_left",
-            "foot_turnout_right")
-_SKELETON = SkeletonAnnotator()
-
-
-class LatestFrameSlot:
-    """A one-frame mailbox: :meth:`put` replaces what is waiting (counted as dropped).
-
-    Memory is bounded by one frame whatever the producer's rate; the consumer always gets the
-    newest frame.
-    """
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._item: tuple | None = None
-        self._closed = False
-        self.dropped = 0
-
-    def put(self, *item: object) -> None:
-        with self._cond:
-            if self._item is not None:
-                self.dropped += 1
-            self._item = item
-            self._cond.notify()
-
-    def get(self, timeout: float | None = None) -> tuple | None:
-        """The newest item, waiting up to ``timeout`` s; None if closed or timed out."""
-        with self._cond:
-            if self._item is None and not self._closed:
-                self._cond.wait(timeout)
-            item, self._item = self._item, None
-            return item
-
-    def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            self._cond.notify_all()
-
-
-class SessionRecorder:
-    """Landmarks of a live session in preallocated arrays, for the session summary.
-
-    One frame costs ``FRAME_BYTES`` (~1.1 kB: image and world landmarks, visibility and
-    presence as float32, the timestamp and the number of people found). The arrays are
-    allocated once (``np.empty``: pages are only touched, so resident, as frames are written)
-    for ``max_s`` seconds at up to ``max_fps`` frames per second. Recording is capped by time:
-    a frame later than ``max_s`` seconds after the first one (or beyond the capacity) is not
-    recorded and :attr:`full` becomes True, so the summary covers the first ``max_s`` seconds
-    and the app can say so. Not thread-safe by itself (the engine serialises calls).
-    """
-
-    FRAME_BYTES = 2 * 33 * 3 * 4 + 2 * 33 * 4 + 8 + 1
-
-    def __init__(self, max_s: float, max_fps: float = 60.0) -> None:
-        if max_s <= 0 or max_fps <= 0:
-            raise ValueError(f"max_s and max_fps must be > 0, got {max_s}, {max_fps}")
-        self.max_s = float(max_s)
-        cap = math.ceil(max_s * max_fps) + 1
-        self._image = np.empty((cap, N_LANDMARKS, 3), np.float32)
-        self._world = np.empty((cap, N_LANDMARKS, 3), np.float32)
-        self._vis = np.empty((cap, N_LANDMARKS), np.float32)
-        self._pres = np.empty((cap, N_LANDMARKS), np.float32)
-        self._t = np.empty(cap, np.float64)
-        self._people = np.empty(cap, np.uint8)
-        self._n = 0
-        self._size: tuple[int, int] | None = None
-        self._meta: dict = {}
-        self.full = False
-
-    @property
-    def capacity(self) -> int:
-        return int(self._t.shape[0])
-
-    def __len__(self) -> int:
-        return self._n
-
-    @property
-    def duration_s(self) -> float:
-        return float(self._t[self._n - 1] - self._t[0]) if self._n > 1 else 0.0
-
-    def add(self, frame: PoseSeries) -> bool:
-        """Record the frames of ``frame`` (usually one); False once the recording is full."""
-        ppf = frame.counts
-        for i in range(len(frame)):
-            t = float(frame.t_s[i])
-            if self._size is None:
-                self._size, self._meta = frame.frame_size, dict(frame.meta)
-            if (self._n >= self.capacity or (self._n and t - self._t[0] > self.max_s)
-                    or frame.frame_size != self._size):
-                self.full = True
-                return False
-            k = self._n
-            self._image[k] = frame.image[i]
-            self._world[k] = frame.world[i]
-            self._vis[k] = frame.visibility[i]
-            self._pres[k] = frame.presence[i]
-            self._t[k] = t
-            self._people[k] = min(int(ppf[i]), 255)
-            self._n += 1
-        return True
-
-    def series(self) -> PoseSeries | None:
-        """The recorded frames as one PoseSeries (copies; None before the first frame).
-
-        ``people_per_frame`` is the per-frame count of people found, like a recorded
-        video's."""
-        n = self._n
-        if n == 0 or self._size is None:
-            return None
-        meta = {**self._meta, "running_mode": "live",
-                "recording_full": self.full, "recording_max_s": self.max_s}
-        return PoseSeries(self._image[:n].copy(), self._world[:n].copy(), self._vis[:n].copy(),
-                          self._pres[:n].copy(), self._t[:n].copy(), self._size,
-                          "live camera", meta, self._people[:n].astype(np.int64))
-
-
 class LiveEngine:
     """Live pose -> measures -> stretch feedback -> annotated frame, one per browser session."""
 
@@ -471,7 +235,7 @@ class LiveEngine:
         self.config = config
         # one annotator per engine: its ``drawn`` texts go in the snapshots
         angle = config.stretch_angle_name
-        self._angles = AngleAnnotator(show=None if angle is None else [*_FRONTAL, angle])
+        self._angles = AngleAnnotator(show=None if angle is None else [*FRONTAL_ANGLES, angle])
         self._measures = LiveMeasures(window_s=config.window_s, height_m=config.height_m,
                                       pain_side=config.pain_side)  # type: ignore[arg-type]
         self._checker = (OnlineStretchChecker(config.stretch, config.stretch_side)
@@ -593,8 +357,8 @@ class LiveEngine:
         person = bool(frame.detected[0])
         step = routine_state.current if routine_state is not None else None
         gcfg = config if step is None else LiveConfig(stretch=step.stretch)  # the step's view
-        guide = guidance(person, result.view, person and _inside(img, _FEET),
-                         person and _inside(img, _HEAD), gcfg, result.reasons)
+        guide = guidance(person, result.view, person and all_inside(img, FEET),
+                         person and all_inside(img, HEAD_AND_SHOULDERS), gcfg, result.reasons)
         done = time.perf_counter()
         with self._lock:
             if measures is not self._measures:  # reconfigured meanwhile: drop this result
