@@ -9,7 +9,7 @@ import numpy as np
 
 from .measures import MeasureSeries
 from .measures.camera_roll import estimate_roll_deg, pool_roll
-from .measures.compute import series_constants
+from .measures.kernel import series_constants
 from .results import KeyFrame
 from .series import PoseSeries
 from .video_io import downscale_for_inference

@@ -4,8 +4,8 @@ A cut-off head, a turned body or a tilted camera changed readings by tens of deg
 check (and the report of a recording) first checks six items, each with a value, a pass/fail and
 the fix a person can act on (:data:`ITEMS`, in the order shown):
 
-* ``in_view``: the whole body (:data:`posture_check.measures.compute.WHOLE_BODY`, nose to toes)
-  at least :data:`~posture_check.measures.compute.WHOLE_BODY_MARGIN` (3% of the frame) from every
+* ``in_view``: the whole body (:data:`posture_check.measures.gating.WHOLE_BODY`, nose to toes)
+  at least :data:`~posture_check.measures.gating.WHOLE_BODY_MARGIN` (3% of the frame) from every
   edge, the rule the posture gating uses. Value: the smallest margin, fraction of the frame
   (negative = out of the picture).
 * ``distance``: the nose-to-heel height as a fraction of the frame height, within
@@ -15,7 +15,7 @@ the fix a person can act on (:data:`ITEMS`, in the order shown):
 * ``square``: how far the body is turned from facing the camera (degrees, subject yaw from
   :func:`posture_check.measures.body_frame.subject_yaw_deg`; ``+`` = the subject's right side
   nearer the camera). Facing the camera it must be within
-  :data:`~posture_check.measures.compute.FRONTAL_MAX_TURN_DEG` (20 deg); for a side view within
+  :data:`~posture_check.measures.gating.FRONTAL_MAX_TURN_DEG` (20 deg); for a side view within
   :data:`SIDE_TOLERANCE_DEG` of 90. The fix names the subject's own shoulder ("turn your right
   shoulder toward the camera").
 * ``level``: camera roll in degrees (``+`` = true verticals appear rotated counter-clockwise,
@@ -46,7 +46,7 @@ from .measures.body_frame import stature_m, subject_yaw_deg
 from .measures.calibration import ASSUMED_VFOV_DEG
 from .measures.camera_roll import LARGE_ROLL_DEG
 from .measures.columns import Points, gather
-from .measures.compute import (
+from .measures.gating import (
     FRONTAL_MAX_TURN_DEG,
     WHOLE_BODY,
     WHOLE_BODY_MARGIN,
@@ -146,7 +146,7 @@ def setup_values(series: PoseSeries) -> dict[str, np.ndarray]:
     """``(T,)`` arrays of the pose-based values: ``margin``, ``span``, ``yaw``, ``body_roll``,
     ``center_x`` (normalized), ``top_margin``, ``bottom_margin``, ``distance_m`` (camera
     distance estimate), ``people`` and ``skeleton`` (1 where the pose model's 3D skeleton has
-    human proportions, :func:`~posture_check.measures.compute.body_proportions_ok`; 0 where
+    human proportions, :func:`~posture_check.measures.gating.body_proportions_ok`; 0 where
     not). NaN where nobody was found."""
     import warnings
 

@@ -254,7 +254,7 @@ def test_calibrated_estimator_is_mirror_antisymmetric_and_turns_with_the_image()
     # rotation equivariance of the estimators themselves (ungated: the stick figure's hips sit
     # outside the calibration family, so a rolled reading may be gated as implausible)
     from posture_check.measures.body_frame import hybrid_block
-    from posture_check.measures.compute import raw_measures
+    from posture_check.measures.kernel import raw_measures
 
     def raw(series, roll=0.0):
         blk = hybrid_block(series.image, series.world, series.frame_size, roll)

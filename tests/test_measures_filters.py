@@ -91,7 +91,7 @@ def test_frame_and_visibility_flags_share_one_rule():
     from posture_check.landmarks import Landmark as L
     from posture_check.measures.body_frame import hybrid_block
     from posture_check.measures.columns import USED
-    from posture_check.measures.compute import _block_flags
+    from posture_check.measures.gating import block_flags
 
     cases = (L.LEFT_HIP, L.RIGHT_KNEE, L.LEFT_FOOT_INDEX, L.NOSE)
     image = np.full((1, 33, 3), 0.5)
@@ -102,7 +102,7 @@ def test_frame_and_visibility_flags_share_one_rule():
     np.testing.assert_array_equal(inside33[0, list(cases)], inside[0])
     np.testing.assert_array_equal(visible33[0, list(cases)], visible[0])
     size = (480, 640)
-    _, inside_blk, visible_blk, _ = _block_flags(hybrid_block(image, image, size), size,
+    _, inside_blk, visible_blk, _ = block_flags(hybrid_block(image, image, size), size,
                                                  vis33, pres33)
     np.testing.assert_array_equal(inside_blk.T, inside33[:, list(USED)])
     np.testing.assert_array_equal(visible_blk.T, visible33[:, list(USED)])

@@ -12,7 +12,7 @@ import pytest
 
 from posture_check.measures import compute_measures, evaluate_findings
 from posture_check.measures.body_frame import hybrid_block
-from posture_check.measures.compute import raw_measures
+from posture_check.measures.kernel import raw_measures
 from posture_check.series import PoseSeries
 
 REAL = Path(__file__).parents[1].parent / "shared" / "real_media"

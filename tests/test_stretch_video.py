@@ -142,7 +142,7 @@ def test_facing_is_decided_with_hysteresis_not_per_frame(stretch_series):
     frames = np.flatnonzero((t > 15.0) & (t < 15.5))  # mid-hold, 0.5 s
     bad = _swap_hip_depth(series, frames)
     from posture_check.measures.body_frame import hybrid_block
-    from posture_check.measures.compute import raw_measures, series_constants
+    from posture_check.measures.kernel import raw_measures, series_constants
 
     blk = hybrid_block(bad.image, bad.world, bad.frame_size)
     per_frame = raw_measures(blk, bad.frame_size, method="hybrid",
@@ -165,7 +165,7 @@ def test_facing_is_decided_with_hysteresis_not_per_frame(stretch_series):
 
 def test_live_angles_equal_batch_angles(stretch_series):
     """Batch and live share the per-block kernel and the facing tracker: same numbers."""
-    from posture_check.measures.compute import series_constants
+    from posture_check.measures.kernel import series_constants
     from posture_check.stretch.angles import LiveAngles, compute_angles
 
     series = stretch_series("hamstring_bouncing_side")

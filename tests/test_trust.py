@@ -126,7 +126,7 @@ def test_values_no_standing_body_can_take_are_gated() -> None:
 def test_a_skeleton_with_its_hips_on_one_point_is_not_read() -> None:
     # MediaPipe's mis-skeleton of a skin-coloured top on a skin-coloured wall put both hips
     # within 0.15 trunk lengths of each other; a human's are 0.33 or more apart
-    from posture_check.measures.compute import MIN_HIP_PER_TRUNK, body_proportions_ok
+    from posture_check.measures.gating import MIN_HIP_PER_TRUNK, body_proportions_ok
 
     human = synthetic_series(POSE, SyntheticCamera(), n_frames=20)
     collapsed = synthetic_series(StickPose(hip_width=0.06), SyntheticCamera(), n_frames=20)

@@ -25,7 +25,7 @@ Per measure and estimator it prints MAE, 95th-percentile error, sign-correct rat
 |truth| >= 3 deg, the share of scenes measured, and the coverage of the 90% interval
 (:mod:`posture_check.measures.uncertainty`). The estimator kept for each measure is the one with
 the lowest held-out MAE among those that are never worse than the naive reading out of family
-(:data:`posture_check.measures.compute.ESTIMATOR`).
+(:data:`posture_check.measures.specs.ESTIMATOR`).
 
 Renders are cached (``--cache DIR``, default ``<user cache>/bench-accuracy``) keyed by set and
 code version, so re-running after a change to the measures costs seconds, not minutes.
@@ -346,9 +346,10 @@ def full_interval_table(front: list[Samples], side: list[Samples], flip: bool = 
 
 
 def skeleton_gate_line(samples: Samples) -> str:
-    """How many scenes the skeleton-proportion gate (:func:`~posture_check.measures.compute.
-    body_proportions_ok`) takes out of this set, with and without flip averaging."""
-    from ..measures.compute import MIN_HIP_PER_TRUNK, body_proportions_ok
+    """How many scenes the skeleton-proportion gate
+    (:func:`~posture_check.measures.gating.body_proportions_ok`) takes out of this set, with and
+    without flip averaging."""
+    from ..measures.gating import MIN_HIP_PER_TRUNK, body_proportions_ok
 
     counts = []
     for flip in (True, False):

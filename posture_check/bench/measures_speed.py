@@ -26,7 +26,7 @@ from ..landmarks import Landmark as L
 from ..measures import compute_measures, evaluate_findings
 from ..measures.body_frame import SCALE_SEGMENTS, hybrid_block
 from ..measures.columns import BLOCK
-from ..measures.compute import raw_measures
+from ..measures.kernel import raw_measures
 from ..measures.stick_figures import StickPose, SyntheticCamera, synthetic_series
 from ..series import PoseSeries
 

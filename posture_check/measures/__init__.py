@@ -32,10 +32,11 @@ Modules: :mod:`geometry` (vector/angle helpers), :mod:`columns` (column layout f
 :mod:`body_frame` (hybrid points, U/R/F axes, camera pitch/roll, subject yaw), :mod:`posture`
 (the measure definitions), :mod:`view`, :mod:`quality` (gating reasons), :mod:`filters`
 (zero-phase and One Euro), :mod:`calibration` (fitted estimators for lean, obliquity and
-turn-out, with their fit/validation protocol and limits), :mod:`compute` (compute_measures,
-MeasureSeries), :mod:`indicators` (findings table, evaluate_findings), :mod:`red_flags`,
-:mod:`online` (LiveMeasures), :mod:`stick_figures` (hand-computable stick figures for
-tests/benches).
+turn-out, with their fit/validation protocol and limits), :mod:`specs` (what each measure is),
+:mod:`gating` (gating rules per block), :mod:`kernel` (measure_block, compute_measures),
+:mod:`measure_series` (MeasureSeries, MeasureSummary), :mod:`indicators` (findings table,
+evaluate_findings), :mod:`red_flags`, :mod:`online` (LiveMeasures), :mod:`stick_figures`
+(hand-computable stick figures for tests/benches).
 
 Accuracy (``posture-check bench accuracy``, 300 renders whose body, clothes and camera the
 fit never saw): lean MAE 2.8 deg, obliquity 3.3, turn-out 6.1 / 6.1 per foot with the camera
@@ -44,18 +45,13 @@ summary carries a 90% interval (:mod:`uncertainty`) that held the truth 86-94% o
 there. See the README's accuracy section.
 """
 
-from .compute import (
-    MEASURE_SPECS,
-    MEASURES,
-    MeasureSeries,
-    MeasureSpec,
-    MeasureSummary,
-    compute_measures,
-)
 from .indicators import INDICATORS, Finding, Indicator, evaluate_findings
+from .kernel import compute_measures
+from .measure_series import MeasureSeries, MeasureSummary
 from .online import LiveMeasures, LiveResult
 from .quality import REASONS
 from .red_flags import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING, RedFlag, red_flags_text
+from .specs import MEASURE_SPECS, MEASURES, MeasureSpec
 from .view import VIEWS
 
 __all__ = [

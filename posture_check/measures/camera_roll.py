@@ -17,7 +17,7 @@ from the body, :func:`posture_check.measures.body_frame.estimate_pitch_deg`). To
 no estimate (``None``): the roll is then taken as 0 and the report says that the camera should
 be level.
 
-Sign (as :func:`posture_check.measures.compute.compute_measures` expects it): ``roll_deg > 0``
+Sign (as :func:`posture_check.measures.kernel.compute_measures` expects it): ``roll_deg > 0``
 means true verticals appear rotated counter-clockwise on screen.
 """
 

@@ -40,8 +40,9 @@ import numpy as np
 
 from ..presentation import REASON_TEXT, doc_title, measure_label, side_of, value_text, view_label
 from . import uncertainty
-from .compute import MEASURE_SPECS, MeasureSeries, MeasureSummary
+from .measure_series import MeasureSeries, MeasureSummary
 from .quality import REASON_HINTS, REASONS
+from .specs import MEASURE_SPECS
 
 __all__ = [
     "DOCS",

@@ -1,7 +1,7 @@
 """Incremental measures for live frames: constant work per frame, findings over the last seconds.
 
 :class:`LiveMeasures` runs the same per-block kernel as :func:`compute_measures`
-(:func:`~posture_check.measures.compute.measure_block`) on one frame at a time, gates the
+(:func:`~posture_check.measures.kernel.measure_block`) on one frame at a time, gates the
 standing measures while the person moves (:class:`~posture_check.measures.stillness.LiveStillness`,
 causal), smooths with a causal :class:`~posture_check.measures.filters.OneEuro` filter, keeps the
 last ``window_s`` seconds in fixed-size ring buffers, and re-evaluates the findings over that
@@ -21,10 +21,13 @@ import numpy as np
 from ..series import PoseSeries
 from .body_frame import estimate_pitch_deg, hybrid_block, stature_m
 from .calibration import foot_sin_elevation
-from .compute import MEASURES, MeasureSeries, Method, gate_moving, measure_block
 from .filters import ONE_EURO_DEFAULTS, OneEuro, OneEuroParams
+from .gating import gate_moving
 from .indicators import MIN_VALID_FRAMES, Finding, Side, evaluate_findings
+from .kernel import measure_block
+from .measure_series import MeasureSeries
 from .quality import REASONS
+from .specs import MEASURES, Method
 from .stillness import LiveStillness
 from .view import classify_view
 

@@ -20,10 +20,10 @@ view uncertain, moving, implausible. :data:`REASON_HINTS` says what the user can
   (:mod:`posture_check.measures.stillness`).
 * ``implausible``: a value outside what a standing human body can do
   (``MeasureSpec.plausible``), or a skeleton no standing human has (MediaPipe's 3D hips almost
-  on one point, :func:`posture_check.measures.compute.body_proportions_ok`: seen with a
+  on one point, :func:`posture_check.measures.gating.body_proportions_ok`: seen with a
   skin-coloured top against a skin-coloured wall): a model failure, never shown as a reading.
 
-The gating itself runs per block of frames in :func:`posture_check.measures.compute.gate_block`
+The gating itself runs per block of frames in :func:`posture_check.measures.gating.gate_block`
 (landmarks and views each measure needs: ``MEASURE_SPECS``).
 """
 

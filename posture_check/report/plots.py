@@ -30,7 +30,7 @@ from ..measures.indicators import INDICATORS
 from ..presentation import SEVERITY_COLORS, measure_label
 
 if TYPE_CHECKING:
-    from ..measures.compute import MeasureSummary
+    from ..measures.measure_series import MeasureSummary
     from ..stretch import StretchAnalysis
 
 __all__ = ["BAND_COLORS", "PLOT_MEASURES", "measures_figure", "plot_measure_over_time",

@@ -4,7 +4,7 @@ One angle layer (issue 10): ``trunk_flexion``, ``hip_flexion_{left,right}`` and
 ``knee_flexion_{left,right}`` are :mod:`posture_check.measures.posture`'s functions on the hybrid
 points and body frame of :mod:`posture_check.measures.body_frame` (U from the camera pitch held
 for the recording, R the horizontal left -> right hip line, F = U x R), gated per frame by
-:func:`posture_check.measures.compute.gate_block` with the same view classifier and landmark
+:func:`posture_check.measures.gating.gate_block` with the same view classifier and landmark
 rules as the posture measures (``MEASURE_SPECS``: trunk and hip flexion only in side and oblique
 views, knee flexion in any view; NaN where gated). Definitions, units and signs:
 ``docs/definitions.md``.
@@ -23,9 +23,9 @@ the tracker follows within a second.
 
 Batch and live share the per-block kernel :func:`angles_block` and the tracker (the same code,
 so the same numbers): :func:`compute_angles` runs them over a recording in blocks, with the
-recording's camera pitch (median estimate, :func:`posture_check.measures.compute.
-series_constants`); :class:`LiveAngles` runs them one frame at a time with the running median
-pitch, as :class:`posture_check.measures.LiveMeasures` does.
+recording's camera pitch (median estimate,
+:func:`posture_check.measures.kernel.series_constants`); :class:`LiveAngles` runs them one frame
+at a time with the running median pitch, as :class:`posture_check.measures.LiveMeasures` does.
 
 Validation (the labelled sample clips through the real model, MAE against the renderer's true
 angle; each clip extracted twice, by ``PoseEstimator`` alone and by the analysis pipeline,
@@ -69,7 +69,9 @@ from ..measures.body_frame import (
     up_vector,
 )
 from ..measures.columns import BLOCK, vscale
-from ..measures.compute import MEASURES, _block_flags, gate_block, series_constants
+from ..measures.gating import block_flags, gate_block
+from ..measures.kernel import series_constants
+from ..measures.specs import MEASURES
 from ..measures.view import view_codes
 from ..series import PoseSeries
 from .catalogue import ANGLE_NAMES
@@ -169,7 +171,7 @@ def angles_block(image: np.ndarray, world: np.ndarray, visibility: np.ndarray,
     n = len(t_s)
     full = {k: raw.get(k, np.full(n, np.nan)) for k in MEASURES}
     vcode = view_codes(subject_yaw_deg(blk.world))
-    gated, _ = gate_block(full, vcode, *_block_flags(blk, frame_size, visibility, presence))
+    gated, _ = gate_block(full, vcode, *block_flags(blk, frame_size, visibility, presence))
     return {k: gated[k] for k in ANGLE_NAMES}
 
 

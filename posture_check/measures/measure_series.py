@@ -1,0 +1,137 @@
+"""The measures' time series: :class:`MeasureSeries` (per-frame values, reasons, view and
+subject yaw on the PoseSeries' time axis; slices with it) and its robust per-measure
+:class:`MeasureSummary` with the 90% interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from . import uncertainty
+from .quality import (
+    REASONS,
+)
+from .specs import MEASURE_SPECS
+
+__all__ = ["MeasureSeries", "MeasureSummary"]
+
+@dataclass(frozen=True)
+class MeasureSummary:
+    """Robust summary of one measure over its valid frames (NaN when none are valid).
+
+    ``ci90_lo`` / ``ci90_hi``: the 90% interval of the true value
+    (:mod:`~posture_check.measures.uncertainty`: validated model error and frame spread);
+    NaN when it cannot be given honestly.
+    """
+
+    median: float
+    p10: float
+    p90: float
+    valid_fraction: float
+    n_valid: int
+    unit: str
+    ci90_lo: float = float("nan")
+    ci90_hi: float = float("nan")
+
+
+@dataclass(frozen=True, eq=False)
+class MeasureSeries:
+    """Measures over ``T`` frames.
+
+    Attributes:
+        t_s: ``(T,)`` seconds.
+        values: measure name -> ``(T,)`` float64, NaN where gated out.
+        reasons: measure name -> ``(T,)`` int8 codes into :attr:`REASONS` (0 = ok).
+        view: ``(T,)`` view names (:data:`posture_check.measures.view.VIEWS`).
+        subject_yaw_deg: ``(T,)`` which side the camera sees (0 front, +90 right flank).
+        meta: method, smoothing, camera estimates, cm scale source.
+    """
+
+    t_s: np.ndarray
+    values: dict[str, np.ndarray]
+    reasons: dict[str, np.ndarray]
+    view: np.ndarray
+    subject_yaw_deg: np.ndarray
+    meta: dict[str, Any] = field(default_factory=dict)
+    REASONS: ClassVar[tuple[str, ...]] = REASONS
+
+    def __len__(self) -> int:
+        return int(self.t_s.shape[0])
+
+    def __getitem__(self, index: slice | np.ndarray) -> MeasureSeries:
+        """Frames selected by a slice, index array or boolean mask."""
+        return MeasureSeries(self.t_s[index], {k: v[index] for k, v in self.values.items()},
+                             {k: v[index] for k, v in self.reasons.items()}, self.view[index],
+                             self.subject_yaw_deg[index], dict(self.meta))
+
+    def reason_names(self, measure: str) -> np.ndarray:
+        """``(T,)`` reason strings for ``measure`` ("ok" where valid)."""
+        return np.asarray(REASONS)[self.reasons[measure]]
+
+    def _abs_yaw(self) -> np.ndarray:
+        """``(T,)`` how far the body is turned from the nearest frontal direction (degrees)."""
+        a = np.abs(np.asarray(self.subject_yaw_deg, dtype=np.float64))
+        return np.minimum(a, 180.0 - a)
+
+    @property
+    def roll_source(self) -> str | np.ndarray:
+        """Where the removed camera roll came from: ``"given"``, ``"scene"`` or ``"none"``
+        (one value, or ``(T,)`` for independent stills)."""
+        return self.meta.get("roll_source", "none")
+
+    def _roll_source_one(self) -> str:
+        src = np.asarray(self.roll_source)
+        if src.ndim == 0:
+            return str(src)
+        names, counts = np.unique(src, return_counts=True)
+        return str(names[np.argmax(counts)]) if len(names) else "none"
+
+    @property
+    def flip_averaged(self) -> bool:
+        """Whether the landmarks were flip-averaged (the interval widths depend on it)."""
+        return bool(self.meta.get("flip_averaged", False))
+
+    def interval90(self, measure: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per-frame 90% interval ``(lo, hi)`` of one frame's value (validated model error and
+        camera roll; NaN where the measure has no validated error)."""
+        v = self.values[measure]
+        hw = uncertainty.frame_half_width(measure, self._abs_yaw(),
+                                          np.broadcast_to(self.roll_source, v.shape),
+                                          flip_averaged=self.flip_averaged)
+        return v - hw, v + hw
+
+    def summary(self) -> dict[str, MeasureSummary]:
+        """Median, 10th/90th percentile, valid fraction and 90% interval of each measure."""
+        out: dict[str, MeasureSummary] = {}
+        n = max(len(self), 1)
+        yaw = self._abs_yaw()
+        for name, v in self.values.items():
+            finite = np.isfinite(v)
+            ok = v[finite]
+            unit = MEASURE_SPECS[name].unit if name in MEASURE_SPECS else ""
+            lo = hi = float("nan")
+            if ok.size:
+                p10, med, p90 = np.percentile(ok, [10, 50, 90])
+                t = self.t_s[finite]
+                dur = float(t[-1] - t[0]) if ok.size > 1 else 0.0
+                hw = uncertainty.summary_half_width(name, v, yaw, dur, self._roll_source_one(),
+                                                    flip_averaged=self.flip_averaged)
+                lo, hi = float(med - hw), float(med + hw)
+            else:
+                p10 = med = p90 = float("nan")
+            out[name] = MeasureSummary(float(med), float(p10), float(p90), ok.size / n,
+                                       int(ok.size), unit, lo, hi)
+        return out
+
+    def to_columns(self) -> dict[str, np.ndarray]:
+        """Flat columns for CSV: t_s, view, subject_yaw_deg, each measure and its reason."""
+        cols: dict[str, np.ndarray] = {"t_s": self.t_s, "view": self.view,
+                                       "subject_yaw_deg": self.subject_yaw_deg}
+        for name, v in self.values.items():
+            cols[name] = v
+        for name in self.values:
+            cols[f"{name}_reason"] = self.reason_names(name)
+        return cols
