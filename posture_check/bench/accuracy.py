@@ -552,7 +552,8 @@ def run(args: argparse.Namespace) -> int:
         report[name] = {"spec": asdict(spec), "results": results}
     print("\nerrors in degrees; sign = sign correct where |truth| >= 3 deg; meas = share of "
           "scenes measured; ci90 = share of measured scenes whose 90% interval holds the truth. "
-          "'product' = the estimator each measure uses (compute.ESTIMATOR), with flip averaging.")
+          "'product' = the estimator each measure uses (measures.specs.ESTIMATOR), with flip "
+          "averaging.")
     if args.json:
         write_text_atomic(args.json, json.dumps(report, indent=2))
     return 0
