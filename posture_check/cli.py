@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "synth": "posture_check.synth.cli",
     "bench accuracy": "posture_check.bench.accuracy",
     "bench batch": "posture_check.bench.batch",
+    "bench foot-axis": "posture_check.bench.foot_axis",
     "bench gating": "posture_check.bench.gating",
     "bench live": "posture_check.bench.live_speed",
     "bench measures": "posture_check.bench.measures_speed",

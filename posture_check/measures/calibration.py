@@ -68,6 +68,25 @@ ankles are good. So:
   - *No error predictor.* Disagreement of the fitted and plain asymmetry, sum model vs raw
     lift, foot visibility, yaw-cue disagreement: |r| <= 0.35 with the per-foot error; no
     gate.
+  - *Tried: the foot axis from the segmentation mask* (``posture-check bench foot-axis``,
+    :mod:`posture_check.bench.foot_axis`: the principal axis of MediaPipe's flip-averaged
+    segmentation mask in a window below each ankle, in place of the heel -> foot_index
+    vector; coefficients refitted on ``fit``, chosen on the four selection sets; 500 fit, 150
+    per selection set, 300 held_all scenes). As a *direction* it is better on every set
+    (floor-lifted direction MAE vs the true projected foot, MediaPipe -> mask: held_body
+    4.3 -> 3.3, held_clothes 3.0 -> 2.3, held_camera 7.5 -> 4.2, interval_cal 6.8 -> 5.3,
+    held_all 6.7 -> 5.5). The turn-out does not follow (per-foot MAE, product / same model
+    refitted / with the mask axis: held_body 4.88 / 4.81 / 4.83, held_clothes 3.79 / 3.85 /
+    3.79, held_camera 4.70 / 4.88 / 4.93, interval_cal 6.36 / 6.38 / 6.23; held_all 5.95 /
+    6.03 / 5.86). Moving heel and toe onto the axis, a mean of both directions, or the mask
+    angle as an extra column (held_camera 5.07) did no better. Even the *true* projected foot
+    direction reaches only 4.07, 3.57, 5.31, 6.18 (held_all 5.64; held_camera worse than the
+    product); the true heel and toe points (which also fix the feet elevation and the
+    offsets) 4.02, 3.30, 3.99, 5.57 (held_all 5.06). So the ~5 deg the 2D feet carry is in
+    their positions (the foot-prior elevation and the offsets), not in their direction.
+    Dropped: not better than the current model on every held-out set (held_camera worse),
+    and the mask axis is fragile (cut at the ankle instead of 0.15 foot below it: fit
+    direction MAE 2.6 -> 6.4; the foreshortened foot is about as wide as long).
 * ``pelvic_obliquity``: the 2D hip line plus a linear correction from rotation-invariant 2D
   features: angles between body lines (trunk vs hips, shoulders vs hips, knees vs hips, ankles
   vs hips) and left-minus-right image lengths of thigh, shank and flank over the trunk length,
