@@ -23,7 +23,8 @@ of its own: the product's estimator does not expose masks). Per foot it prints:
     lifted foot angles (``cam_left/right``), ``points`` moves heel and toe onto the axis
     (MediaPipe's midpoint and length), so the feet elevation and offsets follow. Two oracle
     columns bound what any foot direction can do: the true projected direction (``angle``) and
-    the true heel and toe points (``points``).
+    the true heel and toe points (``points``); two more replace only the toe point, by the
+    mask's toe tip (:func:`mask_axes`) or by the true toe (with the toe point error printed).
 
 The mask axis (:func:`mask_axes`): the flip-averaged mask (the frame's and the un-mirrored
 mirror's, averaged, so it is mirror-symmetric like the landmarks), pixels with probability
@@ -49,8 +50,10 @@ hardly moves (per-foot MAE, product / refit / mask axis: held_body 4.88 / 4.81 /
 held_clothes 3.79 / 3.85 / 3.79, held_camera 4.70 / 4.88 / 4.93, interval_cal 6.36 / 6.38 /
 6.23, held_all 5.95 / 6.03 / 5.86), and even the *true* projected direction gives only 4.07,
 3.57, 5.31, 6.18, held_all 5.64 (held_camera worse than the product); the true heel and toe
-points give 4.02, 3.30, 3.99, 5.57, held_all 5.06. The foot's 2D direction is not what limits
-the turn-out; see :mod:`posture_check.measures.calibration` for the decision.
+points give 4.02, 3.30, 3.99, 5.57, held_all 5.06. The mask's toe tip halves the toe point
+error (median 8.1 -> 3.8 px on held_all) but gives 5.21, 3.76, 4.85, 6.64, held_all 6.23. The
+foot's 2D direction is not what limits the turn-out; see
+:mod:`posture_check.measures.calibration` for the decision.
 
 Renders and masks are cached in ``<user cache>/bench-foot-axis`` (about 3 minutes to render
 with 2 processes, 25 s from the cache).
@@ -219,13 +222,15 @@ def mask_axes(mask: np.ndarray, px: np.ndarray, prior: float, sin_e: float,
     """Image directions ``(2, 2)`` (left foot, right foot; unit x right, y down) of each mask
     axis (module docstring) for one frame: ``mask`` ``(H, W)`` probabilities (0..1 or 0..255),
     ``px`` ``(33, 2)`` pixel landmarks, ``prior`` the foot-length prior (pixels), ``sin_e``
-    the sine of the feet elevation. NaN where the window holds no foot pixels."""
+    the sine of the feet elevation. NaN where the window holds no foot pixels.
+    Also ``"toe_tip"``: a *point* ``(2, 2)`` (pixels), the far end of the foot pixels along
+    the ``moments`` axis (the centroid + the 97th percentile of their projections)."""
     m = mask.astype(np.float64)
     if m.max() > 1.0:
         m = m / 255.0
     h, w = m.shape
     mids = [(px[heel] + px[toe]) / 2 for _, _, heel, toe in _FEET]
-    out = {k: np.full((2, 2), np.nan) for k in AXES if k != "mediapipe"}
+    out = {k: np.full((2, 2), np.nan) for k in (*AXES[1:], "toe_tip")}
     r = radius * prior
     feet = [a for f in _FEET for a in f[1:]]
     if not (np.isfinite(r) and r > 1.0 and np.isfinite(px[feet]).all()):
@@ -260,6 +265,9 @@ def mask_axes(mask: np.ndarray, px: np.ndarray, prior: float, sin_e: float,
             v = vecs[:, 1] * (sq if name == "moments_floor" else 1.0)
             out[name][i] = _unit(v if v @ ht >= 0 else -v)
         out["centroid"][i] = _unit(np.array([cx, cy]) - px[heel])
+        u = out["moments"][i]
+        proj = (xx[keep] - cx) * u[0] + (yy[keep] - cy) * u[1]
+        out["toe_tip"][i] = np.array([cx, cy]) + np.percentile(proj, 97) * u
     return out
 
 
@@ -295,13 +303,14 @@ class Study:
         n = len(self.px)
         dirs = {"mediapipe": np.stack([_unit(self.px[:, t] - self.px[:, hl])
                                        for _, _, hl, t in _FEET], axis=1)}
-        for k in AXES[1:]:
+        for k in (*AXES[1:], "toe_tip"):
             dirs[k] = np.full((n, 2, 2), np.nan)
         for j in range(n):
             ax = mask_axes(d["mask"][j], self.px[j], prior[j], self.sin_e[j], radius, above,
                            below_frac)
             for k, v in ax.items():
                 dirs[k][j] = v
+        self.toe_tip = dirs.pop("toe_tip")  # (N, 2, 2) pixels: a point, not a direction
         self.dirs = dirs
         self.true_dir = np.stack([_unit(self.true_px[:, t] - self.true_px[:, hl])
                                   for _, _, hl, t in _FEET], axis=1)
@@ -348,6 +357,12 @@ class Study:
                 F[f"cam_{side}"] = F[f"cam_{side}"] + sg * (th_new - th_old)
             return F
         image = self.image.copy()
+        if axis in ("toe_tip", "true_toe"):  # only the toe moves: the mask's tip or the truth
+            for i, (_, _, _, toe) in enumerate(_FEET):
+                new = self.toe_tip[:, i] if axis == "toe_tip" else self.true_px[:, toe]
+                ok = np.isfinite(new).all(axis=1)
+                image[ok, toe, :2] = new[ok] / [w, h]
+            return cal.features(*self._block(image), (w, h))
         if axis == "truth":  # the oracle: the true heel and toe positions
             for _, _, heel, toe in _FEET:
                 image[:, [heel, toe], :2] = self.true_px[:, [heel, toe]] / [w, h]
@@ -414,6 +429,10 @@ CANDIDATES: tuple[tuple[str, float, float | None, str], ...] = (
 )
 
 
+# (label, features() axis): only the toe point replaced, by the mask's tip or the truth
+TOE_POINTS = (("mask toe tip (points)", "toe_tip"), ("oracle: true toe (points)", "true_toe"))
+
+
 def study_set(name: str, d: dict[str, np.ndarray]) -> dict[str, Study]:
     """Per candidate label (and ``"mediapipe"``), the set's :class:`Study` and axis name."""
     out: dict[str, Study] = {}
@@ -472,6 +491,8 @@ def run(args: argparse.Namespace) -> int:
         for mode in modes:
             s = fit[label]
             coef[label, mode] = fit_turnout(s.features(s.axis, mode), truth_fit)
+    for _, axis in TOE_POINTS:
+        coef[axis, "points"] = fit_turnout(fit["mediapipe"].features(axis, "points"), truth_fit)
     print("(a)/(b) foot direction error vs the true projected heel -> toe vector, both feet "
           "(degrees): image MAE, floor-lifted MAE, lifted bias (+ = outward) and SD")
     print("all scenes | the scenes the product measures")
@@ -484,13 +505,21 @@ def run(args: argparse.Namespace) -> int:
                 continue
             axis = "mediapipe" if label == "mediapipe" else s.axis
             print(f"{name:14s} {label:30s} {_direction_line(s, axis, measured[name])}")
+    print("\ntoe point error, median over both feet (pixels): MediaPipe's foot_index | the "
+          "mask's toe tip")
+    for name, st in studies.items():
+        s = st["mediapipe"]
+        true_toe = s.true_px[:, [f[3] for f in _FEET]]
+        mp = np.linalg.norm(s.px[:, [f[3] for f in _FEET]] - true_toe, axis=-1)
+        tip = np.linalg.norm(s.toe_tip - true_toe, axis=-1)
+        print(f"{name:14s} {np.nanmedian(mp):6.2f} | {np.nanmedian(tip):6.2f}")
     print("\n(c) per-foot turn-out MAE, mean of left and right (degrees), on the scenes the "
           "product measures (its gates); naive and product as `bench accuracy` (flip averaged, "
           "roll given); current = the product's model with the shipped coefficients, refit = "
           "sum/diff refitted on these fit scenes; axis columns refitted the same way with the "
           "axis replacing only the lifted foot angle (angle) or moving heel and toe (points)")
     labels = ["naive", "product", "current", "refit",
-              *[f"{c[:22]} {m}" for c in cand for m in modes]]
+              *[f"{c[:22]} {m}" for c in cand for m in modes], *[t[0] for t in TOE_POINTS]]
     print(f"{'set':16s} {'meas':>5s}" + "".join(f" | {lb[:29]:>29s}" for lb in labels))
     for name, st in studies.items():
         s0 = st["mediapipe"]
@@ -507,6 +536,9 @@ def run(args: argparse.Namespace) -> int:
             for mode in modes:
                 ests.append(turnout_with(s.features(s.axis, mode), s.world_cols,
                                          coef[label, mode]))
+        for _, axis in TOE_POINTS:
+            ests.append(turnout_with(s0.features(axis, "points"), s0.world_cols,
+                                     coef[axis, "points"]))
         cells = [np.mean(per_foot_mae((e[0][ok], e[1][ok]), {k: t[k][ok] for k in turn}))
                  for e in ests]
         tag = " (test)" if name == "held_all" else " (fit)" if name == "fit" else ""

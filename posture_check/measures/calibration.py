@@ -79,11 +79,15 @@ ankles are good. So:
     refitted / with the mask axis: held_body 4.88 / 4.81 / 4.83, held_clothes 3.79 / 3.85 /
     3.79, held_camera 4.70 / 4.88 / 4.93, interval_cal 6.36 / 6.38 / 6.23; held_all 5.95 /
     6.03 / 5.86). Moving heel and toe onto the axis, a mean of both directions, or the mask
-    angle as an extra column (held_camera 5.07) did no better. Even the *true* projected foot
-    direction reaches only 4.07, 3.57, 5.31, 6.18 (held_all 5.64; held_camera worse than the
-    product); the true heel and toe points (which also fix the feet elevation and the
-    offsets) 4.02, 3.30, 3.99, 5.57 (held_all 5.06). So the ~5 deg the 2D feet carry is in
-    their positions (the foot-prior elevation and the offsets), not in their direction.
+    angle as an extra column (a one-off check: held_camera 5.07) did no better. The *true*
+    projected foot direction reaches only 4.07, 3.57, 5.31, 6.18 (held_all 5.64; held_camera
+    worse than the product); the true heel and toe points 4.02, 3.30, 3.99, 5.57 (held_all
+    5.06), and as well with MediaPipe's feet elevation kept (held_all 4.96, a one-off
+    check): the ~5 deg the 2D feet carry is in the points' positions (the offsets), not in
+    their direction nor in the elevation. The true toe alone gives 4.39, 3.66, 4.59, 6.39 (held_all
+    5.47); the mask's toe tip (far end of the foot pixels along the axis) halves the toe
+    point error (median 8.1 -> 3.8 px held_all) but not the turn-out (5.21, 3.76, 4.85, 6.64;
+    held_all 6.23).
     Dropped: not better than the current model on every held-out set (held_camera worse),
     and the mask axis is fragile (cut at the ankle instead of 0.15 foot below it: fit
     direction MAE 2.6 -> 6.4; the foreshortened foot is about as wide as long).
