@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Literal, cast
 import numpy as np
 
 from ..landmarks import Landmark as L
-from ..series import PoseSeries
+from ..series import PoseSeries, flip_flags
 from . import calibration, posture, uncertainty
 from .body_frame import (
     HybridBlock,
@@ -190,6 +190,9 @@ class MeasureSeries:
         view: ``(T,)`` view names (:data:`posture_check.measures.view.VIEWS`).
         subject_yaw_deg: ``(T,)`` which side the camera sees (0 front, +90 right flank).
         meta: method, smoothing, camera estimates, cm scale source.
+        flip_averaged: ``(T,)`` bool: the frame's landmarks were flip-averaged
+            (``PoseSeries.flip_averaged``); the frame's interval width depends on it. Not
+            given: ``meta["flip_averaged"]`` (one bool) for every frame, else False (live).
     """
 
     t_s: np.ndarray
@@ -198,7 +201,13 @@ class MeasureSeries:
     view: np.ndarray
     subject_yaw_deg: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
+    flip_averaged: np.ndarray | None = None
     REASONS: ClassVar[tuple[str, ...]] = REASONS
+
+    def __post_init__(self) -> None:
+        flip = (self.flip_averaged if self.flip_averaged is not None
+                else self.meta.get("flip_averaged", False))
+        object.__setattr__(self, "flip_averaged", flip_flags(flip, len(self)))
 
     def __len__(self) -> int:
         return int(self.t_s.shape[0])
@@ -207,7 +216,16 @@ class MeasureSeries:
         """Frames selected by a slice, index array or boolean mask."""
         return MeasureSeries(self.t_s[index], {k: v[index] for k, v in self.values.items()},
                              {k: v[index] for k, v in self.reasons.items()}, self.view[index],
-                             self.subject_yaw_deg[index], dict(self.meta))
+                             self.subject_yaw_deg[index], dict(self.meta),
+                             self.flipped[index])
+
+    @property
+    def flipped(self) -> np.ndarray:
+        """``(T,)`` bool :attr:`flip_averaged`, typed as set."""
+        flip = self.flip_averaged
+        if flip is None:  # never after __post_init__; narrows the type
+            raise RuntimeError("MeasureSeries.flip_averaged was not initialised")
+        return flip
 
     def reason_names(self, measure: str) -> np.ndarray:
         """``(T,)`` reason strings for ``measure`` ("ok" where valid)."""
@@ -231,18 +249,13 @@ class MeasureSeries:
         names, counts = np.unique(src, return_counts=True)
         return str(names[np.argmax(counts)]) if len(names) else "none"
 
-    @property
-    def flip_averaged(self) -> bool:
-        """Whether the landmarks were flip-averaged (the interval widths depend on it)."""
-        return bool(self.meta.get("flip_averaged", False))
-
     def interval90(self, measure: str) -> tuple[np.ndarray, np.ndarray]:
         """Per-frame 90% interval ``(lo, hi)`` of one frame's value (validated model error and
         camera roll; NaN where the measure has no validated error)."""
         v = self.values[measure]
         hw = uncertainty.frame_half_width(measure, self._abs_yaw(),
                                           np.broadcast_to(self.roll_source, v.shape),
-                                          flip_averaged=self.flip_averaged)
+                                          flip_averaged=self.flipped)
         return v - hw, v + hw
 
     def summary(self) -> dict[str, MeasureSummary]:
@@ -260,7 +273,7 @@ class MeasureSeries:
                 t = self.t_s[finite]
                 dur = float(t[-1] - t[0]) if ok.size > 1 else 0.0
                 hw = uncertainty.summary_half_width(name, v, yaw, dur, self._roll_source_one(),
-                                                    flip_averaged=self.flip_averaged)
+                                                    flip_averaged=self.flipped)
                 lo, hi = float(med - hw), float(med + hw)
             else:
                 p10 = med = p90 = float("nan")
@@ -290,8 +303,8 @@ _LEVEL = cast(Vec, (0.0, -1.0, 0.0))  # python floats broadcast as the (T,) arra
 
 def _one_method(blk: HybridBlock, frame_size: tuple[int, int], method: Method,
                 pitch_deg: float | np.ndarray, cm_scale: float | np.ndarray,
-                sin_elevation: float | np.ndarray | None, flip_averaged: bool = False
-                ) -> dict[str, np.ndarray]:
+                sin_elevation: float | np.ndarray | None,
+                flip_averaged: bool | np.ndarray = False) -> dict[str, np.ndarray]:
     if method == "naive":
         p2, p3, pcm = blk.px, blk.world, blk.world
         f2, f3 = body_axes(blk.px, _LEVEL), body_axes(blk.world, _LEVEL)
@@ -328,7 +341,7 @@ def raw_measures(
     pitch_deg: float | np.ndarray = 0.0,
     cm_scale: float | np.ndarray = 1.0,
     sin_elevation: float | np.ndarray | None = None,
-    flip_averaged: bool = False,
+    flip_averaged: bool | np.ndarray = False,
 ) -> dict[str, np.ndarray]:
     """Ungated, unsmoothed measures of one block of frames (column layout, see
     :func:`body_frame.hybrid_block`).
@@ -337,7 +350,8 @@ def raw_measures(
     multiplies MediaPipe-scale metres into true metres for the ``*_cm`` measures;
     ``sin_elevation`` fixes the feet elevation of the calibrated turn-out (None: per frame).
     ``flip_averaged``: the landmarks are flip-averaged (:mod:`posture_check.flip`), so the
-    calibrated obliquity may use the body's turn (:func:`calibration.apply`).
+    calibrated obliquity may use the body's turn (:func:`calibration.apply`); one bool or
+    ``(T,)`` per frame.
     ``method="product"`` takes each measure from its :data:`ESTIMATOR` (hybrid otherwise).
     """
     if method == "product":
@@ -473,7 +487,7 @@ def measure_block(
     roll_deg: float | np.ndarray = 0.0,
     pitch_deg: float | np.ndarray = 0.0, cm_scale: float | np.ndarray = 1.0,
     sin_elevation: float | np.ndarray | None = None, blk: HybridBlock | None = None,
-    flip_averaged: bool = False,
+    flip_averaged: bool | np.ndarray = False,
 ) -> BlockMeasures:
     """The per-block measure kernel shared by recordings (:func:`compute_measures`) and the
     live check (:class:`~posture_check.measures.live.LiveMeasures`): ``(T, 33, ...)`` landmarks
@@ -583,7 +597,7 @@ def compute_measures(
     stature = const["stature_m"]
     cm_scale = float(height_m) / stature if (height_m and np.isfinite(stature)) else 1.0
     sin_e = const["sin_elevation"] if np.isfinite(const["sin_elevation"]) else None
-    flip_averaged = bool(series.meta.get("flip_average", False))
+    flipped = series.flipped  # (T,): the calibration and intervals are chosen per frame
     # One (C, T) table, row i = MEASURES[i]: the values dict holds its contiguous rows, filled
     # block by block, gated and smoothed in place (no stacking into (T, C) and back).
     table = np.empty((len(MEASURES), n))
@@ -600,7 +614,7 @@ def compute_measures(
         bm = measure_block(series.image[a:b], series.world[a:b], series.visibility[a:b],
                            series.presence[a:b], series.frame_size, method=method,
                            roll_deg=roll, pitch_deg=pitch, cm_scale=cm_scale,
-                           sin_elevation=sin_e, flip_averaged=flip_averaged)
+                           sin_elevation=sin_e, flip_averaged=flipped[a:b])
         for k in MEASURES:
             values[k][a:b] = bm.values[k]
             reasons[k][a:b] = bm.reasons[k]
@@ -619,7 +633,8 @@ def compute_measures(
     meta = {"method": method, "smoothing": smoothing, "pitch_deg": float(const["pitch_deg"]
                                                                          if independent_frames
                                                                          else pitch_deg or 0.0),
-            "pitch_source": pitch_source, "flip_averaged": flip_averaged,
+            "pitch_source": pitch_source,
+            "flip_averaged_share": float(flipped.mean()) if n else 0.0,
             "roll_deg": float(np.median(roll_deg)) if np.ndim(roll_deg) else roll_deg,
             "stature_m_mediapipe": stature, "cm_scale": cm_scale,
             "cm_scale_source": "height_m" if height_m else "mediapipe_world",
@@ -629,4 +644,4 @@ def compute_measures(
                             else "given" if np.any(roll_deg) else "none"),
             "source": series.source, "frame_size": list(series.frame_size)}
     view = np.asarray(VIEWS, dtype="<U10")[vcodes]
-    return MeasureSeries(series.t_s.copy(), values, reasons, view, yaw, meta)
+    return MeasureSeries(series.t_s.copy(), values, reasons, view, yaw, meta, flipped.copy())
