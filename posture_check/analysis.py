@@ -52,7 +52,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import cv2
 import numpy as np
@@ -78,6 +78,9 @@ from .video_io import (
     run_ahead,
     scan_video,
 )
+
+if TYPE_CHECKING:
+    from .sampling import SamplingRule
 
 __all__ = [
     "CHUNK_FRAMES",
@@ -140,6 +143,8 @@ class AnalysisOptions:
             (:mod:`posture_check.measures.camera_roll`), 0 when there are none.
         sampling: ``"full"`` (the model on every frame) or ``"adaptive"`` (quiet stretches
             at 5 frames a second, motion at full rate: :mod:`posture_check.sampling`).
+        sampling_rule: the adaptive rule's parameters (None: the defaults of
+            :class:`posture_check.sampling.SamplingRule`).
     """
 
     model_path: str | os.PathLike[str] | None = None
@@ -156,6 +161,7 @@ class AnalysisOptions:
     flip_average: bool = True
     roll_deg: float | None = None
     sampling: Literal["full", "adaptive"] = "full"
+    sampling_rule: SamplingRule | None = None
 
     def __post_init__(self) -> None:
         if self.sampling not in ("full", "adaptive"):
@@ -385,7 +391,8 @@ def _extract_video_adaptive(path: Path, est: PoseEstimator, est_opts: EstimatorO
     try:
         with PoseEstimator(est_opts) as scout:
             return extract_adaptive(frames, est, scout, info.fps, source=str(path),
-                                    progress=progress, expected_frames=total)
+                                    rule=opts.sampling_rule, progress=progress,
+                                    expected_frames=total)
     finally:
         frames.close()
 
