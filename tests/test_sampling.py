@@ -46,11 +46,31 @@ def test_adaptive_standing_clip_matches_full_rate(model_path):
     full = analyze(CLIP, AnalysisOptions(model_path=model_path))
     fast = analyze(CLIP, AnalysisOptions(model_path=model_path, sampling="adaptive"))
     s = fast.series.meta["sampling"]
-    assert s["interpolated"] > 0 and s["main"] + s["scout"] + s["interpolated"] == len(full.series)
+    n = len(full.series)
+    assert s["interpolated"] > 0 and s["main"] + s["scout"] + s["interpolated"] == n
     np.testing.assert_array_equal(fast.series.t_s, full.series.t_s)
+    # the default rule keeps the mirror pass on every measured frame
+    assert full.series.flip_averaged.all() and fast.series.flip_averaged.all()
+    assert s["passes"] == 2 * (s["main"] + s["scout"]) < 2 * n
     d = differences(full, fast)
     assert d["ok"], d
-    assert d["measure"] <= TOLERANCE["measure"]
+    assert d["measure_ratio"] <= 1.0 and d["hold_s"] <= TOLERANCE["hold_s"]
+
+    # motion frames without the mirror pass: flip averaging per frame, through the real model
+    plain = analyze(CLIP, AnalysisOptions(model_path=model_path, sampling="adaptive",
+                                          sampling_rule=SamplingRule(flip_motion=False)))
+    p = plain.series.meta["sampling"]
+    flip = plain.series.flip_averaged
+    assert not flip[0] and flip[-1] and 0 < flip.mean() < 1  # the first frames: speed unknown
+    measured = p["main"] + p["scout"]
+    assert measured + p["scout"] <= p["passes"] < 2 * measured  # scouts flip, some main not
+    assert 0 < plain.measures.meta["flip_averaged_share"] < 1
+    np.testing.assert_array_equal(plain.measures.flip_averaged, flip)
+    # the plain frames get the plain intervals: never narrower than flip-averaged ones
+    lo_p, hi_p = plain.measures.interval90("pelvic_obliquity")
+    lo_f, hi_f = fast.measures.interval90("pelvic_obliquity")
+    ok = np.isfinite(hi_p - lo_p) & np.isfinite(hi_f - lo_f) & ~flip
+    assert ok.any() and ((hi_p - lo_p)[ok] > (hi_f - lo_f)[ok]).all()
 
 
 @pytest.mark.slow
