@@ -126,10 +126,12 @@ def run_bare(args: argparse.Namespace) -> None:
     n = len(frames)
     h, w = frames[0][1].shape[:2]
     a_opts = AnalysisOptions(model_path=args.model, max_frames=n, stretch=args.stretch)
+    # the same model passes as the pipeline: flip averaging (two passes a frame) in both
     e_opts = EstimatorOptions(model_path=args.model, num_poses=a_opts.num_poses,
-                              max_side_px=a_opts.max_side_px)
+                              max_side_px=a_opts.max_side_px, flip_average=a_opts.flip_average)
     print(f"video {args.video.name}: {n} frames {w}x{h}; estimator num_poses="
-          f"{e_opts.num_poses}, max_side_px={e_opts.max_side_px}")
+          f"{e_opts.num_poses}, max_side_px={e_opts.max_side_px}, flip_average="
+          f"{e_opts.flip_average}")
     # warm-up (model file cache, XNNPACK init), not timed
     time_bare(frames[:5], e_opts)
     bare, pipe, timings = [], [], {}
