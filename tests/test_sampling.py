@@ -80,3 +80,35 @@ def test_analyze_adaptive_from_the_shell(tmp_path):
                        capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert p.returncode == 0, p.stderr
     assert '"schema": "posture-check.report/' in p.stdout
+
+
+def test_tolerance_is_relative_to_the_interval_and_excuses_only_threshold_cases():
+    """The benchmark's tolerance (synthetic measures, no model): a lean of 1.6 deg is a "watch"
+    (limit 1.5) 0.1 deg from its threshold; its 90% half-width with the roll known is
+    hypot(1.64, 1.0) = 1.92 deg, so a median may move 0.19 deg and a severity may change only
+    when the full-rate margin is within that."""
+    from types import SimpleNamespace
+
+    from posture_check.bench.sampling_compare import decision_margin, differences
+    from posture_check.measures import MEASURES, MeasureSeries, evaluate_findings
+
+    def result(lean: float) -> SimpleNamespace:
+        n = 300
+        values = {k: np.full(n, lean if k == "lateral_lean" else np.nan) for k in MEASURES}
+        reasons = {k: np.where(np.isfinite(v), 0, 4).astype(np.int8) for k, v in values.items()}
+        ms = MeasureSeries(np.arange(n) / 30.0, values, reasons, np.full(n, "front"),
+                           np.zeros(n), {"roll_source": "given", "flip_averaged": True})
+        return SimpleNamespace(measures=ms, findings=tuple(evaluate_findings(ms)), stretch=None)
+
+    full = result(1.6)
+    lean = {f.measure: f for f in full.findings}["lateral_lean"]
+    assert lean.severity == "watch"
+    assert decision_margin(full.measures, lean) == pytest.approx(0.1)
+    near = differences(full, result(1.45))  # moved 0.15 <= 0.19, severity watch -> ok
+    assert near["ok"] and not near["same_findings"] and near["findings_ok"], near
+    assert near["worst"] == "lateral_lean"
+    assert near["worst_tol"] == pytest.approx(0.1 * float(np.hypot(1.64, 1.0)), abs=1e-3)
+    far = differences(result(1.8), result(1.45))  # moved 0.35, margin 0.3: neither allowed
+    assert not far["ok"] and far["measure_ratio"] > 1 and not far["findings_ok"], far
+    [changed] = far["changed_findings"]
+    assert changed["margin"] == pytest.approx(0.3) and not changed["excused"]
