@@ -34,21 +34,22 @@ Flip averaging (:mod:`posture_check.flip`) per frame, recorded in
 ``PoseSeries.flip_averaged`` (the calibration and the 90% intervals follow it per frame):
 quiet samples (scout) and the settling frames before them always have it; motion frames have
 it when :attr:`SamplingRule.flip_motion` (the default); interpolated frames take the flag of
-the nearer end. Measured, then decided (figures of ``posture-check bench pipeline --only
-adaptive --minutes 0 --plain-motion --quiet-fps 4``, 10 sample clips + the 3 real clips of
-``shared/real_media``, load average 5-7 on 2 cores):
+the nearer end. Measured, then decided (``posture-check bench pipeline --only adaptive
+--minutes 0`` with ``--plain-motion --quiet-fps 4``, then ``--quiet-fps 4`` alone on the real
+clips and two stretch clips, then the defaults; 10 sample clips + the 3 real clips of
+``shared/real_media``; load average 4-7 on 2 cores from other jobs):
 
 * **Motion frames without the mirror pass** (``flip_motion=False``) save most of the model
   time on stretch recordings (model passes 45-51% of full rate on the hamstring clips), but
   are outside the tolerance on every real clip: on the side-on squat the far leg's hip flexion
   reads 5.0 deg plain and 55.9 deg flip-averaged (median of the whole clip, full rate), so the
   adaptive median moved 26 deg (tolerance 2.1); the standing man 4.4 deg of foot turn-out
-  asymmetry (tolerance 2.3), ``video.avi`` 3.0 deg of trunk flexion (tolerance 1.2); one
-  stretch hold moved 0.5 s. Rejected: motion frames keep the mirror pass.
+  asymmetry (tolerance 2.3), ``video.avi`` 3.0 deg of trunk flexion (tolerance 1.2).
+  Rejected: motion frames keep the mirror pass (``flip_motion=True``, the default).
 * **Quiet samples at 4 instead of 5 frames a second** (:attr:`SamplingRule.interval_s`):
-  not adopted. Quiet samples are a small share of the model passes in these recordings (see
-  the bound below), and a sparser rate comes closer to aliasing a 3 Hz bounce (period =
-  sampling interval at 3 frames a second).
+  rejected. With or without the mirror pass on motion frames it moved the hip-flexor clip's
+  hold by 0.5 s (tolerance 0.3 s); at 5 frames a second it is within. 3 frames a second would
+  also alias a 3 Hz bounce (period = sampling interval).
 * Decoding, downscaling and thumbnails already run on their own thread ahead of inference
   (:func:`posture_check.video_io.run_ahead`); profiling ``analyze`` (cProfile, 646 frames of
   a stretch clip) puts 99.5% of the time in the two model passes per frame, 0.2% in measures,
@@ -58,7 +59,7 @@ Why the 5x goal is out of reach with these rules: a flip-averaged frame costs tw
 (~15 ms each on this machine when quiet), so a frame measured at full rate costs ~30 ms, i.e.
 real time at 30 fps. With a share ``f`` of the frames measured at full rate and quiet
 samples one in ``k``, the model passes per frame are ``2 f + 2 (1 - f) / k`` against 2 at
-full rate: the speed-up is at most ``1 / (f + (1 - f) / k)``, e.g. 2.5x at ``f = 0.3``,
+full rate: the speed-up is at most ``1 / (f + (1 - f) / k)``, e.g. 2.4x at ``f = 0.3``,
 ``k = 6``; 5x needs ``f`` below 0.04. The bench prints ``f`` ("at full rate") per recording.
 
 Tolerance (``posture-check bench pipeline``, :mod:`posture_check.bench.sampling_compare`):
