@@ -141,6 +141,9 @@ class PoseEstimator:
                                    else None)
         self._last_ms = -1
         self._previous_px: np.ndarray | None = None
+        # the last frame's original-pass (33, 3) image landmarks of the person followed, before
+        # any flip averaging (None: nobody); adaptive sampling compares frames with it
+        self.last_plain_image: np.ndarray | None = None
 
     # ------------------------------------------------------------------ lifecycle
     def _create_landmarker(self):
@@ -184,8 +187,9 @@ class PoseEstimator:
         decode thread does) and the model step finds nothing left to do."""
         return downscale_for_inference(rgb, self.options.max_side_px)
 
-    def _detect(self, rgb: np.ndarray, t_s: float | None):
-        """Model results for the frame, and for its mirror image when flip-averaging."""
+    def _detect(self, rgb: np.ndarray, t_s: float | None, mirror: bool = True):
+        """Model results for the frame, and for its mirror image when flip-averaging (and
+        ``mirror``)."""
         import mediapipe as mp
 
         if self._landmarker is None:
@@ -194,7 +198,7 @@ class PoseEstimator:
             raise ValueError(f"expected an RGB uint8 (H, W, 3) frame, got {rgb.dtype} {rgb.shape}")
         small = self.prepare(rgb)
         passes = [(self._landmarker, small)]
-        if self._mirror_landmarker is not None:
+        if self._mirror_landmarker is not None and mirror:
             passes.append((self._mirror_landmarker, small[:, ::-1]))
         ms = max(round((t_s or 0.0) * 1000.0), self._last_ms + 1)
         self._last_ms = ms
@@ -232,12 +236,14 @@ class PoseEstimator:
         n_people = len(cands)
         if n_people == 0:
             self._previous_px = None
+            self.last_plain_image = None
             return None, 0
         size = np.asarray(frame_size, dtype=np.float64)
         xy_px = cands[:, :, :2] * size
         k = choose_person(xy_px, frame_size, self._previous_px)
         self._previous_px = xy_px[k]
         arrays = (cands[k, :, :3], worlds[k], cands[k, :, 3], cands[k, :, 4])
+        self.last_plain_image = arrays[0]
         if mirror is not None:
             arrays = average_with_mirror(arrays, self._mirror_match(mirror, xy_px[k], size))
         return arrays, n_people
@@ -262,10 +268,16 @@ class PoseEstimator:
         source: str = "",
         progress: ProgressCallback | None = None,
         expected_frames: int = 0,
+        flip: bool = True,
     ) -> PoseSeries:
-        """Landmarks for ``(t_s, rgb)`` frames in time order (video or live mode)."""
+        """Landmarks for ``(t_s, rgb)`` frames in time order (video or live mode).
+
+        ``flip=False`` skips the mirror pass for these frames even when the options
+        flip-average (adaptive sampling's motion frames, :mod:`posture_check.sampling`);
+        the series' ``flip_averaged`` says which frames had it."""
         if self.options.running_mode == "image":
             raise ValueError("process_frames needs running_mode 'video' or 'live'")
+        flipped = self.options.flip_average and flip
         rows_img, rows_world, rows_vis, rows_pres, times, people = [], [], [], [], [], []
         frame_size: tuple[int, int] | None = None
         nan3 = np.full((N_LANDMARKS, 3), np.nan)
@@ -276,7 +288,7 @@ class PoseEstimator:
                 frame_size = size
             elif size != frame_size:
                 raise InputError(f"{source}: frame size changed from {frame_size} to {size}")
-            arrays, n = self._frame_arrays(self._detect(rgb, t_s), size)
+            arrays, n = self._frame_arrays(self._detect(rgb, t_s, flipped), size)
             img, world, vis, pres = arrays if arrays is not None else (nan3, nan3, nan1, nan1)
             rows_img.append(img)
             rows_world.append(world)
@@ -291,9 +303,8 @@ class PoseEstimator:
         return PoseSeries(
             np.array(rows_img), np.array(rows_world), np.array(rows_vis), np.array(rows_pres),
             np.array(times), frame_size, source,
-            {"model": Path(self.model_path).name, "running_mode": self.options.running_mode,
-             "flip_average": self.options.flip_average},
-            np.array(people, dtype=np.int64),
+            {"model": Path(self.model_path).name, "running_mode": self.options.running_mode},
+            np.array(people, dtype=np.int64), np.full(len(times), flipped),
         )
 
     def process_frame(self, rgb: np.ndarray, t_s: float) -> PoseSeries:
@@ -313,7 +324,7 @@ class PoseEstimator:
         arrays, n = self._frame_arrays(self._detect(image, 0.0), size)
         self._previous_px = None  # images are independent
         meta = {"model": Path(self.model_path).name, "running_mode": "image",
-                "flip_average": self.options.flip_average}
+                "flip_average": self.options.flip_average}  # -> PoseSeries.flip_averaged
         if arrays is None:
             series = PoseSeries.empty(np.zeros(1), size, source, meta)
         else:

@@ -181,7 +181,8 @@ def extract_video_adaptive(path: Path, est: PoseEstimator, est_opts: EstimatorOp
     try:
         with PoseEstimator(est_opts) as scout:
             return extract_adaptive(frames, est, scout, info.fps, source=str(path),
-                                    progress=progress, expected_frames=total)
+                                    rule=opts.sampling_rule, progress=progress,
+                                    expected_frames=total)
     finally:
         frames.close()
 

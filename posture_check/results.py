@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from .measures import MeasureSeries
 from .measures.indicators import Finding
 from .series import PoseSeries
+
+if TYPE_CHECKING:
+    from .sampling import SamplingRule
 
 __all__ = ["AnalysisOptions", "AnalysisResult", "InputInfo", "KeyFrame", "QualityWarning"]
 
@@ -41,6 +44,8 @@ class AnalysisOptions:
             (:mod:`posture_check.measures.camera_roll`), 0 when there are none.
         sampling: ``"full"`` (the model on every frame) or ``"adaptive"`` (quiet stretches
             at 5 frames a second, motion at full rate: :mod:`posture_check.sampling`).
+        sampling_rule: the adaptive rule's parameters (None: the defaults of
+            :class:`posture_check.sampling.SamplingRule`).
     """
 
     model_path: str | os.PathLike[str] | None = None
@@ -57,6 +62,7 @@ class AnalysisOptions:
     flip_average: bool = True
     roll_deg: float | None = None
     sampling: Literal["full", "adaptive"] = "full"
+    sampling_rule: SamplingRule | None = None
 
     def __post_init__(self) -> None:
         if self.sampling not in ("full", "adaptive"):

@@ -26,15 +26,52 @@ Blind spot: a periodic motion whose period divides 0.2 s exactly (5 Hz and above
 to "still"; bouncing in a stretch is 1-3 Hz and moves the trunk between any two samples 0.2 s
 apart (tested by ``posture-check bench pipeline`` on the bouncing clip).
 
-Flip averaging (:mod:`posture_check.flip`) is kept for every measured frame; the interpolated
-ones average two flip-averaged frames. Tolerance the benchmark checks against the full-rate
-analysis: every measure's median within 0.5 deg (0.5 cm for the cm measures), each stretch
-hold within 0.3 s, the same stretch and repetition verdicts and finding severities.
+Speeds compare the model's original pass of each frame (``PoseEstimator.last_plain_image``),
+never a flip-averaged frame with a plain one, so switching the mirror pass on or off is not
+mistaken for motion.
 
-Measured (``posture-check bench pipeline --only adaptive --minutes 2``, loaded 2-core
-machine): 2.3x faster on all sample clips, 2.8x on a 2-minute 30 fps loop of them; largest
-differences 0.59 deg (foot turn-out), holds 0.07 s, same stretch verdicts; two findings on
-the flag threshold changed severity. So it stays opt-in; the default is ``"full"``.
+Flip averaging (:mod:`posture_check.flip`) per frame, recorded in
+``PoseSeries.flip_averaged`` (the calibration and the 90% intervals follow it per frame):
+quiet samples (scout) and the settling frames before them always have it; motion frames have
+it when :attr:`SamplingRule.flip_motion` (the default); interpolated frames take the flag of
+the nearer end. Measured, then decided (``posture-check bench pipeline --only adaptive
+--minutes 0`` with ``--plain-motion --quiet-fps 4``, then ``--quiet-fps 4`` alone on the real
+clips and two stretch clips, then the defaults; 10 sample clips + the 3 real clips of
+``shared/real_media``; load average 4-7 on 2 cores from other jobs):
+
+* **Motion frames without the mirror pass** (``flip_motion=False``) save most of the model
+  time on stretch recordings (model passes 45-51% of full rate on the hamstring clips), but
+  are outside the tolerance on every real clip: on the side-on squat the far leg's hip flexion
+  reads 5.0 deg plain and 55.9 deg flip-averaged (median of the whole clip, full rate), so the
+  adaptive median moved 26 deg (tolerance 2.1); the standing man 4.4 deg of foot turn-out
+  asymmetry (tolerance 2.3), ``video.avi`` 3.0 deg of trunk flexion (tolerance 1.2).
+  Rejected: motion frames keep the mirror pass (``flip_motion=True``, the default).
+* **Quiet samples at 4 instead of 5 frames a second** (:attr:`SamplingRule.interval_s`):
+  rejected. With or without the mirror pass on motion frames it moved the hip-flexor clip's
+  hold by 0.5 s (tolerance 0.3 s); at 5 frames a second it is within. 3 frames a second would
+  also alias a 3 Hz bounce (period = sampling interval).
+* Decoding, downscaling and thumbnails already run on their own thread ahead of inference
+  (:func:`posture_check.video_io.run_ahead`); profiling ``analyze`` (cProfile, 646 frames of
+  a stretch clip) puts 99.5% of the time in the two model passes per frame, 0.2% in measures,
+  findings and the stretch check.
+
+Why the 5x goal is out of reach with these rules: a flip-averaged frame costs two model passes
+(~15 ms each on this machine when quiet), so a frame measured at full rate costs ~30 ms, i.e.
+real time at 30 fps. With a share ``f`` of the frames measured at full rate and quiet
+samples one in ``k``, the model passes per frame are ``2 f + 2 (1 - f) / k`` against 2 at
+full rate: the speed-up is at most ``1 / (f + (1 - f) / k)``, e.g. 2.4x at ``f = 0.3``,
+``k = 6``; 5x needs ``f`` below 0.04. The bench prints ``f`` ("at full rate") per recording.
+
+Tolerance (``posture-check bench pipeline``, :mod:`posture_check.bench.sampling_compare`):
+each measure's median within 10% of the half-width of its own validated 90% interval in the
+full-rate analysis (0.5 deg / 0.5 cm for a measure without a validated model error), each
+stretch hold within 0.3 s, the same stretch and repetition verdicts, and the same finding
+severities except where the full-rate decision margin (the sustained value or the interval
+edge vs the threshold) is itself within that tolerance; the bench prints those margins.
+
+Decision: adaptive sampling stays opt-in (the default is ``"full"``): the tolerance is missed
+on the real squat clip even with the mirror pass on every measured frame (hip flexion of the
+far leg 3.8 deg, tolerance 2.1), and its speed-up on real clips is 1.0-1.2x.
 """
 
 from __future__ import annotations
@@ -60,6 +97,7 @@ class SamplingRule:
     interval_s: float = 0.2
     max_speed: float = 0.05
     settle_s: float = 0.5
+    flip_motion: bool = True
 
 
 def pose_speed(image_a: np.ndarray, image_b: np.ndarray, dt: float,
@@ -84,22 +122,18 @@ class _Frame:
     pres: np.ndarray
     people: int
     how: str  # "main" | "scout" | "interp"
-
-
-def _frames_of(series: PoseSeries, how: str) -> list[_Frame]:
-    ppf = series.people_per_frame
-    return [_Frame(float(series.t_s[i]), series.image[i], series.world[i],
-                   series.visibility[i], series.presence[i], int(ppf[i]), how)
-            for i in range(len(series))]
+    flip: bool  # flip-averaged (PoseSeries.flip_averaged)
+    plain: np.ndarray  # the original pass's image landmarks (speeds compare these)
 
 
 def _interpolate(a: _Frame, b: _Frame, times: list[float]) -> list[_Frame]:
     out = []
     for t in times:
         w = (t - a.t) / (b.t - a.t)
+        near = a if w < 0.5 else b
         out.append(_Frame(t, (1 - w) * a.img + w * b.img, (1 - w) * a.world + w * b.world,
                           (1 - w) * a.vis + w * b.vis, (1 - w) * a.pres + w * b.pres,
-                          a.people, "interp"))
+                          a.people, "interp", near.flip, (1 - w) * a.plain + w * b.plain))
     return out
 
 
@@ -112,29 +146,41 @@ def extract_adaptive(frames: Iterator[tuple[float, np.ndarray]], main: PoseEstim
 
     ``main`` and ``scout``: two VIDEO-mode estimators with the same options. The result's
     ``meta["sampling"]`` counts the frames measured (``main``, ``scout``), interpolated and
-    wasted (scout frames re-measured because motion started)."""
+    wasted (scout frames re-measured because motion started), and the model passes run
+    (``passes``: two for a flip-averaged frame); ``PoseSeries.flip_averaged`` says which
+    frames were flip-averaged."""
     rule = rule or SamplingRule()
     k = max(1, round(rule.interval_s * (fps if fps > 0 else 30.0)))
     out: list[_Frame] = []
     size: tuple[int, int] | None = None
     wasted = 0
+    passes = 0
     quiet_since: float | None = None
     sparse = False
+    flip_motion = rule.flip_motion and main.options.flip_average
 
-    def measure(est: PoseEstimator, batch: Iterable[tuple[float, np.ndarray]], how: str
-                ) -> list[_Frame]:
-        nonlocal size
-        s = est.process_frames(batch, source=source)
-        if size is None:
-            size = s.frame_size
-        return _frames_of(s, how)
+    def measure(est: PoseEstimator, batch: Iterable[tuple[float, np.ndarray]], how: str,
+                flip: bool) -> list[_Frame]:
+        nonlocal size, passes
+        got = []
+        for frame in batch:  # one at a time: each frame's original pass is kept for speeds
+            s = est.process_frames([frame], source=source, flip=flip)
+            if size is None:
+                size = s.frame_size
+            plain = est.last_plain_image
+            flipped = bool(s.flipped[0])
+            passes += 2 if flipped else 1
+            got.append(_Frame(float(s.t_s[0]), s.image[0], s.world[0], s.visibility[0],
+                              s.presence[0], int(s.counts[0]), how, flipped,
+                              s.image[0] if plain is None else plain))
+        return got
 
     def speed_back(i: int) -> float:
         """Speed from frame ``out[i - k]`` to ``out[i]`` (both measured at full rate)."""
-        if i < k:
+        if i < k or size is None:
             return float("nan")
         a, b = out[i - k], out[i]
-        return pose_speed(a.img, b.img, b.t - a.t, size)
+        return pose_speed(a.plain, b.plain, b.t - a.t, size)
 
     def report() -> None:
         if progress is not None:
@@ -147,7 +193,9 @@ def extract_adaptive(frames: Iterator[tuple[float, np.ndarray]], main: PoseEstim
                 frame = next(it)
             except StopIteration:
                 break
-            out += measure(main, [frame], "main")
+            # settling (slower than the limit since quiet_since): flip-averaged like the
+            # sparse frames it precedes; moving: the original pass only (unless flip_motion)
+            out += measure(main, [frame], "main", flip_motion or quiet_since is not None)
             v = speed_back(len(out) - 1)
             if v < rule.max_speed:  # NaN compares False: unknown speed is not quiet
                 quiet_since = out[-1 - k].t if quiet_since is None else quiet_since
@@ -161,26 +209,28 @@ def extract_adaptive(frames: Iterator[tuple[float, np.ndarray]], main: PoseEstim
             break
         last = out[-1]
         if len(held) == k:
-            probe = measure(scout, [held[-1]], "scout")[0]
-            v = pose_speed(last.img, probe.img, probe.t - last.t, size)
+            probe = measure(scout, [held[-1]], "scout", True)[0]
+            v = pose_speed(last.plain, probe.plain, probe.t - last.t, size) if size \
+                else float("nan")
             if v < rule.max_speed:
                 out += _interpolate(last, probe, [float(t) for t, _ in held[:-1]])
                 out.append(probe)
                 report()
                 continue
             wasted += 1
-        out += measure(main, held, "main")  # motion (or the end): every held frame
+        out += measure(main, held, "main", flip_motion)  # motion (or the end): all held
         sparse, quiet_since = False, None
         report()
     if not out or size is None:
         raise InputError(f"{source or 'input'}: no frames could be decoded")
     how = np.array([f.how for f in out])
     meta = {"model": Path(main.model_path).name, "running_mode": "video",
-            "flip_average": main.options.flip_average,
             "sampling": {"rule": "adaptive", "interval_frames": k,
                          "main": int((how == "main").sum()), "scout": int((how == "scout").sum()),
-                         "interpolated": int((how == "interp").sum()), "wasted": wasted}}
+                         "interpolated": int((how == "interp").sum()), "wasted": wasted,
+                         "passes": passes}}
     return PoseSeries(np.array([f.img for f in out]), np.array([f.world for f in out]),
                       np.array([f.vis for f in out]), np.array([f.pres for f in out]),
                       np.array([f.t for f in out]), size, source, meta,
-                      people_per_frame=np.array([f.people for f in out], dtype=np.int64))
+                      people_per_frame=np.array([f.people for f in out], dtype=np.int64),
+                      flip_averaged=np.array([f.flip for f in out], dtype=bool))

@@ -30,7 +30,7 @@ from .atomic import atomic_path
 from .errors import InputError
 from .landmarks import MIRROR_PERMUTATION, N_LANDMARKS
 
-NPZ_FORMAT_VERSION = 1  # people_per_frame became an array of its own; older files keep it in meta
+NPZ_FORMAT_VERSION = 2  # 1: people_per_frame an array of its own; 2: flip_averaged too
 
 
 def people_counts(raw: object, detected: np.ndarray) -> np.ndarray:
@@ -49,6 +49,19 @@ def people_counts(raw: object, detected: np.ndarray) -> np.ndarray:
     if arr.shape != detected.shape or not np.isfinite(arr).all():
         return fallback
     return arr.astype(np.int64)
+
+
+def flip_flags(raw: object, n: int) -> np.ndarray:
+    """``(n,)`` bool: which frames are flip-averaged, from ``raw`` (one bool for every frame,
+    or a sequence of ``n``). None, or a sequence of the wrong length, means none are."""
+    if raw is None:
+        return np.zeros(n, dtype=bool)
+    arr = np.asarray(raw)
+    if arr.ndim == 0:
+        return np.full(n, bool(arr), dtype=bool)
+    if arr.shape != (n,):
+        return np.zeros(n, dtype=bool)
+    return arr.astype(bool)
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +83,11 @@ class PoseSeries:
             and concatenates with the series. Not given: 1 where a person was detected, else
             0. A legacy ``meta["people_per_frame"]`` list is moved here (see
             :func:`people_counts` for how malformed counts are treated).
+        flip_averaged: ``(T,)`` bool: the frame's landmarks are the mean of the model's pass
+            on the frame and on its mirror image (:mod:`posture_check.flip`). Per frame,
+            because adaptive sampling (:mod:`posture_check.sampling`) flip-averages only the
+            quiet frames; the calibration and the intervals are chosen per frame. Not given:
+            a legacy ``meta["flip_average"]`` bool for every frame (moved here), else False.
     """
 
     image: np.ndarray
@@ -81,6 +99,7 @@ class PoseSeries:
     source: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
     people_per_frame: np.ndarray | None = None
+    flip_averaged: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         t = np.asarray(self.t_s, dtype=np.float64)
@@ -107,9 +126,12 @@ class PoseSeries:
         object.__setattr__(self, "frame_size", (w, h))
         meta = dict(self.meta)
         legacy = meta.pop("people_per_frame", None)
+        legacy_flip = meta.pop("flip_average", None)
         object.__setattr__(self, "meta", meta)
         raw = self.people_per_frame if self.people_per_frame is not None else legacy
         object.__setattr__(self, "people_per_frame", people_counts(raw, self.detected))
+        flip = self.flip_averaged if self.flip_averaged is not None else legacy_flip
+        object.__setattr__(self, "flip_averaged", flip_flags(flip, n))
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -135,11 +157,12 @@ class PoseSeries:
         first = parts[0]
         if any(p.frame_size != first.frame_size for p in parts):
             raise ValueError("cannot concatenate series with different frame sizes")
-        image, world, visibility, presence, t_s, people = (
+        image, world, visibility, presence, t_s, people, flip = (
             np.concatenate([getattr(p, k) for p in parts]) for k in
-            ("image", "world", "visibility", "presence", "t_s", "people_per_frame"))
+            ("image", "world", "visibility", "presence", "t_s", "people_per_frame",
+             "flip_averaged"))
         return cls(image, world, visibility, presence, t_s, first.frame_size, first.source,
-                   dict(first.meta), people)
+                   dict(first.meta), people, flip)
 
     # ------------------------------------------------------------------ views
     def __len__(self) -> int:
@@ -158,6 +181,14 @@ class PoseSeries:
         return counts
 
     @property
+    def flipped(self) -> np.ndarray:
+        """``(T,)`` bool :attr:`flip_averaged`, typed as set."""
+        flip = self.flip_averaged
+        if flip is None:  # never after __post_init__; narrows the type
+            raise RuntimeError("PoseSeries.flip_averaged was not initialised")
+        return flip
+
+    @property
     def detected(self) -> np.ndarray:
         """``(T,)`` bool: a person was found in the frame, i.e. at least one landmark has finite
         image x and y (a frame of NaN or infinite landmarks has nobody)."""
@@ -174,7 +205,7 @@ class PoseSeries:
             index = slice(int(index), int(index) + 1 if index != -1 else None)
         return PoseSeries(self.image[index], self.world[index], self.visibility[index],
                           self.presence[index], self.t_s[index], self.frame_size, self.source,
-                          dict(self.meta), self.counts[index])
+                          dict(self.meta), self.counts[index], self.flipped[index])
 
     def mirrored(self) -> PoseSeries:
         """The series of the mirror image (flip x, swap the subject's left and right)."""
@@ -184,7 +215,8 @@ class PoseSeries:
         world = self.world[:, perm].copy()
         world[..., 0] = -world[..., 0]
         return PoseSeries(image, world, self.visibility[:, perm], self.presence[:, perm],
-                          self.t_s, self.frame_size, self.source, dict(self.meta), self.counts)
+                          self.t_s, self.frame_size, self.source, dict(self.meta), self.counts,
+                          self.flipped)
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -194,6 +226,7 @@ class PoseSeries:
             np.savez_compressed(
                 tmp, image=self.image, world=self.world, visibility=self.visibility,
                 presence=self.presence, t_s=self.t_s, people_per_frame=self.counts,
+                flip_averaged=self.flipped,
                 frame_size=np.asarray(self.frame_size, np.int64),
                 source=np.asarray(self.source), meta=np.asarray(json.dumps(self.meta)),
                 format_version=np.asarray(NPZ_FORMAT_VERSION),
@@ -210,7 +243,8 @@ class PoseSeries:
             with np.load(path, allow_pickle=False) as z:
                 w, h = (int(v) for v in z["frame_size"])
                 people = z["people_per_frame"] if "people_per_frame" in z.files else None
+                flip = z["flip_averaged"] if "flip_averaged" in z.files else None
                 return cls(z["image"], z["world"], z["visibility"], z["presence"], z["t_s"],
-                           (w, h), str(z["source"]), json.loads(str(z["meta"])), people)
+                           (w, h), str(z["source"]), json.loads(str(z["meta"])), people, flip)
         except (OSError, KeyError, ValueError) as exc:
             raise InputError(f"{path}: not a posture-check landmark file ({exc})") from exc

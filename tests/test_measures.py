@@ -266,3 +266,52 @@ def test_calibrated_estimator_is_mirror_antisymmetric_and_turns_with_the_image()
     assert r["lateral_lean"] - a0["lateral_lean"] == pytest.approx(6.0, abs=0.3)
     assert r["pelvic_obliquity"] - a0["pelvic_obliquity"] == pytest.approx(-6.0, abs=0.3)
     assert raw(rolled, 6.0)["lateral_lean"] == pytest.approx(a0["lateral_lean"], abs=0.3)
+
+
+def test_flip_averaged_per_frame_chooses_calibration_and_interval_per_frame():
+    """A series mixing flip-averaged and plain frames (adaptive sampling) measures each frame
+    exactly as a series of only that kind would: obliquity coefficients and 90% intervals."""
+    from dataclasses import replace
+
+    from posture_check.measures import uncertainty
+
+    s = synthetic_series([StickPose(pelvic_obliquity=d, lateral_lean=1.0) for d in
+                          (-4.0, -2.0, 0.0, 2.0, 4.0, 6.0)], SyntheticCamera(height_m=1.0))
+    mask = np.array([True, False, True, True, False, False])
+    mixed = compute_measures(replace(s, flip_averaged=mask), smoothing=None,
+                             independent_frames=True)
+    flipped = compute_measures(replace(s, flip_averaged=np.ones(6, bool)), smoothing=None,
+                               independent_frames=True)
+    plain = compute_measures(replace(s, flip_averaged=np.zeros(6, bool)), smoothing=None,
+                             independent_frames=True)
+    np.testing.assert_array_equal(mixed.flip_averaged, mask)
+    assert mixed.meta["flip_averaged_share"] == pytest.approx(0.5)
+    raw = calibration.apply
+    blk = hybrid_block(s.image, s.world, s.frame_size, 0.0)
+    per = raw({}, blk.px, blk.world, s.frame_size, flip_averaged=mask)["pelvic_obliquity"]
+    one_t = raw({}, blk.px, blk.world, s.frame_size, flip_averaged=True)["pelvic_obliquity"]
+    one_f = raw({}, blk.px, blk.world, s.frame_size, flip_averaged=False)["pelvic_obliquity"]
+    np.testing.assert_allclose(per, np.where(mask, one_t, one_f))
+    assert not np.allclose(one_t, one_f)  # the two coefficient sets differ
+    for name in ("pelvic_obliquity", "lateral_lean"):
+        lo, _ = mixed.interval90(name)
+        lo_t, _ = flipped.interval90(name)
+        lo_f, _ = plain.interval90(name)
+        np.testing.assert_array_equal(np.isnan(lo), np.isnan(np.where(mask, lo_t, lo_f)))
+        np.testing.assert_allclose(lo, np.where(mask, lo_t, lo_f))
+        assert mixed[mask].flip_averaged.all() and not mixed[~mask].flip_averaged.any()
+    yaw = np.array([0.0, 20.0, 0.0])
+    hw = uncertainty.model_half_width("pelvic_obliquity", yaw,
+                                      flip_averaged=np.array([True, True, False]))
+    np.testing.assert_allclose(hw, [uncertainty.HALF_WIDTH_90["pelvic_obliquity"][0],
+                                    uncertainty.HALF_WIDTH_90["pelvic_obliquity"][1],
+                                    uncertainty.HALF_WIDTH_90_PLAIN["pelvic_obliquity"][0]])
+    # the summary's model term is the median over the valid frames' own half-widths
+    v = np.array([1.0, np.nan, 1.0, 1.0])
+    f = np.array([False, False, True, True])
+    assert uncertainty.summary_half_width("hip_flexion_left", v, np.zeros(4), 0.0,
+                                          flip_averaged=f) == pytest.approx(
+        uncertainty.HALF_WIDTH_90["hip_flexion_left"][0])  # 2 of the 3 valid frames flipped
+    assert uncertainty.summary_half_width("hip_flexion_left", v, np.zeros(4), 0.0,
+                                          flip_averaged=~f) == pytest.approx(
+        uncertainty.HALF_WIDTH_90_PLAIN["hip_flexion_left"][0])

@@ -118,3 +118,28 @@ def test_atomic_writes_get_the_usual_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_flip_averaged_is_a_typed_per_frame_field(tmp_path):
+    s = make_series(6)
+    np.testing.assert_array_equal(s.flip_averaged, [False] * 6)  # not given: none
+    flip = np.array([True, True, False, False, True, False])
+    s = PoseSeries(s.image, s.world, s.visibility, s.presence, s.t_s, s.frame_size,
+                   flip_averaged=flip)
+    assert s.flip_averaged.shape == (6,) and s.flip_averaged.dtype == bool
+    np.testing.assert_array_equal(s[1:3].flip_averaged, [True, False])
+    np.testing.assert_array_equal(s[np.array([True, False] * 3)].flip_averaged,
+                                  [True, False, True])
+    np.testing.assert_array_equal(s[-1].flip_averaged, [False])
+    np.testing.assert_array_equal(PoseSeries.concatenate([s[:1], s[1:4], s[4:]]).flip_averaged,
+                                  flip)
+    np.testing.assert_array_equal(s.mirrored().flip_averaged, flip)
+    np.testing.assert_array_equal(PoseSeries.load(s.save(tmp_path / "s.npz")).flip_averaged, flip)
+    # the former whole-series meta["flip_average"] bool: moved into the field for every frame
+    legacy = PoseSeries(s.image, s.world, s.visibility, s.presence, s.t_s, s.frame_size,
+                        meta={"model": "m", "flip_average": True})
+    np.testing.assert_array_equal(legacy.flip_averaged, [True] * 6)
+    assert legacy.meta == {"model": "m"}
+    odd = PoseSeries(s.image, s.world, s.visibility, s.presence, s.t_s, s.frame_size,
+                     flip_averaged=[True, False])  # wrong length: none
+    np.testing.assert_array_equal(odd.flip_averaged, [False] * 6)

@@ -82,7 +82,7 @@ def run_sweep(kind: str, n: int, seed: int = 11, family: str = "fit") -> dict[st
             # keep the meta: the landmarks are flip-averaged, as for any photo the product
             # reads, so the flip-averaged models and interval table apply
             s = PoseSeries(s.image, s.world, s.visibility, s.presence, s.t_s, s.frame_size,
-                           s.source, s.meta)
+                           s.source, s.meta, flip_averaged=s.flip_averaged)
             ms = compute_measures(s, smoothing=None, independent_frames=True)
             for k in CHECKED:
                 r = rows[k]

@@ -427,23 +427,25 @@ def _linear(cols: dict[str, np.ndarray], coef: dict[str, float]) -> np.ndarray:
 
 def apply(values: dict[str, np.ndarray], px: Points, world: Points,
           frame_size: tuple[int, int], *, sin_elevation: float | np.ndarray | None = None,
-          pitch_deg: float | np.ndarray | None = None, flip_averaged: bool = False
-          ) -> dict[str, np.ndarray]:
+          pitch_deg: float | np.ndarray | None = None,
+          flip_averaged: bool | np.ndarray = False) -> dict[str, np.ndarray]:
     """Replace lean, obliquity, shoulder tilt and turn-out in ``values`` by the calibrated ones.
 
     ``sin_elevation``: the feet elevation to use (the caller pools it over a recording, see
     :func:`foot_sin_elevation`); None = per-frame estimates. ``pitch_deg``: the camera
     elevation (:func:`features`). ``flip_averaged``: the landmarks are flip-averaged, so the
     obliquity uses :data:`COEF_OBLIQUITY` (with the body's turn), else
-    :data:`COEF_OBLIQUITY_PLAIN`.
+    :data:`COEF_OBLIQUITY_PLAIN`; one bool, or ``(T,)`` chosen per frame.
     """
     F = features(px, world, frame_size, sin_elevation=sin_elevation, pitch_deg=pitch_deg)
     out = dict(values)
     out["lateral_lean"] = F["lean2d"] + _linear(F, COEF_LEAN)
-    out["pelvic_obliquity"] = F["hip2d"] + _linear(
-        F, COEF_OBLIQUITY if flip_averaged else COEF_OBLIQUITY_PLAIN)
-    if flip_averaged:
-        out["pelvic_obliquity"] = out["pelvic_obliquity"] + OBLIQUITY_TURN_EXTRA * F["turn"]
+    # per frame: flip-averaged landmarks use the model with the body's turn (+ the extra turn
+    # term), the others the plain model (docstring)
+    flip = np.asarray(flip_averaged, dtype=bool)
+    with_turn = _linear(F, COEF_OBLIQUITY) + OBLIQUITY_TURN_EXTRA * F["turn"]
+    out["pelvic_obliquity"] = F["hip2d"] + np.where(flip, with_turn,
+                                                    _linear(F, COEF_OBLIQUITY_PLAIN))
     out["shoulder_tilt"] = F["shoulder_level"]  # geometry only, no fitted term (docstring)
     out["foot_turnout_left"], out["foot_turnout_right"] = turnout(F, world_turnout_diff(world))
     return out

@@ -225,7 +225,7 @@ def _interval(measure: str, ms: MeasureSeries, v_all: np.ndarray, ok: np.ndarray
     src = ms.meta.get("roll_source", "none")
     hw = uncertainty.summary_half_width(measure, v_all, np.minimum(yaw, 180.0 - yaw), dur,
                                         src if isinstance(src, str) else "none",
-                                        flip_averaged=ms.flip_averaged)
+                                        flip_averaged=ms.flipped)
     return (median - hw, median + hw) if np.isfinite(hw) else (math.nan, math.nan)
 
 

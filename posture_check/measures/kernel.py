@@ -62,8 +62,8 @@ _LEVEL = cast(Vec, (0.0, -1.0, 0.0))  # python floats broadcast as the (T,) arra
 
 def _one_method(blk: HybridBlock, frame_size: tuple[int, int], method: Method,
                 pitch_deg: float | np.ndarray, cm_scale: float | np.ndarray,
-                sin_elevation: float | np.ndarray | None, flip_averaged: bool = False
-                ) -> dict[str, np.ndarray]:
+                sin_elevation: float | np.ndarray | None,
+                flip_averaged: bool | np.ndarray = False) -> dict[str, np.ndarray]:
     if method == "naive":
         p2, p3, pcm = blk.px, blk.world, blk.world
         f2, f3 = body_axes(blk.px, _LEVEL), body_axes(blk.world, _LEVEL)
@@ -100,7 +100,7 @@ def raw_measures(
     pitch_deg: float | np.ndarray = 0.0,
     cm_scale: float | np.ndarray = 1.0,
     sin_elevation: float | np.ndarray | None = None,
-    flip_averaged: bool = False,
+    flip_averaged: bool | np.ndarray = False,
 ) -> dict[str, np.ndarray]:
     """Ungated, unsmoothed measures of one block of frames (column layout, see
     :func:`body_frame.hybrid_block`).
@@ -109,7 +109,8 @@ def raw_measures(
     multiplies MediaPipe-scale metres into true metres for the ``*_cm`` measures;
     ``sin_elevation`` fixes the feet elevation of the calibrated turn-out (None: per frame).
     ``flip_averaged``: the landmarks are flip-averaged (:mod:`posture_check.flip`), so the
-    calibrated obliquity may use the body's turn (:func:`calibration.apply`).
+    calibrated obliquity may use the body's turn (:func:`calibration.apply`); one bool or
+    ``(T,)`` per frame.
     ``method="product"`` takes each measure from its :data:`ESTIMATOR` (hybrid otherwise).
     """
     if method == "product":
@@ -142,7 +143,7 @@ def measure_block(
     roll_deg: float | np.ndarray = 0.0,
     pitch_deg: float | np.ndarray = 0.0, cm_scale: float | np.ndarray = 1.0,
     sin_elevation: float | np.ndarray | None = None, blk: HybridBlock | None = None,
-    flip_averaged: bool = False,
+    flip_averaged: bool | np.ndarray = False,
 ) -> BlockMeasures:
     """The per-block measure kernel shared by recordings (:func:`compute_measures`) and the
     live check (:class:`~posture_check.measures.online.LiveMeasures`): ``(T, 33, ...)`` landmarks
@@ -242,7 +243,7 @@ def compute_measures(
     stature = const["stature_m"]
     cm_scale = float(height_m) / stature if (height_m and np.isfinite(stature)) else 1.0
     sin_e = const["sin_elevation"] if np.isfinite(const["sin_elevation"]) else None
-    flip_averaged = bool(series.meta.get("flip_average", False))
+    flipped = series.flipped  # (T,): the calibration and intervals are chosen per frame
     # One (C, T) table, row i = MEASURES[i]: the values dict holds its contiguous rows, filled
     # block by block, gated and smoothed in place (no stacking into (T, C) and back).
     table = np.empty((len(MEASURES), n))
@@ -259,7 +260,7 @@ def compute_measures(
         bm = measure_block(series.image[a:b], series.world[a:b], series.visibility[a:b],
                            series.presence[a:b], series.frame_size, method=method,
                            roll_deg=roll, pitch_deg=pitch, cm_scale=cm_scale,
-                           sin_elevation=sin_e, flip_averaged=flip_averaged)
+                           sin_elevation=sin_e, flip_averaged=flipped[a:b])
         for k in MEASURES:
             values[k][a:b] = bm.values[k]
             reasons[k][a:b] = bm.reasons[k]
@@ -278,7 +279,8 @@ def compute_measures(
     meta = {"method": method, "smoothing": smoothing, "pitch_deg": float(const["pitch_deg"]
                                                                          if independent_frames
                                                                          else pitch_deg or 0.0),
-            "pitch_source": pitch_source, "flip_averaged": flip_averaged,
+            "pitch_source": pitch_source,
+            "flip_averaged_share": float(flipped.mean()) if n else 0.0,
             "roll_deg": float(np.median(roll_deg)) if np.ndim(roll_deg) else roll_deg,
             "stature_m_mediapipe": stature, "cm_scale": cm_scale,
             "cm_scale_source": "height_m" if height_m else "mediapipe_world",
@@ -288,4 +290,4 @@ def compute_measures(
                             else "given" if np.any(roll_deg) else "none"),
             "source": series.source, "frame_size": list(series.frame_size)}
     view = np.asarray(VIEWS, dtype="<U10")[vcodes]
-    return MeasureSeries(series.t_s.copy(), values, reasons, view, yaw, meta)
+    return MeasureSeries(series.t_s.copy(), values, reasons, view, yaw, meta, flipped.copy())

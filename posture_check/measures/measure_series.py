@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..series import flip_flags
 from . import uncertainty
 from .quality import (
     REASONS,
@@ -48,6 +49,9 @@ class MeasureSeries:
         view: ``(T,)`` view names (:data:`posture_check.measures.view.VIEWS`).
         subject_yaw_deg: ``(T,)`` which side the camera sees (0 front, +90 right flank).
         meta: method, smoothing, camera estimates, cm scale source.
+        flip_averaged: ``(T,)`` bool: the frame's landmarks were flip-averaged
+            (``PoseSeries.flip_averaged``); the frame's interval width depends on it. Not
+            given: ``meta["flip_averaged"]`` (one bool) for every frame, else False (live).
     """
 
     t_s: np.ndarray
@@ -56,7 +60,13 @@ class MeasureSeries:
     view: np.ndarray
     subject_yaw_deg: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
+    flip_averaged: np.ndarray | None = None
     REASONS: ClassVar[tuple[str, ...]] = REASONS
+
+    def __post_init__(self) -> None:
+        flip = (self.flip_averaged if self.flip_averaged is not None
+                else self.meta.get("flip_averaged", False))
+        object.__setattr__(self, "flip_averaged", flip_flags(flip, len(self)))
 
     def __len__(self) -> int:
         return int(self.t_s.shape[0])
@@ -65,7 +75,16 @@ class MeasureSeries:
         """Frames selected by a slice, index array or boolean mask."""
         return MeasureSeries(self.t_s[index], {k: v[index] for k, v in self.values.items()},
                              {k: v[index] for k, v in self.reasons.items()}, self.view[index],
-                             self.subject_yaw_deg[index], dict(self.meta))
+                             self.subject_yaw_deg[index], dict(self.meta),
+                             self.flipped[index])
+
+    @property
+    def flipped(self) -> np.ndarray:
+        """``(T,)`` bool :attr:`flip_averaged`, typed as set."""
+        flip = self.flip_averaged
+        if flip is None:  # never after __post_init__; narrows the type
+            raise RuntimeError("MeasureSeries.flip_averaged was not initialised")
+        return flip
 
     def reason_names(self, measure: str) -> np.ndarray:
         """``(T,)`` reason strings for ``measure`` ("ok" where valid)."""
@@ -89,18 +108,13 @@ class MeasureSeries:
         names, counts = np.unique(src, return_counts=True)
         return str(names[np.argmax(counts)]) if len(names) else "none"
 
-    @property
-    def flip_averaged(self) -> bool:
-        """Whether the landmarks were flip-averaged (the interval widths depend on it)."""
-        return bool(self.meta.get("flip_averaged", False))
-
     def interval90(self, measure: str) -> tuple[np.ndarray, np.ndarray]:
         """Per-frame 90% interval ``(lo, hi)`` of one frame's value (validated model error and
         camera roll; NaN where the measure has no validated error)."""
         v = self.values[measure]
         hw = uncertainty.frame_half_width(measure, self._abs_yaw(),
                                           np.broadcast_to(self.roll_source, v.shape),
-                                          flip_averaged=self.flip_averaged)
+                                          flip_averaged=self.flipped)
         return v - hw, v + hw
 
     def summary(self) -> dict[str, MeasureSummary]:
@@ -118,7 +132,7 @@ class MeasureSeries:
                 t = self.t_s[finite]
                 dur = float(t[-1] - t[0]) if ok.size > 1 else 0.0
                 hw = uncertainty.summary_half_width(name, v, yaw, dur, self._roll_source_one(),
-                                                    flip_averaged=self.flip_averaged)
+                                                    flip_averaged=self.flipped)
                 lo, hi = float(med - hw), float(med + hw)
             else:
                 p10 = med = p90 = float("nan")

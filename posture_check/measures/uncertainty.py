@@ -108,8 +108,8 @@ def _roll_term(measure: str, roll_source: str | np.ndarray) -> np.ndarray:
 
 
 def frame_half_width(measure: str, abs_yaw_deg: np.ndarray,
-                     roll_source: str | np.ndarray = "none", *, flip_averaged: bool = True
-                     ) -> np.ndarray:
+                     roll_source: str | np.ndarray = "none", *,
+                     flip_averaged: bool | np.ndarray = True) -> np.ndarray:
     """``(T,)`` half-width of the 90% interval of one frame's value (NaN: none validated)."""
     model = model_half_width(measure, abs_yaw_deg, flip_averaged=flip_averaged)
     if not has_model_error(measure):
@@ -122,32 +122,41 @@ def has_model_error(measure: str) -> bool:
 
 
 def model_half_width(measure: str, abs_yaw_deg: np.ndarray | float, *,
-                     flip_averaged: bool = True) -> np.ndarray:
+                     flip_averaged: bool | np.ndarray = True) -> np.ndarray:
     """``(T,)`` model-error half-width of the 90% interval (0 where not validated); from
     :data:`HALF_WIDTH_90` for flip-averaged landmarks, else :data:`HALF_WIDTH_90_PLAIN`.
     ``abs_yaw_deg``: how far the body is turned from facing the camera or facing away (0-90,
-    as the callers fold it)."""
+    as the callers fold it). ``flip_averaged``: one bool, or ``(T,)`` per frame (adaptive
+    sampling flip-averages only the quiet frames)."""
     yaw = np.abs(np.asarray(abs_yaw_deg, dtype=np.float64))
-    table = (HALF_WIDTH_90 if flip_averaged else HALF_WIDTH_90_PLAIN).get(measure)
-    if table is None:
-        return np.zeros_like(yaw)
+    flip = np.asarray(flip_averaged, dtype=bool)
     edges = np.asarray(BIN_EDGES.get(measure, YAW_BINS))
-    idx = np.clip(np.searchsorted(edges, np.nan_to_num(yaw), side="right") - 1,
-                  0, len(table) - 1)
-    return np.asarray(table, dtype=np.float64)[idx]
+    out = np.zeros(np.broadcast_shapes(yaw.shape, flip.shape))
+    for table, use in ((HALF_WIDTH_90.get(measure), flip),
+                       (HALF_WIDTH_90_PLAIN.get(measure), ~flip)):
+        if table is None or not use.any():
+            continue
+        idx = np.clip(np.searchsorted(edges, np.nan_to_num(yaw), side="right") - 1,
+                      0, len(table) - 1)
+        out = np.where(use, np.asarray(table, dtype=np.float64)[idx], out)
+    return out
 
 
 def summary_half_width(measure: str, values: np.ndarray, abs_yaw_deg: np.ndarray,
                        duration_s: float, roll_source: str = "none", *,
-                       flip_averaged: bool = True) -> float:
-    """Half-width of the 90% interval around the median of ``values`` (finite frames)."""
+                       flip_averaged: bool | np.ndarray = True) -> float:
+    """Half-width of the 90% interval around the median of ``values`` (finite frames).
+    ``flip_averaged``: one bool or ``(T,)`` per frame; the model term is the median of the
+    finite frames' own half-widths."""
     v = np.asarray(values, dtype=np.float64)
     ok = np.isfinite(v)
     if not ok.any():
         return float("nan")
     v = v[ok]
     yaw = np.asarray(abs_yaw_deg, dtype=np.float64)[ok]
-    model = float(np.median(model_half_width(measure, yaw, flip_averaged=flip_averaged)))
+    flip = np.asarray(flip_averaged, dtype=bool)
+    flip = flip[ok] if flip.ndim else flip
+    model = float(np.median(model_half_width(measure, yaw, flip_averaged=flip)))
     model = float(np.hypot(model, _roll_term(measure, roll_source)))
     if v.size > 1:
         mad = float(np.median(np.abs(v - np.median(v))))
