@@ -67,7 +67,8 @@ each measure's median within 10% of the half-width of its own validated 90% inte
 full-rate analysis (0.5 deg / 0.5 cm for a measure without a validated model error), each
 stretch hold within 0.3 s, the same stretch and repetition verdicts, and the same finding
 severities except where the full-rate decision margin (the sustained value or the interval
-edge vs the threshold) is itself within that tolerance; the bench prints those margins.
+edge vs the threshold; the interval edge vs zero for a watch) is itself within that
+tolerance; the bench prints those margins.
 
 Measured with the defaults (``nice posture-check bench pipeline --minutes 10``, one run, load
 average 6.4 at the start and 1.5 at the end on 2 cores): the 10-minute 30 fps loop of the
