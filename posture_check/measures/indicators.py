@@ -304,7 +304,8 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
                if not beyond else
                f"{name}: {shown}, past the {ind.watch:g} limit, but too uncertain to tell from "
                "no difference at all (the 90% interval includes zero), so it is not reported "
-               "as a finding. Face the camera squarely in good light and check again."
+               "as a finding. A level camera (or its tilt typed in), facing it squarely and "
+               "good light narrow it: check again."
                if "watch_withheld" in extra else
                f"{name}: {shown}, past the {ind.watch:g} limit but only in {frac:.0%} of the "
                f"usable frames (a finding needs {SUSTAINED_FRACTION:.0%}): it comes and goes, "
