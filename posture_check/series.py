@@ -64,6 +64,14 @@ def flip_flags(raw: object, n: int) -> np.ndarray:
     return arr.astype(bool)
 
 
+def initialised(field: np.ndarray | None, name: str) -> np.ndarray:
+    """A per-frame field that ``__post_init__`` always fills, typed as set (narrows the
+    ``None`` a caller may pass to the constructor)."""
+    if field is None:
+        raise RuntimeError(f"{name} was not initialised")
+    return field
+
+
 @dataclass(frozen=True, eq=False)
 class PoseSeries:
     """Landmarks of one person over ``T`` frames.
@@ -175,18 +183,12 @@ class PoseSeries:
     @property
     def counts(self) -> np.ndarray:
         """``(T,)`` int64 people found per frame (:attr:`people_per_frame`, typed as set)."""
-        counts = self.people_per_frame
-        if counts is None:  # never after __post_init__; narrows the type
-            raise RuntimeError("PoseSeries.people_per_frame was not initialised")
-        return counts
+        return initialised(self.people_per_frame, "PoseSeries.people_per_frame")
 
     @property
     def flipped(self) -> np.ndarray:
         """``(T,)`` bool :attr:`flip_averaged`, typed as set."""
-        flip = self.flip_averaged
-        if flip is None:  # never after __post_init__; narrows the type
-            raise RuntimeError("PoseSeries.flip_averaged was not initialised")
-        return flip
+        return initialised(self.flip_averaged, "PoseSeries.flip_averaged")
 
     @property
     def detected(self) -> np.ndarray:

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..series import flip_flags
+from ..series import flip_flags, initialised
 from . import uncertainty
 from .quality import (
     REASONS,
@@ -81,10 +81,7 @@ class MeasureSeries:
     @property
     def flipped(self) -> np.ndarray:
         """``(T,)`` bool :attr:`flip_averaged`, typed as set."""
-        flip = self.flip_averaged
-        if flip is None:  # never after __post_init__; narrows the type
-            raise RuntimeError("MeasureSeries.flip_averaged was not initialised")
-        return flip
+        return initialised(self.flip_averaged, "MeasureSeries.flip_averaged")
 
     def reason_names(self, measure: str) -> np.ndarray:
         """``(T,)`` reason strings for ``measure`` ("ok" where valid)."""
