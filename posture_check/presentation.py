@@ -82,6 +82,7 @@ REASON_TEXT: dict[str, str] = {
     "view_uncertain": "the face is out of the picture, so front and back can't be told apart",
     "moving": "you were moving (posture is read only while standing still)",
     "implausible": "a reading no standing body can give (the pose model lost track)",
+    "hidden": "the leg was behind the other one, out of the camera's sight",
 }
 
 #: Finding severity -> the word shown beside it.

@@ -42,8 +42,9 @@ class AnalysisOptions:
         roll_deg: the camera roll, if known (> 0: verticals appear rotated counter-clockwise);
             None = estimated from the room's vertical lines
             (:mod:`posture_check.measures.camera_roll`), 0 when there are none.
-        sampling: ``"full"`` (the model on every frame) or ``"adaptive"`` (quiet stretches
-            at 5 frames a second, motion at full rate: :mod:`posture_check.sampling`).
+        sampling: ``"adaptive"`` (the default: quiet stretches at 5 frames a second, motion at
+            full rate, results within the tolerance of :mod:`posture_check.sampling` on every
+            recording measured) or ``"full"`` (the model on every frame).
         sampling_rule: the adaptive rule's parameters (None: the defaults of
             :class:`posture_check.sampling.SamplingRule`).
     """
@@ -61,7 +62,7 @@ class AnalysisOptions:
     smoothing: Literal["zero_phase"] | None = "zero_phase"
     flip_average: bool = True
     roll_deg: float | None = None
-    sampling: Literal["full", "adaptive"] = "full"
+    sampling: Literal["full", "adaptive"] = "adaptive"
     sampling_rule: SamplingRule | None = None
 
     def __post_init__(self) -> None:

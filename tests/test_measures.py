@@ -75,6 +75,39 @@ def test_knee_and_sagittal_measures_in_side_view():
     assert ms.reason_names("lateral_lean")[0] == "wrong_view"
 
 
+_LEFT_LEG = [L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX]
+_RIGHT_LEG = [L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]
+
+
+@pytest.mark.parametrize(("yaw", "step_trunks", "left", "right"), [
+    (90.0, 0.0, "hidden", "ok"),     # camera at the right flank, legs together: left leg far
+    (-90.0, 0.0, "ok", "hidden"),    # at the left flank: right leg far
+    (90.0, 0.3, "hidden", "ok"),     # the far leg a little forward still overlaps
+    (90.0, 0.8, "ok", "ok"),         # split stance: both legs in sight
+    (0.0, 0.0, "ok", "ok"),          # front view: nothing hidden
+])
+def test_the_far_leg_behind_the_near_one_is_not_measured(yaw, step_trunks, left, right):
+    """A side view hides the far leg behind the near one: its hip and knee angles are gated
+    "hidden" (the model guesses that leg), unless the legs are apart in the picture."""
+    pose = StickPose(knee_flexion_left=20.0, knee_flexion_right=20.0)
+    s = synthetic_series(pose, SyntheticCamera(yaw_deg=yaw, distance_m=40.0, fov_deg=5.0,
+                                               height_m=0.92))
+    img = s.image.copy()
+    px = img[..., :2] * np.asarray(s.frame_size, float)
+    trunk = np.linalg.norm(px[0, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER]].mean(axis=0)
+                           - px[0, [L.LEFT_HIP, L.RIGHT_HIP]].mean(axis=0))
+    far = _LEFT_LEG if yaw > 0 else _RIGHT_LEG
+    img[:, far, 0] += step_trunks * trunk / s.frame_size[0]   # the far foot steps forward
+    moved = PoseSeries(img, s.world, s.visibility, s.presence, s.t_s, s.frame_size)
+    ms = compute_measures(moved, smoothing=None, method="hybrid", pitch_deg=0.0)
+    assert ms.reason_names("knee_flexion_left")[0] == left
+    assert ms.reason_names("knee_flexion_right")[0] == right
+    if yaw != 0.0:
+        assert ms.reason_names("hip_flexion_left")[0] == left
+        assert ms.reason_names("hip_flexion_right")[0] == right
+    assert np.isfinite(one(ms, "knee_flexion_left")) == (left == "ok")
+
+
 # ------------------------------------------------------------------ invariances
 def test_mirror_swaps_left_and_right():
     s = synthetic_series(POSE, SyntheticCamera(), n_frames=3)
@@ -223,6 +256,30 @@ def test_measure_series_helpers():
     cols = ms.to_columns()
     assert len(cols["t_s"]) == 20 and cols["lateral_lean_reason"][0] == "ok"
     assert len(ms[5:10]) == 5
+
+
+@pytest.mark.parametrize(("n_frames", "valid", "summarised"), [
+    (60, slice(0, 60), True),     # 2 s, all valid
+    (60, slice(0, 31), True),     # 31 frames over 1.0 s
+    (60, slice(0, 9), False),     # 9 frames: a median of a few frames is not a result
+    (60, slice(0, 20), False),    # 20 frames but only 0.63 s of them
+    (1, slice(0, 1), True),       # a photo: its one frame is all there is
+    (5, slice(0, 5), True),       # a short series needs all its frames...
+    (5, slice(0, 4), False),      # ...and its whole span
+])
+def test_a_summary_needs_enough_valid_frames(n_frames, valid, summarised):
+    s = synthetic_series(POSE, SyntheticCamera(), n_frames=n_frames)
+    ms = compute_measures(PoseSeries(s.image, s.world, s.visibility, s.presence,
+                                     np.arange(n_frames) / 30.0, s.frame_size),
+                          smoothing=None, method="hybrid", pitch_deg=0.0)
+    v = np.full(n_frames, np.nan)
+    v[valid] = ms.values["knee_flexion_left"][valid]
+    ms.values["knee_flexion_left"][:] = v
+    got = ms.summary()["knee_flexion_left"]
+    assert np.isfinite(got.median) == summarised
+    assert np.isfinite(got.ci90_lo) == summarised
+    assert got.n_valid == len(range(n_frames)[valid])
+    assert got.valid_fraction == pytest.approx(got.n_valid / n_frames)
 
 
 def test_bad_arguments_raise_value_error():

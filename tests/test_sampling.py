@@ -44,8 +44,8 @@ def test_adaptive_standing_clip_matches_full_rate(model_path):
     from posture_check.bench.sampling_compare import TOLERANCE, differences
     from posture_check.results import AnalysisOptions
 
-    full = analyze(CLIP, AnalysisOptions(model_path=model_path))
-    fast = analyze(CLIP, AnalysisOptions(model_path=model_path, sampling="adaptive"))
+    full = analyze(CLIP, AnalysisOptions(model_path=model_path, sampling="full"))
+    fast = analyze(CLIP, AnalysisOptions(model_path=model_path))  # adaptive: the default
     s = fast.series.meta["sampling"]
     n = len(full.series)
     assert s["interpolated"] > 0 and s["main"] + s["scout"] + s["interpolated"] == n
@@ -75,12 +75,23 @@ def test_adaptive_standing_clip_matches_full_rate(model_path):
 
 
 @pytest.mark.slow
-def test_analyze_adaptive_from_the_shell(tmp_path):
+@pytest.mark.parametrize(("flags", "sampling"), [([], "adaptive"), (["--full-rate"], "full")])
+def test_analyze_sampling_from_the_shell(tmp_path, flags, sampling):
+    """Adaptive sampling is the default; ``--full-rate`` runs the model on every frame. The
+    report says which (``analysis.sampling``)."""
+    import json
+
     exe = Path(sys.executable).parent / "posture-check"
-    p = subprocess.run([str(exe), "analyze", str(CLIP), "--adaptive", "--json", "-"],
+    p = subprocess.run([str(exe), "analyze", str(CLIP), *flags, "--json", "-"],
                        capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert p.returncode == 0, p.stderr
-    assert '"schema": "posture-check.report/' in p.stdout
+    report = json.loads(p.stdout)
+    assert report["schema"].startswith("posture-check.report/")
+    assert report["analysis"]["sampling"] == sampling
+    assert report["analysis"]["flip_averaged_fraction"] == 1.0
+    both = subprocess.run([str(exe), "analyze", str(CLIP), "--full-rate", "--adaptive"],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert both.returncode == 2 and "not allowed with" in both.stderr
 
 
 def test_tolerance_is_relative_to_the_interval_and_excuses_only_threshold_cases():

@@ -97,6 +97,7 @@ SETS: dict[str, SetSpec] = {s.name: s for s in (
     SetSpec("side_interval_cal", 17, 200, _fam("held", "held", "held"), "side"),
 )}
 _CACHE_VERSION = 2
+_SIDE_CACHE_VERSION = 3  # 3: side views include split stances (scenes.SPLIT_STANCE_SHARE)
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,7 +175,8 @@ def render_set(spec: SetSpec, cache: Path | None = None, workers: int = 2,
 
     path = None
     if cache is not None:
-        key = f"{spec.name}-s{spec.seed}-n{spec.n}-v{_CACHE_VERSION}.npz"
+        version = _CACHE_VERSION if spec.view == "front" else _SIDE_CACHE_VERSION
+        key = f"{spec.name}-s{spec.seed}-n{spec.n}-v{version}.npz"
         path = Path(cache) / key
         if path.is_file():
             with np.load(path, allow_pickle=False) as z:

@@ -49,8 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="length of the long recording for the adaptive comparison "
                         "(0 = sample clips only)")
     parser.add_argument("--clips", nargs="*", default=None, metavar="NAME",
-                        help="sample clips for the adaptive comparison (default: all, and the "
-                        "videos of ../shared/real_media)")
+                        help="recordings for the adaptive comparison: sample clip names, file "
+                        "names in ../shared/real_media or paths (default: all the sample clips "
+                        "and the videos of ../shared/real_media)")
     parser.add_argument("--quiet-fps", type=float, default=None,
                         help="adaptive: rate of the quiet samples (default: the rule's, "
                         f"{1 / SamplingRule().interval_s:g})")
@@ -64,6 +65,18 @@ def _load() -> str:
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
 
 
+def _clip_path(name: str) -> Path:
+    """A recording named on the command line: a path, a file of ../shared/real_media, or a
+    sample clip's name (with or without ``.mp4``)."""
+    from .sampling_compare import REAL_MEDIA, SAMPLES
+
+    for path in (Path(name), REAL_MEDIA / name, SAMPLES / name, SAMPLES / f"{name}.mp4"):
+        if path.is_file():
+            return path
+    raise SystemExit(f"posture-check: error: {name}: no such recording (a path, a file of "
+                     f"{REAL_MEDIA} or a sample clip name)")
+
+
 def run_adaptive(args: argparse.Namespace) -> None:
     from .sampling_compare import (
         REAL_MEDIA,
@@ -75,7 +88,7 @@ def run_adaptive(args: argparse.Namespace) -> None:
     )
 
     if args.clips is not None:
-        paths = [SAMPLES / f"{name}.mp4" for name in args.clips]
+        paths = [_clip_path(name) for name in args.clips]
     else:
         paths = sorted(SAMPLES.glob("*.mp4")) + sorted(
             p for p in REAL_MEDIA.glob("*") if p.suffix.lower() in (".mp4", ".avi", ".mov"))
@@ -126,7 +139,8 @@ def run_bare(args: argparse.Namespace) -> None:
     frames = list(itertools.islice(iter_frames(args.video, allow_truncated=True), args.frames))
     n = len(frames)
     h, w = frames[0][1].shape[:2]
-    a_opts = AnalysisOptions(model_path=args.model, max_frames=n, stretch=args.stretch)
+    a_opts = AnalysisOptions(model_path=args.model, max_frames=n, stretch=args.stretch,
+                             sampling="full")  # every frame, as the bare model
     # the same model passes as the pipeline: flip averaging (two passes a frame) in both
     e_opts = EstimatorOptions(model_path=args.model, num_poses=a_opts.num_poses,
                               max_side_px=a_opts.max_side_px, flip_average=a_opts.flip_average)

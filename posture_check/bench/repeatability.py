@@ -95,7 +95,7 @@ def real_groups() -> dict[str, list[list[dict[str, float]]]]:
     from ..analysis import analyze
     from ..results import AnalysisOptions
 
-    res = analyze(REAL_CLIP, AnalysisOptions())
+    res = analyze(REAL_CLIP, AnalysisOptions(sampling="full"))  # frame-to-frame model noise
     series = res.series
     t = series.t_s - series.t_s[0]
     keep = np.flatnonzero(t >= SKIP_S)

@@ -40,7 +40,7 @@ import numpy as np
 
 from ..presentation import REASON_TEXT, doc_title, measure_label, side_of, value_text, view_label
 from . import uncertainty
-from .measure_series import MeasureSeries, MeasureSummary
+from .measure_series import MIN_VALID_FRAMES, MIN_VALID_S, MeasureSeries, MeasureSummary
 from .quality import REASON_HINTS, REASONS
 from .specs import MEASURE_SPECS
 
@@ -66,8 +66,6 @@ DOCS = {
     "004": "004_46944711b1f5bc22.txt",
 }
 SUSTAINED_FRACTION = 0.6
-MIN_VALID_FRAMES = 10
-MIN_VALID_S = 1.0
 
 REF_SHIFT = ("Lateral trunk shift > 12 mm is abnormal in young adults; sciatic list with lumbar "
              "disc herniation averages 26 +/- 18 mm, usually away from the disc side "

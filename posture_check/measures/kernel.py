@@ -39,7 +39,14 @@ from .body_frame import (
 )
 from .columns import BLOCK, Vec
 from .filters import ZERO_PHASE_CUTOFF_HZ, one_euro, zero_phase
-from .gating import LEG_ROWS, block_flags, body_proportions_ok, gate_block, gate_moving
+from .gating import (
+    LEG_ROWS,
+    block_flags,
+    body_proportions_ok,
+    gate_block,
+    gate_moving,
+    hidden_legs,
+)
 from .measure_series import MeasureSeries
 from .specs import ESTIMATOR, MEASURES, Method
 from .stillness import quiet_standing
@@ -160,11 +167,14 @@ def measure_block(
     vcode = view_codes(yaw)
     flags = block_flags(blk, frame_size, visibility, presence)
     _, inside, visible, _ = flags
-    leg_ok = [(inside[rows] & visible[rows]).all(axis=0) for rows in LEG_ROWS]
+    hidden = hidden_legs(blk.px, vcode)
+    leg_ok = [(inside[rows] & visible[rows]).all(axis=0) & ~hid
+              for rows, hid in zip(LEG_ROWS, hidden, strict=True)]
     raw["pelvic_tilt"] = posture.pelvic_tilt_from_legs(
         raw["hip_flexion_left"], raw["hip_flexion_right"], raw["knee_flexion_left"],
         raw["knee_flexion_right"], *leg_ok)
-    values, reasons = gate_block(raw, vcode, *flags, yaw, body_proportions_ok(blk.world))
+    values, reasons = gate_block(raw, vcode, *flags, yaw, body_proportions_ok(blk.world),
+                                 hidden)
     return BlockMeasures(values, reasons, yaw, vcode)
 
 

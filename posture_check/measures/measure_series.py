@@ -17,11 +17,20 @@ from .quality import (
 )
 from .specs import MEASURE_SPECS
 
-__all__ = ["MeasureSeries", "MeasureSummary"]
+__all__ = ["MIN_VALID_FRAMES", "MIN_VALID_S", "MeasureSeries", "MeasureSummary"]
+
+# The least valid data a summary (and a finding) rests on: a median of a few frames is not a
+# result. A side-on squat's far leg, hidden behind the near one, was valid in 3 of 614 frames
+# and its median swung by 6 deg between two samplings of the same clip. A series shorter than
+# this (a photo: 1 frame) needs all its frames instead.
+MIN_VALID_FRAMES = 10
+MIN_VALID_S = 1.0
 
 @dataclass(frozen=True)
 class MeasureSummary:
-    """Robust summary of one measure over its valid frames (NaN when none are valid).
+    """Robust summary of one measure over its valid frames: NaN unless there are at least
+    :data:`MIN_VALID_FRAMES` of them over :data:`MIN_VALID_S` seconds (all the frames and all
+    the duration of a shorter series); ``valid_fraction`` and ``n_valid`` are given anyway.
 
     ``ci90_lo`` / ``ci90_hi``: the 90% interval of the true value
     (:mod:`~posture_check.measures.uncertainty`: validated model error and frame spread);
@@ -115,19 +124,22 @@ class MeasureSeries:
         return v - hw, v + hw
 
     def summary(self) -> dict[str, MeasureSummary]:
-        """Median, 10th/90th percentile, valid fraction and 90% interval of each measure."""
+        """Median, 10th/90th percentile, valid fraction and 90% interval of each measure
+        (NaN with too little valid data, see :class:`MeasureSummary`)."""
         out: dict[str, MeasureSummary] = {}
         n = max(len(self), 1)
         yaw = self._abs_yaw()
+        span = float(self.t_s[-1] - self.t_s[0]) if len(self) > 1 else 0.0
+        need_frames, need_s = min(MIN_VALID_FRAMES, len(self)), min(MIN_VALID_S, span)
         for name, v in self.values.items():
             finite = np.isfinite(v)
             ok = v[finite]
             unit = MEASURE_SPECS[name].unit if name in MEASURE_SPECS else ""
             lo = hi = float("nan")
-            if ok.size:
+            t = self.t_s[finite]
+            dur = float(t[-1] - t[0]) if ok.size > 1 else 0.0
+            if ok.size and ok.size >= need_frames and dur >= need_s:
                 p10, med, p90 = np.percentile(ok, [10, 50, 90])
-                t = self.t_s[finite]
-                dur = float(t[-1] - t[0]) if ok.size > 1 else 0.0
                 hw = uncertainty.summary_half_width(name, v, yaw, dur, self._roll_source_one(),
                                                     flip_averaged=self.flipped)
                 lo, hi = float(med - hw), float(med + hw)

@@ -1,8 +1,9 @@
 """Per-frame quality gating: a measure is NaN with a reason code where it cannot be trusted.
 
 Reason codes are small ints (``int8``) indexing :data:`REASONS`; ``0`` = ``"ok"``. When several
-reasons apply, the first in this order wins: no person, out of frame, low visibility, wrong view,
-view uncertain, moving, implausible. :data:`REASON_HINTS` says what the user can do about each.
+reasons apply, the first in this order wins: no person, out of frame, hidden, low visibility,
+wrong view, view uncertain, moving, implausible. :data:`REASON_HINTS` says what the user can do
+about each.
 
 * ``no_person``: the model found nobody in the frame.
 * ``out_of_frame``: a landmark the measure needs is outside the image (normalized x or y
@@ -10,6 +11,9 @@ view uncertain, moving, implausible. :data:`REASON_HINTS` says what the user can
   required exactly for the measures that use the feet).
 * ``low_visibility``: a needed landmark has visibility below :data:`MIN_VISIBILITY`
   (MediaPipe's own drawing threshold, 0.5).
+* ``hidden``: in a side view, the far leg behind the near one (their knees and ankles overlap in
+  the picture, :func:`posture_check.measures.gating.hidden_legs`): the model guesses that leg
+  rather than sees it.
 * ``wrong_view``: the camera view is not one where the measure is defined (a frontal measure
   in a side view, ...); see :mod:`posture_check.measures.view`.
 * ``view_uncertain``: front and back cannot be told apart, because the face (nose and both
@@ -35,9 +39,9 @@ __all__ = ["FRAME_MARGIN", "MIN_PRESENCE", "MIN_VISIBILITY", "REASONS", "REASON_
            "inside_frame", "landmark_flags"]
 
 REASONS: tuple[str, ...] = ("ok", "no_person", "out_of_frame", "low_visibility", "wrong_view",
-                            "view_uncertain", "moving", "implausible")
+                            "view_uncertain", "moving", "implausible", "hidden")
 (OK, NO_PERSON, OUT_OF_FRAME, LOW_VISIBILITY, WRONG_VIEW, VIEW_UNCERTAIN, MOVING,
- IMPLAUSIBLE) = range(len(REASONS))
+ IMPLAUSIBLE, HIDDEN) = range(len(REASONS))  # codes are stored: append new reasons only
 
 # What the person can do about each reason (shown with "not measured" findings).
 REASON_HINTS: dict[str, str] = {
@@ -55,6 +59,8 @@ REASON_HINTS: dict[str, str] = {
     "implausible": "the reading is outside what a standing body can do (the pose model lost "
                    "track): record again with the whole body in view, good light and clothes "
                    "that stand out from the wall",
+    "hidden": "this leg is behind the other one, out of the camera's sight: turn your other "
+              "side to the camera to measure it",
     "too_short": "record at least 10 seconds standing still",
     "not_standing": "stand upright with your knees and hips straight",
 }

@@ -57,11 +57,11 @@ HALF_WIDTH_90: dict[str, tuple[float, ...]] = {
     "foot_turnout_left": (13.73, 13.73),
     "foot_turnout_right": (13.73, 13.73),
     "foot_turnout_asymmetry": (22.13, 22.13),
-    "trunk_flexion": (5.1,),
-    "hip_flexion_left": (9.36,),
-    "hip_flexion_right": (9.36,),
-    "knee_flexion_left": (21.92, 7.41),
-    "knee_flexion_right": (21.92, 7.41),
+    "trunk_flexion": (5.82,),
+    "hip_flexion_left": (12.46,),
+    "hip_flexion_right": (12.46,),
+    "knee_flexion_left": (21.92, 9.33),
+    "knee_flexion_right": (21.92, 9.33),
 }
 # The same for landmarks that are not flip-averaged (the live check): wider, as the model runs
 # once and MediaPipe's left/right biases stay in.
@@ -72,17 +72,19 @@ HALF_WIDTH_90_PLAIN: dict[str, tuple[float, ...]] = {
     "foot_turnout_left": (14.19, 14.19),
     "foot_turnout_right": (14.19, 14.19),
     "foot_turnout_asymmetry": (24.99, 24.99),
-    "trunk_flexion": (5.63,),
-    "hip_flexion_left": (9.99,),
-    "hip_flexion_right": (9.99,),
-    "knee_flexion_left": (22.67, 7.1),
-    "knee_flexion_right": (22.67, 7.1),
+    "trunk_flexion": (6.34,),
+    "hip_flexion_left": (13.35,),
+    "hip_flexion_right": (13.35,),
+    "knee_flexion_left": (22.67, 10.37),
+    "knee_flexion_right": (22.67, 10.37),
 }
 # The sagittal measures (side views): trunk and hip flexion have one width (they are read only
 # in side and oblique views); knee flexion, read in any view, has a front width (turn below
 # SIDE_SPLIT_DEG: a front view sees a knee bend foreshortened, MAE 12 deg) and a side width.
 # From side_interval_cal (200 side-view renders, every axis held out) and, for the knees' front
-# width, interval_cal.
+# width, interval_cal. Side scenes are 40% split stances (the hip-flexor opener's lunge), and
+# the far leg hidden behind the near one is gated (``gating.hidden_legs``), so the side widths
+# come from the legs in view, feet together and apart.
 SIDE_SPLIT_DEG = 45.0
 BIN_EDGES: dict[str, tuple[float, ...]] = {
     "trunk_flexion": (0.0,), "hip_flexion_left": (0.0,), "hip_flexion_right": (0.0,),

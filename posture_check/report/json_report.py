@@ -127,6 +127,8 @@ def build_report(result) -> dict:
             "smoothing": result.measures.meta.get("smoothing"),
             "pain_side": result.options.pain_side, "height_m": result.options.height_m,
             "stretch_requested": result.options.stretch,
+            "sampling": result.options.sampling if info.kind == "video" else None,
+            "flip_averaged_fraction": float(np.mean(series.flipped)) if len(series) else 0.0,
             "frames_with_several_people_fraction": float(np.mean(result.people_per_frame > 1)),
             # a damaged recording analysed as far as it decoded: the time range lost [from, to]
             "partial": result.partial,

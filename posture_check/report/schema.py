@@ -166,6 +166,8 @@ REPORT_SCHEMA: dict = {
                 "pain_side": {"enum": ["left", "right", None]},
                 "height_m": _num,
                 "stretch_requested": _str_or_null,
+                "sampling": {"enum": ["full", "adaptive", None]},
+                "flip_averaged_fraction": _fraction,
                 "partial": {"type": "boolean"},
                 "lost_s": {"oneOf": [{"type": "null"},
                                      {"type": "array", "items": {"type": "number"},

@@ -69,7 +69,7 @@ from ..measures.body_frame import (
     up_vector,
 )
 from ..measures.columns import BLOCK, vscale
-from ..measures.gating import block_flags, gate_block
+from ..measures.gating import block_flags, gate_block, hidden_legs
 from ..measures.kernel import series_constants
 from ..measures.specs import MEASURES
 from ..measures.view import view_codes
@@ -171,7 +171,8 @@ def angles_block(image: np.ndarray, world: np.ndarray, visibility: np.ndarray,
     n = len(t_s)
     full = {k: raw.get(k, np.full(n, np.nan)) for k in MEASURES}
     vcode = view_codes(subject_yaw_deg(blk.world))
-    gated, _ = gate_block(full, vcode, *block_flags(blk, frame_size, visibility, presence))
+    gated, _ = gate_block(full, vcode, *block_flags(blk, frame_size, visibility, presence),
+                          hidden=hidden_legs(blk.px, vcode))
     return {k: gated[k] for k in ANGLE_NAMES}
 
 
