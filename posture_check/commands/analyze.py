@@ -12,6 +12,7 @@ from ..errors import InputError, OutputError
 from ..output_paths import check_output_dir, os_error_message, remove_created_dirs_on_failure
 from ..video_io import check_media, is_image_path
 from .history import db_argument
+from .options import add_sampling_arguments, sampling_from
 from .progress import progress_bar
 
 _FLAGS = ("pdf", "html", "csv", "video")
@@ -56,13 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-flip-average", action="store_true",
                         help="run the pose model once per frame instead of on the frame and its "
                         "mirror (twice as fast; readings no longer swap exactly when mirrored)")
-    rate = parser.add_mutually_exclusive_group()
-    rate.add_argument("--full-rate", action="store_true",
-                      help="run the pose model on every frame (slower; the default, adaptive "
-                      "sampling, measures standing still and holds at 5 frames/s and motion at "
-                      "the full rate, within a stated tolerance: see posture_check.sampling)")
-    rate.add_argument("--adaptive", action="store_true",
-                      help="adaptive frame sampling (the default; kept for existing scripts)")
+    add_sampling_arguments(parser)
     # my progress (posture_check.history): kept together, used only in _history_* below
     h = parser.add_argument_group("my progress (a history on this computer)")
     h.add_argument("--save", action="store_true",
@@ -177,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
                                   pain_side=args.pain_side, height_m=args.height_m,
                                   roll_deg=args.camera_roll_deg,
                                   flip_average=not args.no_flip_average,
-                                  sampling="full" if args.full_rate else "adaptive",
+                                  sampling=sampling_from(args),
                                   baseline=store.baseline_summary(profile) if store else None)
         with progress_bar(f"analyse {args.input.name}") as progress:
             result = analyze(args.input, options, progress)

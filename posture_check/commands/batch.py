@@ -19,6 +19,7 @@ from ..errors import InputError
 from ..output_paths import check_output_dir
 from .analyze import _history_open, _stretch_name
 from .history import db_argument
+from .options import add_sampling_arguments, sampling_from
 
 _FLAGS = ("json", "csv", "pdf", "html", "video")
 DEFAULT_FORMATS = ("json", "csv", "pdf", "html")
@@ -53,13 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--camera-roll-deg", type=float, default=None, metavar="DEG")
     parser.add_argument("--no-flip-average", action="store_true",
                         help="run the pose model once per frame (twice as fast)")
-    rate = parser.add_mutually_exclusive_group()
-    rate.add_argument("--full-rate", action="store_true",
-                      help="run the pose model on every frame (slower; the default, adaptive "
-                      "sampling, measures standing still and holds at 5 frames/s and motion at "
-                      "the full rate, within a stated tolerance: see posture_check.sampling)")
-    rate.add_argument("--adaptive", action="store_true",
-                      help="adaptive frame sampling (the default; kept for existing scripts)")
+    add_sampling_arguments(parser)
     h = parser.add_argument_group("my progress (a history on this computer)")
     h.add_argument("--save", action="store_true",
                    help="save every recording as a session of your history")
@@ -103,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
                                   pain_side=args.pain_side, height_m=args.height_m,
                                   roll_deg=args.camera_roll_deg,
                                   flip_average=not args.no_flip_average,
-                                  sampling="full" if args.full_rate else "adaptive",
+                                  sampling=sampling_from(args),
                                   baseline=store.baseline_summary(sink.profile) if store
                                   else None)
         summary = run_batch(
