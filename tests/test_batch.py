@@ -124,6 +124,19 @@ def test_batch_from_the_shell_matches_analyze_and_resumes(folder, single, tmp_pa
     assert {c: (out / f"{c}_report" / f"{c}.json").stat().st_mtime_ns for c in CLIPS} == first
     _assert_table(out, single)  # the table still holds every recording
 
+    # other settings: what was done before is analysed again, never mixed into the table
+    p = subprocess.run([*cmd, "--full-rate"], capture_output=True, text=True, timeout=600,
+                       cwd=tmp_path)
+    assert p.returncode == 1, p.stderr
+    assert ("2 analysed (2 of them done before with other settings), 1 skipped (seen before), "
+            "1 failed") in p.stdout
+    for c in CLIPS:
+        rep = json.loads((out / f"{c}_report" / f"{c}.json").read_text())
+        assert rep["analysis"]["sampling"] == "full"
+    manifest = json.loads((out / "batch_manifest.json").read_text())["recordings"]
+    assert {e["settings"]["sampling"] for e in manifest.values()
+            if e["status"] == "done"} == {"full"}
+
 
 def test_a_worker_killed_mid_file_is_retried_and_the_batch_finishes(folder, single, tmp_path):
     """Also: every session goes into a real SQLite history (as ``--save --profile``)."""

@@ -5,7 +5,10 @@ known and a re-encoded one is not): ``status`` (``done`` / ``failed``), the file
 its report folder, its table rows (so a resumed batch writes the whole table without
 re-analysing), the one-line summary, or the error and its kind (``input``: the recording
 itself is the problem, skipped by later runs unless ``--retry-failed``; ``error`` / ``crash``:
-retried by the next run). Rewritten atomically after every recording, so an interrupted batch
+retried by the next run), and the ``settings`` it was analysed with (the analysis options, the
+report formats and the package version: :func:`posture_check.batch.runner.batch_settings`). A
+recording done with other settings is analysed again: a resumed batch never mixes results of
+different options in one table. Rewritten atomically after every recording, so an interrupted batch
 resumes where it stopped.
 """
 
@@ -43,9 +46,12 @@ class Manifest:
     def get(self, sha256: str) -> dict | None:
         return self.entries.get(sha256)
 
-    def is_done(self, sha256: str, out: Path) -> bool:
+    def is_done(self, sha256: str, out: Path, settings: dict | None = None) -> bool:
+        """Done, its report folder still there, and (if ``settings`` is given) with these
+        settings (an entry written before settings were recorded has none: not done)."""
         e = self.entries.get(sha256)
-        return bool(e and e.get("status") == "done" and (out / e["report_dir"]).is_dir())
+        return bool(e and e.get("status") == "done" and (out / e["report_dir"]).is_dir()
+                    and (settings is None or e.get("settings") == settings))
 
     def set(self, sha256: str, entry: dict) -> None:
         self.entries[sha256] = entry

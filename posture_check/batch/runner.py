@@ -3,8 +3,9 @@
 Flow (:func:`run_batch`):
 
 1. Every recording is hashed (sha256) on the client; the done-manifest
-   (:mod:`.manifest`) says which contents are already done (skipped) or failed as bad input
-   (listed again, not retried unless ``retry_failed``).
+   (:mod:`.manifest`) says which contents are already done with the same settings
+   (:func:`batch_settings`: skipped; done with other options, formats or version: analysed
+   again) or failed as bad input (listed again, not retried unless ``retry_failed``).
 2. One :func:`posture_check.batch.task.analyze_recording` task per remaining recording goes to
    the cluster (:func:`dask_client`): by default a ``LocalCluster`` sized to this machine (one
    single-threaded worker process per core, bound to 127.0.0.1, no dashboard); or a running
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import json
 import logging
 import os
 import re
@@ -35,9 +37,10 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..atomic import write_bytes_atomic
 from ..errors import PostureCheckError
@@ -45,6 +48,9 @@ from .discover import content_sha256
 from .manifest import MANIFEST_NAME, Manifest
 from .table import write_table
 from .task import RecordingOutput, analyze_recording
+
+if TYPE_CHECKING:
+    from ..results import AnalysisOptions
 
 __all__ = ["FAILED_NAME", "TABLE_CSV", "TABLE_PARQUET", "BatchSummary", "dask_client",
            "report_dir_names", "run_batch"]
@@ -79,10 +85,32 @@ class BatchSummary:
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # path -> error
     retried: list[str] = field(default_factory=list)
+    redone: list[str] = field(default_factory=list)  # done before with other settings
     report_dirs: dict[str, Path] = field(default_factory=dict)
     sessions: dict[str, int] = field(default_factory=dict)  # path -> history session id
     n_rows: int = 0
     seconds: float = 0.0
+
+
+def batch_settings(options: AnalysisOptions, formats: Sequence[str]) -> dict:
+    """What a recording's results depend on besides its content, as JSON data: the analysis
+    options (model file name, stretch, sides, height, roll, sampling and its rule, flip
+    averaging, sizes, smoothing, frame cap; a baseline by its median values), the report
+    formats and the package version. The manifest keeps it per recording
+    (:mod:`.manifest`)."""
+    from .. import __version__
+
+    opts = {f.name: getattr(options, f.name) for f in fields(options)}
+    model = opts.pop("model_path")
+    rule = opts.pop("sampling_rule")
+    base = opts.pop("baseline")
+    if base is not None and not isinstance(base, dict):
+        base = {k: s.median for k, s in base.summary().items()}
+    return json.loads(json.dumps({
+        **opts, "model": None if model is None else Path(model).name,
+        "sampling_rule": None if rule is None else asdict(rule),
+        "baseline": base, "formats": sorted(formats), "version": __version__,
+    }, default=str, allow_nan=True))
 
 
 # ----------------------------------------------------------------------------------- cluster
@@ -283,16 +311,19 @@ def run_batch(
         except OSError as exc:
             summary.failed[str(p)] = f"cannot read it ({exc.strerror or exc})"
     names = report_dir_names(readable, shas, manifest)
+    settings = batch_settings(options, formats)
     todo: dict[str, tuple[Path, str]] = {}  # sha -> (path, report dir name)
     for p, sha, name in zip(readable, shas, names, strict=True):
         e = manifest.get(sha)
-        if manifest.is_done(sha, out) or sha in todo:
+        if manifest.is_done(sha, out, settings) or sha in todo:
             summary.skipped.append(str(p))
         elif e and e.get("status") == "failed" and e.get("error_kind") == "input" \
                 and not retry_failed:
             summary.failed[str(p)] = e["error"]
             summary.skipped.append(str(p))
         else:
+            if manifest.is_done(sha, out):
+                summary.redone.append(str(p))
             todo[sha] = (p, name)
     keep_result = history is not None
     started = not todo  # nothing is written before the cluster answered (or was not needed)
@@ -305,7 +336,10 @@ def run_batch(
                 started = True
                 print(f"batch: analysing {len(todo)} recording(s) on {n_workers} Dask "
                       f"worker(s) ({client.scheduler.address}); {len(summary.skipped)} "
-                      "seen before", file=progress_stream or sys.stderr, flush=True)
+                      f"seen before"
+                      + (f", {len(summary.redone)} done before with other settings, analysed "
+                         "again" if summary.redone else ""),
+                      file=progress_stream or sys.stderr, flush=True)
                 def submit(sha: str, attempt: int):
                     path = str(todo[sha][0])
                     return client.submit(analyze_recording, path, sha, options, formats,
@@ -319,7 +353,7 @@ def run_batch(
                         sha, attempt = futures.pop(fut)
                         path, name = todo[sha]
                         entry = {"path": str(path), "name": path.name, "report_dir": name,
-                                 "finished_utc": _now()}
+                                 "finished_utc": _now(), "settings": settings}
                         try:
                             res: RecordingOutput = fut.result()
                         except KilledWorker:

@@ -108,7 +108,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if store is not None:
             store.close()
-    print(f"{len(summary.done)} analysed, {len(summary.skipped)} skipped (seen before), "
+    redone = (f" ({len(summary.redone)} of them done before with other settings)"
+              if summary.redone else "")
+    print(f"{len(summary.done)} analysed{redone}, {len(summary.skipped)} skipped (seen before), "
           f"{len(summary.failed)} failed; {summary.n_rows} table rows in "
           f"{out / 'batch_table.parquet'} and .csv ({summary.seconds:.1f} s)")
     for p, sid in summary.sessions.items():
