@@ -272,3 +272,21 @@ def test_scheduler_option_uses_a_running_cluster(folder, single, tmp_path):
         for proc in reversed(procs):
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def test_batch_settings_tell_runs_apart_and_are_strict_json():
+    """What the manifest keeps per recording: equal options give equal settings (also with a
+    baseline holding NaN, which strict JSON cannot store), other options other settings."""
+    from posture_check.batch.runner import batch_settings
+    from posture_check.results import AnalysisOptions
+
+    base = {"lateral_lean": float("nan"), "pelvic_obliquity": 1.5}
+    a = batch_settings(AnalysisOptions(baseline=base), ["json", "csv"])
+    assert a == batch_settings(AnalysisOptions(baseline=dict(base)), ["csv", "json"])
+    assert a["baseline"] == {"lateral_lean": None, "pelvic_obliquity": 1.5}
+    json.dumps(a, allow_nan=False)
+    for other in (AnalysisOptions(baseline=base, sampling="full"),
+                  AnalysisOptions(baseline=base, stretch="standing_hamstring"),
+                  AnalysisOptions(baseline=None)):
+        assert batch_settings(other, ["json", "csv"]) != a
+    assert batch_settings(AnalysisOptions(baseline=base), ["json"]) != a

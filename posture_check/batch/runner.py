@@ -31,6 +31,7 @@ import contextlib
 import datetime as _dt
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -106,11 +107,22 @@ def batch_settings(options: AnalysisOptions, formats: Sequence[str]) -> dict:
     base = opts.pop("baseline")
     if base is not None and not isinstance(base, dict):
         base = {k: s.median for k, s in base.summary().items()}
-    return json.loads(json.dumps({
+    settings = json.loads(json.dumps({
         **opts, "model": None if model is None else Path(model).name,
         "sampling_rule": None if rule is None else asdict(rule),
         "baseline": base, "formats": sorted(formats), "version": __version__,
     }, default=str, allow_nan=True))
+    return _finite(settings)
+
+
+def _finite(x):
+    """``x`` (JSON data) with NaN and infinities as None: equal settings compare equal, and the
+    manifest (strict JSON) can hold them."""
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_finite(v) for v in x]
+    return None if isinstance(x, float) and not math.isfinite(x) else x
 
 
 # ----------------------------------------------------------------------------------- cluster
