@@ -19,19 +19,23 @@ largest landmark bounding box weighted by how central it is; after that, whichev
 nearest to the person followed in the previous frame. The number of people seen in each frame is
 kept in ``PoseSeries.people_per_frame`` (capped at ``num_poses``), for quality warnings.
 
-Single-person tracking (video and live modes, ``num_poses > 1``): asked for ``num_poses``
-people, MediaPipe runs its person detector on every frame (it looks for more people until it
-tracks that many), which costs ~13 ms of the ~31 ms a frame; asked for one, it tracks the
-person from frame to frame and detects only when it lost them (~19 ms). So once exactly one
-person has been in view for 0.5 s (``_SINGLE_AFTER_MS``), the estimator switches to fresh
-landmarkers asked for one person, and counts everybody in view every 0.5 s (``_CENSUS_MS``) with
-an image-mode landmarker (detector and landmarks, no tracking state). It switches back to fresh
-landmarkers asked for ``num_poses`` (from the next frame) as soon as the census sees anyone other
-than the person followed, or the tracker is no longer on them, and (from this frame) when the
-person is lost. Between two counts a frame's ``people_per_frame`` is what the tracker sees (1),
-so a second person is noticed within 0.5 s. Measured (``bench pipeline``, the 10 rendered sample
-clips at full rate against their per-frame truth): mean error 4.23 deg against 4.49 with every
-frame asked for three people, 1.4-1.7x faster.
+Asked for ``num_poses > 1`` people, MediaPipe runs its person detector on every frame (it keeps
+looking until it tracks that many), so each frame's landmarks come from the detector's crop: in
+video mode they equal image mode's exactly (measured on two rendered clips), with no tracking or
+smoothing. That is what the accuracy benchmarks validate (stills) and what adaptive sampling
+relies on (a frame's reading does not depend on which frames came before). Asked for one, it
+tracks (the crop from the previous frame's landmarks, detector only when lost; ~20 ms a frame
+against ~31 ms here, ``posture-check bench model``), and the readings change: feet landmarks
+0.7-1.4 px off the detector's on average, frame-to-frame jitter 5x lower, and readings that
+depend on how often frames are fed. Tried for recordings (one person alone in view tracked with
+a census of the others every 0.5 s): adaptive sampling then left the tolerance of the full-rate
+analysis on 5 of the 10 sample clips (e.g. foot turn-out 2.2 deg, tolerance 1.4). Rejected;
+recordings ask for ``num_poses``. The live check asks for one (:mod:`posture_check.live_engine`).
+
+The mirror pass (``flip_average``) runs on its own thread beside the original pass
+(``mirror_thread``): the landmarker releases Python's lock and uses one core, so on this 2-core
+machine the two passes take 35 ms a frame instead of 66 (``posture-check bench model``), with
+the same results.
 A candidate whose image landmarks are not finite anywhere (the landmarker can return
 infinities) is not a person: it is dropped, and any single non-finite coordinate becomes NaN.
 
@@ -48,7 +52,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 
@@ -63,8 +67,6 @@ RunningMode = Literal["image", "video", "live"]
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames expected or 0)
 
 _MAX_TRACK_JUMP = 0.6  # candidate farther than this x previous body size is a different person
-_SINGLE_AFTER_MS = 500  # one person in view this long -> single-person tracking
-_CENSUS_MS = 500  # single-person tracking: everybody in view counted this often
 
 
 @dataclass(frozen=True)
@@ -82,9 +84,6 @@ class EstimatorOptions:
         flip_average: also run the model on the mirrored frame and average both
             (:mod:`posture_check.flip`): mirror-equivariant readings for twice the model work
             (the mirror pass on a second thread: about the same time where a core is free).
-        single_tracking: video and live modes, ``num_poses > 1``: track a person alone in view
-            with landmarkers asked for one (module docstring); False asks for ``num_poses``
-            on every frame (the detector on every frame, ~1.7x the model time).
         mirror_thread: run the mirror pass on its own thread, beside the original pass;
             False runs them one after the other (same results; for benchmarks, or a machine
             whose cores are all busy with other workers).
@@ -98,7 +97,6 @@ class EstimatorOptions:
     min_tracking_confidence: float = 0.5
     max_side_px: int = 1280
     flip_average: bool = False
-    single_tracking: bool = True
     mirror_thread: bool = True
 
     def __post_init__(self) -> None:
@@ -162,39 +160,30 @@ class PoseEstimator:
     def __init__(self, options: EstimatorOptions | None = None) -> None:
         self.options = options or EstimatorOptions()
         self.model_path = ensure_model(self.options.model_path)
-        # the mirror pass runs on its own thread while this one runs the original pass: the
-        # landmarker releases the GIL and uses one core, so two passes take the time of one on
-        # a machine with two free cores (measured 2.1x; see ``_detect``)
+        self._landmarker = self._create_landmarker()
+        self._mirror_landmarker = (self._create_landmarker() if self.options.flip_average
+                                   else None)
+        # the mirror pass runs on its own thread while this one runs the original pass (see
+        # ``_detect``)
         self._mirror_thread = (ThreadPoolExecutor(1, thread_name_prefix="posture-check-mirror")
-                               if self.options.flip_average and self.options.mirror_thread
-                               else None)
-        # (original, mirror) landmarkers asked for every person ("multi") or for one ("single",
-        # video and live modes with num_poses > 1; see the module docstring)
-        self._pairs: dict[str, tuple[Any, Any]] = {}
-        self._census: Any = None  # image-mode landmarker counting people in single mode
-        self._mode = "multi"
-        self._can_single = (self.options.single_tracking and self.options.num_poses > 1
-                            and self.options.running_mode != "image")
-        self._alone_since_ms: int | None = None
-        self._census_ms = -1
+                               if self._mirror_landmarker is not None
+                               and self.options.mirror_thread else None)
         self._last_ms = -1
         self._previous_px: np.ndarray | None = None
         # the last frame's original-pass (33, 3) image landmarks of the person followed, before
         # any flip averaging (None: nobody); adaptive sampling compares frames with it
         self.last_plain_image: np.ndarray | None = None
-        self._closed = False
-        self._new_pair("multi")
 
     # ------------------------------------------------------------------ lifecycle
-    def _create_landmarker(self, num_poses: int | None = None, image_mode: bool = False):
+    def _create_landmarker(self):
         from mediapipe.tasks.python import BaseOptions, vision
 
-        mode = (vision.RunningMode.IMAGE if image_mode or self.options.running_mode == "image"
+        mode = (vision.RunningMode.IMAGE if self.options.running_mode == "image"
                 else vision.RunningMode.VIDEO)
         opts = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(self.model_path)),
             running_mode=mode,
-            num_poses=num_poses or self.options.num_poses,
+            num_poses=self.options.num_poses,
             min_pose_detection_confidence=self.options.min_pose_detection_confidence,
             min_pose_presence_confidence=self.options.min_pose_presence_confidence,
             min_tracking_confidence=self.options.min_tracking_confidence,
@@ -204,42 +193,23 @@ class PoseEstimator:
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"could not load pose model {self.model_path}: {exc}") from exc
 
-    def _new_pair(self, mode: str) -> None:
-        """Fresh landmarkers for ``mode`` (no tracking state left from an earlier stretch of
-        frames), closing that mode's old ones."""
-        for landmarker in self._pairs.pop(mode, ()):
-            if landmarker is not None:
-                landmarker.close()
-        n = 1 if mode == "single" else self.options.num_poses
-        self._pairs[mode] = (self._create_landmarker(n),
-                             self._create_landmarker(n) if self.options.flip_average else None)
-
     def close(self) -> None:
-        """Release the landmarkers; the estimator cannot be used afterwards."""
-        self._closed = True
+        """Release the landmarker; the estimator cannot be used afterwards."""
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
         if self._mirror_thread is not None:
             self._mirror_thread.shutdown(wait=True)
             self._mirror_thread = None
-        for pair in self._pairs.values():
-            for landmarker in pair:
-                if landmarker is not None:
-                    landmarker.close()
-        self._pairs.clear()
-        if self._census is not None:
-            self._census.close()
-            self._census = None
+        if self._mirror_landmarker is not None:
+            self._mirror_landmarker.close()
+            self._mirror_landmarker = None
 
     def __enter__(self) -> PoseEstimator:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    @property
-    def tracking(self) -> str:
-        """``"single"`` while following one person alone in view with landmarkers asked for one,
-        else ``"multi"`` (module docstring)."""
-        return self._mode
 
     # ------------------------------------------------------------------ core
     def prepare(self, rgb: np.ndarray) -> np.ndarray:
@@ -251,97 +221,32 @@ class PoseEstimator:
 
     def _detect(self, rgb: np.ndarray, t_s: float | None, mirror: bool = True):
         """Model results for the frame, and for its mirror image when flip-averaging (and
-        ``mirror``), by the landmarkers asked for every person."""
-        return self._passes("multi", self._check(rgb), self._next_ms(t_s), mirror)
+        ``mirror``).
 
-    def _check(self, rgb: np.ndarray) -> np.ndarray:
-        """The frame as the model sees it, after checking the estimator and the frame."""
-        if self._closed:
+        With ``options.mirror_thread`` the mirror pass runs on the estimator's mirror thread at
+        the same time as the original pass on the caller's (each landmarker always on the same
+        thread, in time order); both are waited for, so the results are those of running them
+        one after the other.
+        """
+        if self._landmarker is None:
             raise RuntimeError("PoseEstimator is closed")
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected an RGB uint8 (H, W, 3) frame, got {rgb.dtype} {rgb.shape}")
-        return self.prepare(rgb)
-
-    def _next_ms(self, t_s: float | None) -> int:
+        small = self.prepare(rgb)
         ms = max(round((t_s or 0.0) * 1000.0), self._last_ms + 1)
         self._last_ms = ms
-        return ms
-
-    def _passes(self, mode: str, small: np.ndarray, ms: int, mirror: bool):
-        """The ``mode`` landmarkers' results for a prepared frame (and its mirror).
-
-        The mirror pass runs on the estimator's mirror thread at the same time as the original
-        pass on the caller's (each landmarker always on the same thread, in time order); both
-        results are waited for, so the results are those of running them one after the other.
-        """
-        original, mirrored = self._pairs[mode]
-        if mirrored is None or not mirror:
-            return self._run(original, small, ms), None
+        mirrored = self._mirror_landmarker if mirror else None
+        if mirrored is None:
+            return self._run(self._landmarker, small, ms), None
         if self._mirror_thread is None:
-            return self._run(original, small, ms), self._run(mirrored, small[:, ::-1], ms)
+            return (self._run(self._landmarker, small, ms),
+                    self._run(mirrored, small[:, ::-1], ms))
         pending = self._mirror_thread.submit(self._run, mirrored, small[:, ::-1], ms)
         try:
-            result = self._run(original, small, ms)
+            result = self._run(self._landmarker, small, ms)
         finally:
             mirror_result = pending.result()
         return result, mirror_result
-
-    def _track(self, rgb: np.ndarray, t_s: float, mirror: bool, size: tuple[int, int]):
-        """One video/live frame -> (arrays of the person followed or None, people seen).
-
-        Single-person tracking when only one person has been in view (module docstring):
-        the "single" landmarkers, a census of everybody every :data:`_CENSUS_MS`, and back to
-        the "multi" landmarkers (from this frame on) as soon as the census sees someone else,
-        or the person is lost.
-        """
-        small = self._check(rgb)
-        ms = self._next_ms(t_s)
-        if self._mode == "single":
-            previous = self._previous_px
-            arrays, n = self._frame_arrays(self._passes("single", small, ms, mirror), size)
-            if arrays is not None:
-                if ms - self._census_ms < _CENSUS_MS:
-                    return arrays, n
-                self._census_ms = ms
-                others = self._census_others(small, size)
-                if others == 0:
-                    return arrays, n
-                n = max(n, 1 + others)
-            self._mode, self._alone_since_ms = "multi", None
-            self._new_pair("multi")
-            if arrays is not None:  # someone else came into view: counted, kept
-                return arrays, n
-            self._previous_px = previous  # lost: this frame again, with every candidate
-        arrays, n = self._frame_arrays(self._passes("multi", small, ms, mirror), size)
-        if self._can_single and n == 1:
-            if self._alone_since_ms is None:
-                self._alone_since_ms = ms
-            elif ms - self._alone_since_ms >= _SINGLE_AFTER_MS:
-                self._mode, self._census_ms = "single", ms
-                self._new_pair("single")
-        else:
-            self._alone_since_ms = None
-        return arrays, n
-
-    def _census_others(self, small: np.ndarray, size: tuple[int, int]) -> int:
-        """People other than the one followed in a prepared frame (every candidate of an
-        image-mode landmarker; the followed one is the candidate within
-        ``_MAX_TRACK_JUMP`` of it, and if none is, the tracker is counted as having
-        drifted: 1)."""
-        if self._census is None:
-            self._census = self._create_landmarker(image_mode=True)
-        import mediapipe as mp
-
-        result = self._census.detect(mp.Image(image_format=mp.ImageFormat.SRGB,
-                                              data=np.ascontiguousarray(small)))
-        cands, _ = self._candidates(result)
-        followed = self._previous_px
-        if len(cands) == 0 or followed is None:
-            return 0
-        xy_px = cands[:, :, :2] * np.asarray(size, dtype=np.float64)
-        scale = float(np.linalg.norm(np.ptp(followed, axis=0))) or 1.0
-        dist = np.nanmean(np.linalg.norm(xy_px - followed[None], axis=2), axis=1) / scale
-        return len(cands) - 1 if dist.min() < _MAX_TRACK_JUMP else max(len(cands), 1)
 
     def _run(self, landmarker, pixels: np.ndarray, ms: int):
         """One model pass over ``pixels`` (RGB uint8), at ``ms`` in video and live modes."""
@@ -430,7 +335,7 @@ class PoseEstimator:
                 frame_size = size
             elif size != frame_size:
                 raise InputError(f"{source}: frame size changed from {frame_size} to {size}")
-            arrays, n = self._track(rgb, t_s, flipped, size)
+            arrays, n = self._frame_arrays(self._detect(rgb, t_s, flipped), size)
             img, world, vis, pres = arrays if arrays is not None else (nan3, nan3, nan1, nan1)
             rows_img.append(img)
             rows_world.append(world)

@@ -109,31 +109,16 @@ def test_a_visibility_the_model_does_not_report_stays_missing():
     assert visible.all() and inside[0, 0] and not inside[0, 1]
 
 
-def test_one_person_alone_is_tracked_alone_and_a_newcomer_is_counted(model_path, real_media):
-    """A real recording of one man, then a second person beside him: after 0.5 s alone the
-    estimator tracks him with a landmarker asked for one person; the census notices the
-    newcomer within 0.5 s, and the man stays the one followed."""
-    from itertools import islice
+def test_bench_model_prints_each_way_side_by_side(model_path, tmp_path):
+    """``posture-check bench model`` from the shell: every row timed on the same frames."""
+    import subprocess
+    import sys
 
-    from posture_check.video_io import iter_frames
+    from posture_check.bench.model_speed import ROWS
 
-    frames = [rgb for _, rgb in islice(iter_frames(real_media / "standing_front.mp4"), 40)]
-    gray = np.full_like(frames[0], 128)
-    alone = [np.hstack([rgb, gray]) for rgb in frames[:20]]
-    together = [np.hstack([rgb, rgb[:, ::-1]]) for rgb in frames[20:]]
-    opts = EstimatorOptions(model_path=model_path, running_mode="video", flip_average=True)
-    seen: list[str] = []
-    with PoseEstimator(opts) as est:
-        rows = []
-        for i, rgb in enumerate(alone + together):
-            rows.append(est.process_frame(rgb, i / 10.0))
-            seen.append(est.tracking)
-    people = np.concatenate([r.people_per_frame for r in rows])
-    hips_x = np.array([r.image[0, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 0].mean()
-                       for r in rows])
-    assert seen[:5] == ["multi"] * 5 and seen[6:20] == ["single"] * 14  # alone from 0.5 s on
-    assert (people[:20] == 1).all()
-    first = 20 + int(np.argmax(people[20:] >= 2))
-    assert first <= 20 + 6 and (people[first:] >= 2).all()  # newcomer counted within 0.5 s
-    assert seen[-1] == "multi"
-    assert (hips_x < 0.5).all()  # still the man on the left
+    proc = subprocess.run([sys.executable, "-m", "posture_check", "bench", "model", "--frames",
+                           "12"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    for label, _ in ROWS:
+        line = next(ln for ln in proc.stdout.splitlines() if ln.startswith(label))
+        assert float(line[len(label):].split()[0]) > 0  # ms/frame
