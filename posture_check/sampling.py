@@ -56,12 +56,14 @@ clips and two stretch clips, then the defaults; 10 sample clips + the 3 real cli
   a stretch clip) puts 99.5% of the time in the two model passes per frame, 0.2% in measures,
   findings and the stretch check.
 
-Why the 5x goal is out of reach with these rules: a flip-averaged frame costs two model passes
-(~15 ms each on this machine when quiet), so a frame measured at full rate costs ~30 ms, i.e.
-real time at 30 fps. With a share ``f`` of the frames measured at full rate and quiet
-samples one in ``k``, the model passes per frame are ``2 f + 2 (1 - f) / k`` against 2 at
-full rate: the speed-up is at most ``1 / (f + (1 - f) / k)``, e.g. 2.4x at ``f = 0.3``,
-``k = 6``; 5x needs ``f`` below 0.04. The bench prints ``f`` ("at full rate") per recording.
+Why the 5x goal is out of reach with these rules: a flip-averaged frame is two model passes of
+~31 ms each (the detector runs on every frame, :mod:`posture_check.estimator`), run side by
+side on the two cores: a frame measured at full rate costs ~33 ms with both cores busy, about
+real time at 30 fps. With a share ``f`` of the frames measured at full rate and quiet samples
+one in ``k``, the model passes per frame are ``2 f + 2 (1 - f) / k`` against 2 at full rate:
+the speed-up is at most ``1 / (f + (1 - f) / k)``, e.g. 2.4x at ``f = 0.3``, ``k = 6``; 5x
+needs ``f`` below 0.04. The bench prints ``f`` ("at full rate") per recording. A pool of
+landmarkers over chunks of the recording would find no core left to use.
 
 Tolerance (``posture-check bench pipeline``, :mod:`posture_check.bench.sampling_compare`):
 each measure's median within 10% of the half-width of its own validated 90% interval in the
@@ -72,15 +74,16 @@ edge vs the threshold; the interval edge vs zero for a watch) is itself within t
 tolerance; the bench prints those margins.
 
 Measured with the defaults (``nice posture-check bench pipeline``, 10 sample clips and the 3
-real clips; load average 1.1-1.3 on 2 cores): all 13 within the tolerance, 1.40x over all
-(sample clips 1.09-3.10x, real clips 0.99-1.21x). The side-on squat was outside it before the
-far leg behind the near one was gated "hidden" (that leg's hip flexion moved 2.72 deg,
-tolerance 2.14, because the frames MediaPipe called it visible in differed between the two
-samplings); now 0.03 (tolerance 0.50). So adaptive sampling is the default. The 10-minute
-30 fps loop of the sample clips (``--minutes 10``): 1042 s at full rate, 626 s adaptive
-(1.66x, 1.0x real time), 47% of its frames at full rate, 57% of the model passes; largest
-difference 0.50 deg (turn-out asymmetry, tolerance 2.21), holds 0.03 s, same verdicts and
-severities.
+real clips; the mirror pass on its own thread, :mod:`posture_check.estimator`; load average
+1.4-1.7 on 2 cores): all 13 within the tolerance (sample clips 1.12-2.80x, real clips
+0.96-1.20x). The side-on squat was outside it before the far leg behind the near one was gated
+"hidden" (that leg's hip flexion moved 2.72 deg, tolerance 2.14, because the frames MediaPipe
+called it visible in differed between the two samplings); now 0.03 (tolerance 0.50). So
+adaptive sampling is the default. The 10-minute 30 fps loop of the sample clips (``--minutes
+10``): 602 s at full rate, 348 s adaptive (1.73x; 1.7x real time), 47% of its frames at full
+rate, 57% of the model passes; largest difference 0.50 deg (turn-out asymmetry, tolerance
+2.21), holds 0.03 s, same verdicts and severities. (Before the mirror pass had its own thread:
+1042 s and 626 s.)
 """
 
 from __future__ import annotations
