@@ -122,3 +122,23 @@ def test_bench_model_prints_each_way_side_by_side(model_path, tmp_path):
     for label, _ in ROWS:
         line = next(ln for ln in proc.stdout.splitlines() if ln.startswith(label))
         assert float(line[len(label):].split()[0]) > 0  # ms/frame
+
+
+def test_the_mirror_thread_gives_the_results_of_one_pass_after_the_other(model_path, real_media):
+    """Flip averaging with the mirror pass on its own thread reads exactly what running the two
+    passes one after the other reads, frame by frame, on a real recording."""
+    from itertools import islice
+
+    from posture_check.video_io import iter_frames
+
+    frames = list(islice(iter_frames(real_media / "standing_front.mp4"), 25))
+    series = []
+    for thread in (True, False):
+        opts = EstimatorOptions(model_path=model_path, running_mode="video", flip_average=True,
+                                mirror_thread=thread)
+        with PoseEstimator(opts) as est:
+            series.append(est.process_frames(frames))
+    assert series[0].flip_averaged.all() and series[0].detected.all()
+    for a, b in zip((series[0].image, series[0].world, series[0].visibility),
+                    (series[1].image, series[1].world, series[1].visibility), strict=True):
+        np.testing.assert_array_equal(a, b)
