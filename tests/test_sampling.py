@@ -38,6 +38,24 @@ def test_pose_speed_is_body_heights_per_second():
     assert SamplingRule().max_speed == 0.05
 
 
+def test_a_hidden_ankle_is_not_motion():
+    """An ankle the model calls hidden (the far leg in a side view) is left out of the speed;
+    a visible one, or visibility not reported (NaN), still counts."""
+    size = (1000, 1000)
+    a, b = _standing(), _standing()
+    b[L.LEFT_ANKLE, 0] += 0.02  # the left ankle alone moves 20 px in 0.2 s
+    vis = np.ones(33)
+    hidden = vis.copy()
+    hidden[L.LEFT_ANKLE] = 0.3
+    assert pose_speed(a, b, 0.2, size, vis, vis) == pytest.approx(0.1, rel=1e-3)  # height: 0.01%
+    assert pose_speed(a, b, 0.2, size, vis, np.full(33, np.nan)) == pytest.approx(0.1, rel=1e-3)
+    assert pose_speed(a, b, 0.2, size, vis, hidden) == pytest.approx(0.0)
+    assert pose_speed(a, b, 0.2, size, hidden, vis) == pytest.approx(0.0)
+    b[L.LEFT_HIP, 0] += 0.01
+    b[L.RIGHT_HIP, 0] += 0.01  # the hips always count
+    assert pose_speed(a, b, 0.2, size, vis, hidden) == pytest.approx(0.05, rel=1e-3)
+
+
 @pytest.mark.slow
 def test_adaptive_standing_clip_matches_full_rate(model_path):
     from posture_check.analysis import analyze
