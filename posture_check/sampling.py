@@ -67,8 +67,8 @@ side on the two cores: a frame measured at full rate costs ~33 ms with both core
 real time at 30 fps. With a share ``f`` of the frames measured at full rate and quiet samples
 one in ``k``, the model passes per frame are ``2 f + 2 (1 - f) / k`` against 2 at full rate:
 the speed-up is at most ``1 / (f + (1 - f) / k)``, e.g. 2.4x at ``f = 0.3``, ``k = 6``; 5x
-needs ``f`` below 0.04 (the loop: 0.32). The bench prints ``f`` ("at full rate") per recording. A pool of
-landmarkers over chunks of the recording would find no core left to use.
+needs ``f`` below 0.04 (the loop: 0.32). The bench prints ``f`` ("at full rate") per
+recording. A pool of landmarkers over chunks of the recording would find no core left to use.
 
 Tolerance (``posture-check bench pipeline``, :mod:`posture_check.bench.sampling_compare`):
 each measure's median within 10% of the half-width of its own validated 90% interval in the
