@@ -103,9 +103,7 @@ import numpy as np
 
 from .errors import InputError
 from .estimator import PoseEstimator
-from .landmarks import Landmark
-from .measures.quality import MIN_VISIBILITY
-from .measures.stillness import _key_points
+from .measures.stillness import key_points, shown_key_points
 from .series import PoseSeries
 
 __all__ = ["SamplingRule", "extract_adaptive", "pose_speed"]
@@ -130,14 +128,12 @@ def pose_speed(image_a: np.ndarray, image_b: np.ndarray, dt: float,
     is left out (module docstring)."""
     size = np.asarray(frame_size, dtype=np.float64)
     px = np.stack([image_a[:, :2], image_b[:, :2]]) * size
-    points, height = _key_points(px)
+    points, height = key_points(px)
     if dt <= 0 or not np.isfinite(points).all() or not np.isfinite(height).all():
         return float("nan")
     disp = np.linalg.norm(points[1] - points[0], axis=1)  # mid-hip, mid-shoulder, ankles
     if vis_a is not None and vis_b is not None:
-        ankles = [Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]
-        hidden = (vis_a[ankles] < MIN_VISIBILITY) | (vis_b[ankles] < MIN_VISIBILITY)
-        disp = disp[np.concatenate([[True, True], ~hidden])]
+        disp = np.where(shown_key_points(np.stack([vis_a, vis_b]), 2).all(axis=0), disp, 0.0)
     return float(disp.max()) / dt / float(max(height.mean(), 1e-6))
 
 

@@ -20,7 +20,12 @@ from posture_check.landmarks import Landmark as L
 from posture_check.measures import compute_measures, evaluate_findings
 from posture_check.measures.camera_roll import BAR_INSET_PX, estimate_roll_deg, picture_area
 from posture_check.measures.stick_figures import StickPose, SyntheticCamera, synthetic_series
-from posture_check.measures.stillness import MAX_SPEED, body_speed, quiet_standing
+from posture_check.measures.stillness import (
+    MAX_SPEED,
+    LiveStillness,
+    body_speed,
+    quiet_standing,
+)
 from posture_check.results import AnalysisOptions
 from posture_check.series import PoseSeries
 from posture_check.synth import Appearance, BodyPose, Camera, render_frame
@@ -95,6 +100,28 @@ def test_a_short_pause_between_steps_is_not_quiet_standing() -> None:
     s = PoseSeries(img, walk.world, walk.visibility, walk.presence, walk.t_s, walk.frame_size)
     q = quiet_standing(s.image_px(), s.t_s)
     assert q[35:70].all() and not q[:25].any()
+
+
+@pytest.mark.parametrize(("ankle_visibility", "quiet"), [(1.0, False), (0.3, True),
+                                                        (float("nan"), False)])
+def test_a_hidden_ankle_jittering_is_not_movement(ankle_visibility: float, quiet: bool) -> None:
+    """The far ankle of a side view is guessed and its guess jitters: when the model calls it
+    hidden it is left out of the speed, in recordings and live; seen (or visibility unknown,
+    NaN), its motion counts."""
+    s = synthetic_series(POSE, SyntheticCamera(), n_frames=90, fps=30.0)
+    img, vis = s.image.copy(), s.visibility.copy()
+    # +-0.03 frame widths, to and fro every 0.4 s: the speed span (0.2 s) sees it whole
+    img[:, L.LEFT_ANKLE, 0] += 0.03 * np.sin(np.arange(90) * 2.0 * np.pi / 12.0)
+    vis[:, L.LEFT_ANKLE] = ankle_visibility
+    j = PoseSeries(img, s.world, vis, s.presence, s.t_s, s.frame_size)
+    speed = float(np.nanmedian(body_speed(j.image_px(), j.t_s, j.visibility)))
+    assert (speed < MAX_SPEED) == quiet
+    assert quiet_standing(j.image_px(), j.t_s, None, j.visibility).all() == quiet
+    assert not quiet_standing(j.image_px(), j.t_s).any()  # visibility not given: it counts
+    live = LiveStillness()
+    states = [live.update(j.image_px()[i], float(j.t_s[i]), None, j.visibility[i])
+              for i in range(len(j))]
+    assert all(states[30:]) == quiet and not any(states[:10])
 
 
 # ------------------------------------------------------------------ gating

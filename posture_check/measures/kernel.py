@@ -280,7 +280,7 @@ def compute_measures(
         vcodes[a:b] = bm.view_codes
     quiet_share = 1.0
     if not independent_frames:
-        quiet = quiet_standing(series.image_px(), series.t_s, raw_knees)
+        quiet = quiet_standing(series.image_px(), series.t_s, raw_knees, series.visibility)
         gate_moving(values, reasons, quiet)
         quiet_share = float(quiet[series.detected].mean()) if series.detected.any() else 0.0
     if smoothing is not None and n > 2:  # the filters take (T, C): the table's transpose

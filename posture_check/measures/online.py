@@ -145,7 +145,7 @@ class LiveMeasures:
         view = classify_view(yaw)
         t = float(f.t_s[0])
         knees = np.array([vals["knee_flexion_left"][0], vals["knee_flexion_right"][0]])
-        quiet = self._still.update(f.image_px()[0], t, knees)
+        quiet = self._still.update(f.image_px()[0], t, knees, f.visibility[0])
         gate_moving(vals, codes, np.array([quiet]))
         row = np.array([vals[k][0] for k in MEASURES])
         smooth = self._filter(row, t)

@@ -10,6 +10,11 @@ Definition (units: body heights per second, so it does not depend on distance or
 * per frame, the speed of the mid-hip, the mid-shoulder and both ankles in the image, each
   divided by the body's image height (mid-ankle to mid-shoulder over :data:`TRUNK_LEG_FRACTION`);
   the frame's speed is the largest of the four (a stepping foot counts even if the hips stay);
+  an ankle the model calls hidden (visibility below ``quality.MIN_VISIBILITY``) is left out:
+  in a side view the far ankle behind the near leg is guessed, and its guess jitters (the
+  same rule as adaptive sampling's speed, ``posture_check.sampling.pose_speed``; measured on
+  the sample and real clips it changed no summary: the 0.2 s span already smooths most of that
+  jitter, and it gave the hamstring hold's pelvic-tilt proxy 96 frames instead of 86);
 * speeds are taken over :data:`SPEED_BASE_S` (central differences of a ~0.2 s span, so
   landmark jitter of a few pixels does not look like motion);
 * a frame is quiet when its speed is below :data:`MAX_SPEED` (0.1 body heights/s: quiet
@@ -37,10 +42,11 @@ from collections import deque
 import numpy as np
 
 from ..landmarks import Landmark as L
+from .quality import MIN_VISIBILITY
 
 __all__ = ["LIVE_MIN_STILL_S", "MAX_KNEE_FLEXION_DEG", "MAX_SPEED", "MIN_SEGMENT_S",
-           "SPEED_BASE_S",
-           "TRUNK_LEG_FRACTION", "LiveStillness", "body_speed", "quiet_standing"]
+           "SPEED_BASE_S", "TRUNK_LEG_FRACTION", "LiveStillness", "body_speed", "key_points",
+           "quiet_standing", "shown_key_points"]
 
 MAX_SPEED = 0.10
 MIN_SEGMENT_S = 1.0
@@ -55,7 +61,7 @@ def _mid(px: np.ndarray, a: int, b: int) -> np.ndarray:
     return 0.5 * (px[:, a] + px[:, b])
 
 
-def _key_points(px: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def key_points(px: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(T, 4, 2)`` mid-hip, mid-shoulder and ankles, and ``(T,)`` body image height."""
     points = np.stack([_mid(px, L.LEFT_HIP, L.RIGHT_HIP),
                        _mid(px, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
@@ -65,17 +71,34 @@ def _key_points(px: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return points, height
 
 
-def body_speed(px: np.ndarray, t_s: np.ndarray) -> np.ndarray:
+def shown_key_points(visibility: np.ndarray | None, n: int) -> np.ndarray:
+    """``(T, 4)`` bool: which key points of :func:`key_points` count, by ``(T, 33)``
+    visibility: the mid-hip and mid-shoulder always; an ankle unless the model calls it hidden
+    (visibility below :data:`~posture_check.measures.quality.MIN_VISIBILITY`; NaN, not
+    reported, counts)."""
+    shown = np.ones((n, 4), dtype=bool)
+    if visibility is not None:
+        vis = np.asarray(visibility, dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            shown[:, 2:] = ~(vis[:, [L.LEFT_ANKLE, L.RIGHT_ANKLE]] < MIN_VISIBILITY)
+    return shown
+
+
+def body_speed(px: np.ndarray, t_s: np.ndarray, visibility: np.ndarray | None = None
+               ) -> np.ndarray:
     """``(T,)`` image speed in body heights per second (NaN where unknown).
 
-    ``px``: ``(T, 33, 2)`` image landmarks in pixels; ``t_s``: ``(T,)`` seconds.
+    ``px``: ``(T, 33, 2)`` image landmarks in pixels; ``t_s``: ``(T,)`` seconds;
+    ``visibility``: ``(T, 33)``, to leave out an ankle the model calls hidden at either end of
+    a difference (module docstring).
     """
     t = np.asarray(t_s, dtype=np.float64)
     n = len(t)
     out = np.full(n, np.nan)
     if n < 2:
         return out
-    points, height = _key_points(px)  # (T, 4, 2), (T,)
+    points, height = key_points(px)  # (T, 4, 2), (T,)
+    shown = shown_key_points(visibility, n)
     # central differences over about SPEED_BASE_S: index offsets from the median frame step
     step = float(np.median(np.diff(t))) if n > 1 else 0.0
     k = max(1, round(0.5 * SPEED_BASE_S / step)) if step > 0 else 1
@@ -83,7 +106,8 @@ def body_speed(px: np.ndarray, t_s: np.ndarray) -> np.ndarray:
     hi = np.clip(np.arange(n) + k, 0, n - 1)
     dt = t[hi] - t[lo]
     with np.errstate(invalid="ignore", divide="ignore"):
-        disp = np.linalg.norm(points[hi] - points[lo], axis=2).max(axis=1)
+        disp = np.linalg.norm(points[hi] - points[lo], axis=2)
+        disp = np.where(shown[hi] & shown[lo], disp, 0.0).max(axis=1)
         speed = disp / dt / height
     ok = (dt > 0) & np.isfinite(speed)
     out[ok] = speed[ok]
@@ -97,12 +121,14 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def quiet_standing(px: np.ndarray, t_s: np.ndarray,
-                   knee_flexion_deg: np.ndarray | None = None) -> np.ndarray:
+                   knee_flexion_deg: np.ndarray | None = None,
+                   visibility: np.ndarray | None = None) -> np.ndarray:
     """``(T,)`` bool: the frame lies in a quiet-standing segment (module docstring).
 
     Only frames with the person count (frames without are skipped, not breaks); a frame whose
     speed cannot be told (a single detection) is not held against it. ``knee_flexion_deg``:
-    ``(T, 2)`` or ``(T,)`` knee flexion (NaN = unknown, not held against the frame).
+    ``(T, 2)`` or ``(T,)`` knee flexion (NaN = unknown, not held against the frame);
+    ``visibility``: ``(T, 33)``, hidden ankles left out of the speed (:func:`body_speed`).
     """
     t = np.asarray(t_s, dtype=np.float64)
     n = len(t)
@@ -113,7 +139,8 @@ def quiet_standing(px: np.ndarray, t_s: np.ndarray,
         out[idx] = True
         return out
     tf = t[idx]
-    speed = body_speed(px[idx], tf)
+    vis = None if visibility is None else np.asarray(visibility)[idx]
+    speed = body_speed(px[idx], tf, vis)
     with np.errstate(invalid="ignore"):
         quiet = ~(speed >= MAX_SPEED)
         if knee_flexion_deg is not None:
@@ -133,14 +160,16 @@ class LiveStillness:
                  min_still_s: float = LIVE_MIN_STILL_S) -> None:
         self.history_s = float(history_s)
         self.min_still_s = float(min_still_s)
-        self._past: deque[tuple[float, np.ndarray]] = deque()
+        self._past: deque[tuple[float, np.ndarray, np.ndarray]] = deque()
         self._still_since: float | None = None
 
-    def update(self, px: np.ndarray, t_s: float, knee_flexion_deg: np.ndarray | None = None
-               ) -> bool:
+    def update(self, px: np.ndarray, t_s: float, knee_flexion_deg: np.ndarray | None = None,
+               visibility: np.ndarray | None = None) -> bool:
         """Whether the frame is in quiet standing. ``px``: ``(33, 2)`` landmark pixels (NaN: no
-        person); ``knee_flexion_deg``: ``(2,)`` (NaN = unknown)."""
-        points, height = _key_points(np.asarray(px, dtype=np.float64)[None])
+        person); ``knee_flexion_deg``: ``(2,)`` (NaN = unknown); ``visibility``: ``(33,)``, a
+        hidden ankle (now or at the start of the span) is left out as in :func:`body_speed`."""
+        points, height = key_points(np.asarray(px, dtype=np.float64)[None])
+        shown = shown_key_points(None if visibility is None else np.asarray(visibility)[None], 1)[0]
         t = float(t_s)
         if not np.isfinite(points).all():
             return False  # no person: nothing to read (the gating says why)
@@ -148,14 +177,15 @@ class LiveStillness:
             self._past.popleft()
         moving = False
         if self._past:
-            t0, p0 = self._past[0]
+            t0, p0, shown0 = self._past[0]
             if t > t0 and height[0] > 0:
-                disp = float(np.linalg.norm(points[0] - p0, axis=1).max())
+                disp = np.linalg.norm(points[0] - p0, axis=1)
+                disp = float(np.where(shown & shown0, disp, 0.0).max())
                 moving = disp / (t - t0) / float(height[0]) >= MAX_SPEED
         if knee_flexion_deg is not None:
             with np.errstate(invalid="ignore"):
                 moving |= bool((np.asarray(knee_flexion_deg) > MAX_KNEE_FLEXION_DEG).any())
-        self._past.append((t, points[0]))
+        self._past.append((t, points[0], shown))
         if moving:
             self._still_since = None
             return False
