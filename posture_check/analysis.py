@@ -26,6 +26,9 @@ Decisions:
   decodes, otherwise analysed as far as they decode; the result is then
   :attr:`AnalysisResult.partial` and a ``damaged_recording`` warning (first in the list)
   gives the time range that was lost.
+* Black letterbox / pillarbox bars are not picture (:mod:`posture_check.picture`): found on
+  frames spread over the recording before the model loads, cut off every frame before the
+  model reads it; the series, the key frames and the annotated video are the picture's.
 * A still photo is one moment. The findings rules normally require a few seconds of valid
   frames; a photo is judged on its single frame (``evaluate_findings(min_valid_frames=1,
   min_valid_s=0)``), and a warning says that one photo is less reliable than a 10 s video.
@@ -54,10 +57,17 @@ from .extraction import (
 )
 from .key_frames import Thumbnails, camera_roll_from_frames, choose_key_frames
 from .measures import compute_measures, evaluate_findings
+from .picture import Area, picture_of_frames, picture_size
 from .quality_warnings import quality_warnings
 from .results import AnalysisOptions, AnalysisResult, InputInfo, QualityWarning
 from .series import PoseSeries
-from .video_io import check_input_file, downscaled_size, scan_video
+from .video_io import (
+    check_input_file,
+    downscaled_size,
+    read_image_rgb,
+    sample_frames,
+    scan_video,
+)
 
 __all__ = ["analyze", "analyze_series"]
 
@@ -83,6 +93,9 @@ def analyze(
     if info.kind == "video" and opts.max_frames is None:
         scan_video(path).check_usable()  # a damaged file is refused before the model loads
     thumbs = Thumbnails()
+    # black letterbox / pillarbox bars are not picture: the model reads the picture inside them
+    picture = picture_of_frames([read_image_rgb(path)] if info.kind == "image"
+                                else sample_frames(path))
     est_opts = EstimatorOptions(model_path=opts.model_path, num_poses=opts.num_poses,
                                 max_side_px=opts.max_side_px, flip_average=opts.flip_average,
                                 running_mode="image" if info.kind == "image" else "video")
@@ -92,17 +105,22 @@ def analyze(
         timings["model_load_s"] = time.perf_counter() - t
         t = time.perf_counter()
         if info.kind == "image":
-            extracted = extract_image(path, est, thumbs)
+            extracted = extract_image(path, est, thumbs, picture)
         elif opts.sampling == "adaptive":
-            extracted = extract_video_adaptive(path, est, est_opts, opts, thumbs, info, progress)
+            extracted = extract_video_adaptive(path, est, est_opts, opts, thumbs, info, progress,
+                                               picture)
         else:
             extracted = extract_video(path, est, max_frames=opts.max_frames, thumbnails=thumbs,
-                                      progress=progress, expected_frames=info.n_frames_container)
+                                      progress=progress, expected_frames=info.n_frames_container,
+                                      picture=picture)
         timings["landmarks_s"] = time.perf_counter() - t
-    info = _as_analysed(info, extracted, opts)
-    # landmarks are normalized: the series is expressed in the displayed frame size
-    series = replace(extracted, frame_size=(info.width, info.height), source=str(path),
-                     meta=dict(extracted.meta, analysed_size=list(info.analysed_size)))
+    info = _as_analysed(info, extracted, opts, picture)
+    # landmarks are normalized: the series is expressed in the displayed picture size
+    meta = dict(extracted.meta, analysed_size=list(info.analysed_size))
+    if picture is not None:
+        meta["picture"] = [float(v) for v in picture]
+    series = replace(extracted, frame_size=picture_size(picture, (info.width, info.height)),
+                     source=str(path), meta=meta)
     damage = None
     if info.kind == "video" and opts.max_frames is None:
         damage = mark_damage(path, series)
@@ -114,15 +132,18 @@ def analyze(
     return result
 
 
-def _as_analysed(info: InputInfo, extracted: PoseSeries, opts: AnalysisOptions) -> InputInfo:
+def _as_analysed(info: InputInfo, extracted: PoseSeries, opts: AnalysisOptions,
+                 picture: Area | None) -> InputInfo:
     """``info`` with the size the model saw (the estimator downscales frames larger than
     ``max_side_px``), the displayed size (rotation metadata can swap the container's width and
-    height) and, when the container has none or frames were capped, the duration of the frames
-    extracted."""
-    decoded = extracted.frame_size
+    height), the ``picture`` inside black bars and, when the container has none or frames were
+    capped, the duration of the frames extracted."""
+    decoded = extracted.frame_size  # the picture's, when there are bars
     width, height, duration_s = info.width, info.height, info.duration_s
-    if (width, height) != decoded and info.kind == "video":
-        aw, ah = decoded
+    full = decoded if picture is None else (round(decoded[0] / (picture[2] - picture[0])),
+                                            round(decoded[1] / (picture[3] - picture[1])))
+    if (width, height) != full and info.kind == "video":
+        aw, ah = full
         if (aw > ah) != (width > height):
             width, height = height, width
     if info.kind == "video" and len(extracted) > 1:
@@ -130,7 +151,7 @@ def _as_analysed(info: InputInfo, extracted: PoseSeries, opts: AnalysisOptions) 
         if not np.isfinite(info.duration_s) or opts.max_frames:
             duration_s = dur
     return replace(info, width=width, height=height, duration_s=duration_s,
-                   analysed_size=downscaled_size(decoded, opts.max_side_px))
+                   analysed_size=downscaled_size(decoded, opts.max_side_px), picture=picture)
 
 
 def analyze_series(

@@ -30,6 +30,7 @@ import numpy as np
 from .errors import InputError
 from .estimator import EstimatorOptions, PoseEstimator
 from .key_frames import Thumbnails
+from .picture import Area, crop
 from .results import AnalysisOptions, InputInfo
 from .series import PoseSeries
 from .video_io import (
@@ -54,11 +55,12 @@ _PREFETCH = 6
 
 
 def _prepared_frames(path: Path, est: PoseEstimator, thumbnails: Thumbnails | None,
-                     max_frames: int | None, decoded_size: list[tuple[int, int]]
+                     max_frames: int | None, decoded_size: list[tuple[int, int]],
+                     picture: Area | None = None
                      ) -> Generator[tuple[float, np.ndarray], None, None]:
-    """Decoded frames prepared for the model (:meth:`PoseEstimator.prepare`), thumbnails taken
-    on the way from the full-size frames; the first frame's decoded ``(width, height)`` is
-    appended to ``decoded_size``."""
+    """Decoded frames cut to ``picture`` (:func:`posture_check.picture.crop`) and prepared for
+    the model (:meth:`PoseEstimator.prepare`), thumbnails taken on the way from the full-size
+    pictures; the first picture's ``(width, height)`` is appended to ``decoded_size``."""
     # prefetch=0: decode on this generator's thread, which run_ahead runs ahead of inference
     # (one worker thread for decode + downscale + thumbnails, one queue hop per frame)
     decoded = iter_frames(path, prefetch=0, allow_truncated=max_frames is not None)
@@ -66,7 +68,8 @@ def _prepared_frames(path: Path, est: PoseEstimator, thumbnails: Thumbnails | No
     if max_frames is not None:
         frames = itertools.islice(decoded, max_frames)
     try:
-        for i, (t_s, rgb) in enumerate(frames):
+        for i, (t_s, frame) in enumerate(frames):
+            rgb = crop(frame, picture)
             if not decoded_size:
                 decoded_size.append((int(rgb.shape[1]), int(rgb.shape[0])))
             if thumbnails is not None:
@@ -110,6 +113,7 @@ def extract_video(
     thumbnails: Thumbnails | None = None,
     progress: ProgressCallback | None = None,
     expected_frames: int = 0,
+    picture: Area | None = None,
 ) -> PoseSeries:
     """Landmarks of every decodable frame of a video (the first ``max_frames`` if given).
 
@@ -117,14 +121,15 @@ def extract_video(
     landmarks`` and the tests' landmark cache use it): decoding on a worker thread, the model
     on chunks of :data:`CHUNK_FRAMES` frames by ``est`` (VIDEO mode, tracking across chunks).
     Frames are downscaled once, by ``est``'s rule (:meth:`PoseEstimator.prepare`) on the decode
-    thread; the series is in the decoded frame size (landmarks are normalized). A damaged
+    thread; the series is in the decoded frame size (landmarks are normalized), or in the
+    picture inside black bars when ``picture`` is given (:mod:`posture_check.picture`). A damaged
     video beyond use raises :class:`InputError` (unless ``max_frames`` cuts it short); see
     :func:`mark_damage` for what was lost of a usable one.
     """
     path = Path(path)
     decoded_size: list[tuple[int, int]] = []
-    frames = run_ahead(_prepared_frames(path, est, thumbnails, max_frames, decoded_size),
-                       _PREFETCH)
+    frames = run_ahead(_prepared_frames(path, est, thumbnails, max_frames, decoded_size,
+                                        picture), _PREFETCH)
     total = min(expected_frames, max_frames) if max_frames else expected_frames
     parts: list[PoseSeries] = []
     done = 0
@@ -171,11 +176,14 @@ def mark_damage(path: str | os.PathLike[str], series: PoseSeries) -> DamagedPart
 
 def extract_video_adaptive(path: Path, est: PoseEstimator, est_opts: EstimatorOptions,
                            opts: AnalysisOptions, thumbs: Thumbnails, info: InputInfo,
-                           progress: ProgressCallback | None) -> PoseSeries:
-    """:func:`posture_check.sampling.extract_adaptive` over the same decoded frames."""
+                           progress: ProgressCallback | None, picture: Area | None = None
+                           ) -> PoseSeries:
+    """:func:`posture_check.sampling.extract_adaptive` over the same decoded frames (cut to
+    ``picture``)."""
     from .sampling import extract_adaptive
 
-    frames = run_ahead(_prepared_frames(path, est, thumbs, opts.max_frames, []), _PREFETCH)
+    frames = run_ahead(_prepared_frames(path, est, thumbs, opts.max_frames, [], picture),
+                       _PREFETCH)
     total = min(info.n_frames_container, opts.max_frames) if opts.max_frames \
         else info.n_frames_container
     try:
@@ -188,9 +196,11 @@ def extract_video_adaptive(path: Path, est: PoseEstimator, est_opts: EstimatorOp
 
 
 def extract_image(path: str | os.PathLike[str], est: PoseEstimator,
-                  thumbnails: Thumbnails | None = None) -> PoseSeries:
-    """Landmarks of a still photo (a 1-frame series at t = 0, in the photo's size)."""
-    rgb = read_image_rgb(path)
+                  thumbnails: Thumbnails | None = None, picture: Area | None = None
+                  ) -> PoseSeries:
+    """Landmarks of a still photo (a 1-frame series at t = 0, in the photo's size, or its
+    ``picture``'s)."""
+    rgb = crop(read_image_rgb(path), picture)
     if thumbnails is not None:
         thumbnails.offer(0, 0.0, rgb)
     return est.process_image(rgb, source=str(path))

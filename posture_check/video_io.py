@@ -217,6 +217,28 @@ def scan_video(path: str | os.PathLike[str]) -> VideoScan:
     return VideoScan(info, n, until, damaged_part(info, n, until))
 
 
+def sample_frames(path: str | os.PathLike[str], n: int = 7) -> list[np.ndarray]:
+    """Up to ``n`` RGB frames spread evenly over a video (by seeking; rotation metadata applied
+    as in :func:`iter_frames`), for what holds for the whole recording (the picture inside
+    black bars, :mod:`posture_check.picture`). Frames that cannot be read are skipped."""
+    cap, info = open_video(path)
+    out: list[np.ndarray] = []
+    try:
+        last = max(info.n_frames - 1, 0)
+        for index in np.unique(np.linspace(0, last, n).round().astype(int)):
+            if index and not cap.set(cv2.CAP_PROP_POS_FRAMES, float(index)):
+                continue
+            try:
+                ok, bgr = cap.read()
+            except cv2.error:
+                continue
+            if ok and bgr is not None:
+                out.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    finally:
+        cap.release()
+    return out
+
+
 def check_media(path: str | os.PathLike[str]) -> Path:
     """Validate an input before any model loads: a readable image, or a video that is not
     damaged beyond use (:func:`scan_video`). Raises :class:`InputError`; returns the path."""

@@ -18,7 +18,7 @@ from posture_check.analysis import analyze
 from posture_check.flip import average_with_mirror, unmirror
 from posture_check.landmarks import Landmark as L
 from posture_check.measures import compute_measures, evaluate_findings
-from posture_check.measures.camera_roll import BAR_INSET_PX, estimate_roll_deg, picture_area
+from posture_check.measures.camera_roll import estimate_roll_deg
 from posture_check.measures.stick_figures import StickPose, SyntheticCamera, synthetic_series
 from posture_check.measures.stillness import (
     MAX_SPEED,
@@ -26,6 +26,7 @@ from posture_check.measures.stillness import (
     body_speed,
     quiet_standing,
 )
+from posture_check.picture import BAR_INSET_PX, picture_area
 from posture_check.results import AnalysisOptions
 from posture_check.series import PoseSeries
 from posture_check.synth import Appearance, BodyPose, Camera, render_frame
@@ -296,6 +297,7 @@ def _jpeg(rgb: np.ndarray, quality: int) -> np.ndarray:
 # what happens to footage on its way to the product: (name, frame -> frame, keep every k-th frame)
 TRANSFORMS = {
     "pillarboxed": (lambda f: np.pad(f, ((0, 0), (163, 164), (0, 0))), 1),  # 16:9, black bars
+    "letterboxed": (lambda f: np.pad(f, ((164, 164), (0, 0), (0, 0))), 1),  # 9:16, black bars
     "upscaled": (lambda f: cv2.resize(f, None, fx=2.0, fy=2.0,
                                       interpolation=cv2.INTER_CUBIC), 1),
     "downscaled": (lambda f: cv2.resize(f, None, fx=0.6, fy=0.6,
@@ -384,6 +386,40 @@ def test_the_same_real_clip_reencoded_reads_the_same_within_its_intervals(standi
         # the bars' edges are not the room's verticals (they pulled a 6 deg roll to 1 on renders)
         assert b.measures.meta["roll_source"] == "scene"
         assert b.measures.meta["roll_deg"] == pytest.approx(a.measures.meta["roll_deg"], abs=0.3)
+
+
+@pytest.mark.slow
+def test_a_letterboxed_clip_is_analysed_in_its_picture(standing_variants, tmp_path) -> None:
+    """Bars above and below are not picture: the model reads the picture, and the landmarks,
+    key frames, annotated video and camera geometry (the assumed focal length follows the
+    picture's height) are the picture's."""
+    import av
+
+    from posture_check.report.json_report import build_report
+    from posture_check.report.schema import validate
+    from posture_check.report.video_report import write_video
+
+    a, b = standing_variants["original"], standing_variants["letterboxed"]
+    assert a.input.picture is None and b.input.picture is not None
+    assert (b.input.width, b.input.height) == (420, 748)
+    w, h = b.series.frame_size
+    assert abs(w - 420) <= 2 * BAR_INSET_PX + 1 and abs(h - 420) <= 2 * BAR_INSET_PX + 1
+    # key frames show the picture (thumbnails are downscaled to 720 px from the 748 px frame)
+    assert b.key_frames and all(abs(k.image.shape[0] / k.image.shape[1] - h / w) < 0.02
+                                for k in b.key_frames)
+    sa, sb = a.measures.summary(), b.measures.summary()
+    # read in the 9:16 frame the turn-outs were 2.7-3.2 deg higher; cut to the picture,
+    # 0.6-1.3 (re-encoding the padded frames moves the compression blocks)
+    for name, tol in (("foot_turnout_left", 2.0), ("foot_turnout_right", 2.0),
+                      ("lateral_lean", 1.5), ("pelvic_obliquity", 1.5)):
+        assert sb[name].median == pytest.approx(sa[name].median, abs=tol), name
+    report = build_report(b)
+    validate(report)
+    assert report["input"]["picture"]["y0"] == pytest.approx(164 / 748, abs=0.005)
+    video = write_video(b, tmp_path / "letterboxed_annotated.mp4")
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        assert (stream.width, stream.height) == (w - w % 2, h - h % 2)
 
 
 @pytest.mark.slow

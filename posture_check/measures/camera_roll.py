@@ -17,18 +17,10 @@ from the body, :func:`posture_check.measures.body_frame.estimate_pitch_deg`). To
 no estimate (``None``): the roll is then taken as 0 and the report says that the camera should
 be level.
 
-Letterbox and pillarbox bars (a portrait phone clip exported in a 16:9 frame, a 4:3 clip in a
-wide one) are not picture: their inner edges are long, exactly vertical lines that say nothing
-about the room, and the perspective correction needs the picture's own centre and height. So
-the lines are looked for only inside :func:`picture_area` (black borders, as ``ffmpeg``'s
-``cropdetect`` finds them: flat black rows or columns at opposite edges, of about the same
-size; black only, because a plain wall above and a plain floor below are flat too). Measured
-on renders with a known roll: black 16:9 pillarbox bars pulled a roll of 6 deg to 1.1 (their
-edges out-voted the room), letterbox bars moved it by up to 1 deg (the wrong centre and focal
-length); both now give the estimate of the bare picture. None of 400 bench renders is cropped.
-Bars that are not flat and black (a blurred copy of the clip behind it, a coloured frame) are
-not found: their edges can still pull the estimate, and the report's roll warning and the
-``--camera-roll-deg`` option remain the remedy.
+Letterbox and pillarbox bars are not room: the lines are looked for only inside the frame's
+picture (:func:`posture_check.picture.picture_area`; black 16:9 pillarbox bars pulled a rendered
+6 deg roll to 1.1, letterbox bars moved it by up to 1 deg through the wrong centre and focal
+length). The perspective correction uses the picture's own centre and height.
 
 Sign (as :func:`posture_check.measures.kernel.compute_measures` expects it): ``roll_deg > 0``
 means true verticals appear rotated counter-clockwise on screen.
@@ -41,10 +33,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..picture import picture_area
 from .calibration import ASSUMED_VFOV_DEG
 
-__all__ = ["BAR_INSET_PX", "LARGE_ROLL_DEG", "RollEstimate", "estimate_roll_deg", "picture_area",
-           "pool_roll"]
+__all__ = ["LARGE_ROLL_DEG", "RollEstimate", "estimate_roll_deg", "pool_roll"]
 
 MIN_LENGTH_FRACTION = 0.12
 MAX_TILT_DEG = 12.0
@@ -52,13 +44,6 @@ MIN_SEGMENTS = 2
 MIN_TOTAL_FRACTION = 0.35
 PERSON_MARGIN = 0.15
 LARGE_ROLL_DEG = 3.0  # above this the report warns that the camera is tilted
-# letterbox / pillarbox bars (picture_area): a bar's rows or columns are black (mean grey level
-# at most this; video black is 16) ...
-BAR_MAX_GREY = 40.0
-BAR_FLAT_STD = 4.0  # ... and flat to this spread of grey levels (compression noise ~1) ...
-BAR_MIN_FRACTION = 0.02  # ... each bar at least this share of the side ...
-BAR_SYMMETRY = 0.01  # ... and the opposite bar the same size within this share (+ 2 px)
-BAR_INSET_PX = 2  # compression ringing along a bar's edge is left out with the bar
 
 
 @dataclass(frozen=True)
@@ -77,33 +62,6 @@ def _segments(grey: np.ndarray) -> np.ndarray:
     return np.zeros((0, 4)) if lines is None else lines.reshape(-1, 4).astype(np.float64)
 
 
-def _bar_pair(flat: np.ndarray) -> tuple[int, int]:
-    """``(start, stop)`` of the picture along one axis from its lines' flatness: bars at both
-    ends of about the same size, else the whole axis."""
-    n = len(flat)
-    lead = np.flatnonzero(~flat)
-    if lead.size == 0:
-        return 0, n  # a flat frame: nothing to crop to
-    a, b = int(lead[0]), int(n - 1 - lead[-1])
-    if (min(a, b) >= BAR_MIN_FRACTION * n and abs(a - b) <= BAR_SYMMETRY * n + 2
-            and a + b <= 0.8 * n):
-        return a + BAR_INSET_PX, n - b - BAR_INSET_PX
-    return 0, n
-
-
-def picture_area(grey: np.ndarray) -> tuple[int, int, int, int]:
-    """``(x0, y0, x1, y1)`` pixels of the picture inside letterbox / pillarbox bars (the whole
-    frame when there are none): rows (columns) at the top and bottom (left and right) whose
-    grey levels average at most :data:`BAR_MAX_GREY` and spread less than
-    :data:`BAR_FLAT_STD`, at both ends, at least
-    :data:`BAR_MIN_FRACTION` of the side and the same size within :data:`BAR_SYMMETRY`, less
-    :data:`BAR_INSET_PX` of ringing. One-sided flat rows (a plain ceiling) are picture."""
-    g = grey.astype(np.float32)
-    y0, y1 = _bar_pair((g.std(axis=1) < BAR_FLAT_STD) & (g.mean(axis=1) <= BAR_MAX_GREY))
-    x0, x1 = _bar_pair((g.std(axis=0) < BAR_FLAT_STD) & (g.mean(axis=0) <= BAR_MAX_GREY))
-    return x0, y0, x1, y1
-
-
 def estimate_roll_deg(rgb: np.ndarray, person_px: np.ndarray | None = None,
                       pitch_deg: float = 0.0) -> RollEstimate:
     """Camera roll of one frame (module docstring), from the lines inside its
@@ -115,7 +73,7 @@ def estimate_roll_deg(rgb: np.ndarray, person_px: np.ndarray | None = None,
         pitch_deg: camera elevation (> 0 looking down), for the perspective correction.
     """
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    x0, y0, x1, y1 = picture_area(grey)
+    x0, y0, x1, y1 = picture_area(grey) or (0, 0, grey.shape[1], grey.shape[0])
     grey = grey[y0:y1, x0:x1]
     h, w = grey.shape
     if person_px is not None:

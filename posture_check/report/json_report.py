@@ -117,6 +117,8 @@ def build_report(result) -> dict:
             "fps_container": info.fps if info.fps > 0 else None,
             "n_frames_container": info.n_frames_container, "duration_s": info.duration_s,
             "rotation_deg": info.rotation_deg,
+            "picture": None if info.picture is None else dict(zip(
+                ("x0", "y0", "x1", "y1"), (round(v, 4) for v in info.picture), strict=True)),
         },
         "analysis": {
             "n_frames_analysed": len(series), "n_frames_with_person": result.n_detected,

@@ -145,6 +145,11 @@ REPORT_SCHEMA: dict = {
                 "n_frames_container": {"type": "integer", "minimum": 0},
                 "duration_s": _num,
                 "rotation_deg": {"type": "integer"},
+                # the picture inside black letterbox / pillarbox bars, fractions of the frame
+                "picture": {"oneOf": [{"type": "null"}, {
+                    "type": "object", "required": ["x0", "y0", "x1", "y1"],
+                    "properties": {k: {"type": "number", "minimum": 0, "maximum": 1}
+                                   for k in ("x0", "y0", "x1", "y1")}}]},
             },
         },
         "analysis": {

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..atomic import atomic_path, write_bytes_atomic
 from ..draw import AngleAnnotator, FindingsBanner, HoldTimerAnnotator, SkeletonAnnotator
+from ..picture import crop
 from ..video_io import downscale_for_inference, iter_frames, read_image_rgb
 from .common import overlay_measures, png_of, stretch_faults_at
 
@@ -86,7 +87,7 @@ def write_video(result, path: str | os.PathLike[str], *, max_side_px: int = 1280
         stream = None
         try:
             for i, (_t_s, rgb) in enumerate(frames):
-                img = downscale_for_inference(rgb, max_side_px)
+                img = downscale_for_inference(crop(rgb, result.input.picture), max_side_px)
                 h, w = img.shape[:2]
                 if w % 2 or h % 2:
                     img = img[: h - h % 2, : w - w % 2]
@@ -123,7 +124,8 @@ def write_video(result, path: str | os.PathLike[str], *, max_side_px: int = 1280
 def write_annotated_image(result, path: str | os.PathLike[str], max_side_px: int = 1600
                           ) -> Path:
     """Write the annotated photo (PNG) atomically; return the path."""
-    rgb = downscale_for_inference(read_image_rgb(result.input.path), max_side_px).copy()
+    rgb = downscale_for_inference(crop(read_image_rgb(result.input.path), result.input.picture),
+                                  max_side_px).copy()
     annotate_result_frame(result, rgb, 0)
     write_bytes_atomic(path, png_of(rgb))
     return Path(path)
