@@ -99,3 +99,33 @@ def test_unknown_stretch_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(["analyze", str(CLIP), "--stretch", "cartwheel"])
     assert e.value.code == 2
+
+
+def test_a_clip_with_black_bars_is_read_in_its_picture(tmp_path, capsys):
+    """A portrait-ish clip exported in a 16:9 frame: the JSON gives the picture inside the
+    bars, and the right foot's 30 deg turn-out is still found."""
+    import cv2
+    import numpy as np
+
+    from posture_check.video_io import iter_frames
+
+    boxed = tmp_path / "boxed.mp4"
+    writer = None
+    for _, rgb in iter_frames(CLIP):
+        h, w = rgb.shape[:2]
+        pad = (round(h * 16 / 9) - w) // 2
+        frame = cv2.cvtColor(np.pad(rgb, ((0, 0), (pad, pad), (0, 0))), cv2.COLOR_RGB2BGR)
+        if writer is None:
+            writer = cv2.VideoWriter(str(boxed), cv2.VideoWriter_fourcc(*"mp4v"), 30.0,
+                                     (frame.shape[1], frame.shape[0]))
+        writer.write(frame)
+    assert writer is not None
+    writer.release()
+    assert cli.main(["analyze", str(boxed), "--json", "-"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    width = rep["input"]["width_px"]
+    assert rep["input"]["picture"]["x0"] == pytest.approx(pad / width, abs=0.01)
+    assert rep["input"]["picture"]["x1"] == pytest.approx((width - pad) / width, abs=0.01)
+    assert (rep["input"]["picture"]["y0"], rep["input"]["picture"]["y1"]) == (0.0, 1.0)
+    right = next(f for f in rep["findings"] if f["measure"] == "foot_turnout_right")
+    assert right["severity"] in ("watch", "flag")
