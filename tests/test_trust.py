@@ -188,6 +188,32 @@ def test_every_summary_carries_an_interval_around_its_median() -> None:
         assert 0.3 < m.ci90_hi - m.ci90_lo < 40.0, name
 
 
+@pytest.mark.parametrize("roll_source", ["none", "given"])
+def test_the_shift_in_cm_is_as_uncertain_as_the_trunk_angle_it_comes_from(roll_source: str
+                                                                          ) -> None:
+    """A 7 deg lean of a 50 cm trunk shifts the shoulders about 6 cm; the shift's interval
+    follows from the trunk angle's validated error (until stop 22: the frame spread only,
+    +-0.1 cm here), and the trunk-thigh angle's from hip flexion's."""
+    from posture_check.measures import uncertainty as u
+
+    s = synthetic_series(StickPose(lateral_lean=7.0), SyntheticCamera(), n_frames=90)
+    summ = compute_measures(s, method="hybrid", roll_source=roll_source).summary()
+    shift, lean = summ["lateral_shift_cm"], summ["lateral_lean"]
+    assert shift.median == pytest.approx(50.0 * math.sin(math.radians(7.0)), abs=0.5)
+    angle = math.hypot(u.TRUNK_ANGLE_HALF_WIDTH_90[0], u.ROLL_HALF_WIDTH_90[roll_source])
+    want = math.hypot(u.TRUNK_LEVER_CM * math.sin(math.radians(angle)),
+                      u.CM_SCALE_90 * shift.median)
+    # plus the frame spread (the stick figure's landmark noise)
+    assert want <= (shift.ci90_hi - shift.ci90_lo) / 2 <= 1.1 * want
+    assert shift.ci90_lo < shift.median < shift.ci90_hi
+    # wider than the lean's in proportion: the shift carries the uncorrected trunk angle
+    lean_half = (lean.ci90_hi - lean.ci90_lo) / 2
+    assert want > u.TRUNK_LEVER_CM * math.sin(math.radians(lean_half)) * 0.9
+    assert u.has_model_error("pelvic_tilt") and u.has_model_error("head_shift_cm")
+    np.testing.assert_allclose(u.model_half_width("pelvic_tilt", np.zeros(2)),
+                               u.HALF_WIDTH_90["hip_flexion_left"][0])
+
+
 def test_a_flag_needs_the_whole_interval_beyond_the_threshold() -> None:
     from posture_check.measures import uncertainty
 

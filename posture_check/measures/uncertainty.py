@@ -29,17 +29,36 @@ once, through its own term. The parts are added in quadrature:
 
 The side-view measures (trunk, hip and knee flexion) are validated the same way on side-view
 renders (``side_interval_cal``; coverage checked on ``side_held_all``), by bins of their own
-(:data:`BIN_EDGES`). For measures without a validated model error (the cm shifts, and the
-pelvic-tilt proxy, which is compared only with the person's own baseline) the interval is the
-sampling part only and :func:`has_model_error` is False; reports say so.
+(:data:`BIN_EDGES`).
+
+Three measures have no truth of their own in the renders; their model error follows from a
+validated one through their geometry (:data:`DERIVED_FROM`):
+
+* ``pelvic_tilt``, the trunk-thigh angle, is the mean hip flexion of the legs in view
+  (:func:`posture_check.measures.posture.pelvic_tilt_proxy`): hip flexion's error. (It is
+  judged only by its change since the person's own baseline, where a steady error cancels;
+  the interval is about the angle itself.)
+* ``lateral_shift_cm``, the mid-shoulder's sideways offset over the mid-hip, is the trunk
+  length times the sine of the trunk's sideways angle in the body frame, before the lean's
+  fitted correction (``calibration.apply`` corrects ``lateral_lean`` only): that angle's
+  error (:data:`TRUNK_ANGLE_HALF_WIDTH_90`, and the camera roll's) over a
+  :data:`TRUNK_LEVER_CM` lever, plus :data:`CM_SCALE_90` of the value for MediaPipe's metric
+  scale.
+* ``head_shift_cm`` (mid-ear over mid-hip): the same over :data:`HEAD_LEVER_CM`. The ears' own
+  error beyond the trunk's is not in it (not validated).
+
+Until stop 22 their intervals were the sampling part only: a trunk-thigh angle of 14.8 deg
+"likely 14 to 16", a 6.5 cm shift "likely 4.8 to 8.2" beside a lean of 8 deg "likely 4.5 to
+11.5" that the same geometry makes 3 cm wide either way.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["BIN_EDGES", "HALF_WIDTH_90", "HALF_WIDTH_90_PLAIN", "INDEPENDENT_PER_S",
-           "ROLL_HALF_WIDTH_90", "ROLL_SENSITIVE", "SIDE_SPLIT_DEG", "YAW_BINS",
+__all__ = ["BIN_EDGES", "CM_SCALE_90", "DERIVED_FROM", "HALF_WIDTH_90", "HALF_WIDTH_90_PLAIN",
+           "HEAD_LEVER_CM", "INDEPENDENT_PER_S", "ROLL_HALF_WIDTH_90", "ROLL_SENSITIVE",
+           "SIDE_SPLIT_DEG", "TRUNK_ANGLE_HALF_WIDTH_90", "TRUNK_LEVER_CM", "YAW_BINS",
            "frame_half_width", "has_model_error", "model_half_width", "summary_half_width"]
 
 # |subject yaw| bin edges in degrees (the last bin is open-ended; frontal measures are gated
@@ -91,6 +110,21 @@ BIN_EDGES: dict[str, tuple[float, ...]] = {
     "knee_flexion_left": (0.0, SIDE_SPLIT_DEG), "knee_flexion_right": (0.0, SIDE_SPLIT_DEG),
 }
 INDEPENDENT_PER_S = 2.0
+# measure -> (the validated measure its error follows from, lever in cm; None: degrees for
+# degrees); see the module docstring. Levers for a tall adult (1.85 m): mid-hip to mid-shoulder
+# 0.30 of stature, to mid-ear 0.40; a shorter person's true lever is shorter, so wider is safe.
+TRUNK_LEVER_CM = 55.0
+HEAD_LEVER_CM = 75.0
+CM_SCALE_90 = 0.15  # MediaPipe's metric world scale, without the person's height given
+# the trunk's sideways angle before the lean's fitted correction: 90th percentile of its error
+# on interval_cal, true roll removed, (flip-averaged, plain); measured at stop 22 from bench
+# accuracy's renders (held_all: 3.05 / 3.07; the corrected lean's is 1.78)
+TRUNK_ANGLE_HALF_WIDTH_90 = (2.91, 3.16)
+DERIVED_FROM: dict[str, tuple[str, float | None]] = {
+    "pelvic_tilt": ("hip_flexion_left", None),
+    "lateral_shift_cm": ("trunk", TRUNK_LEVER_CM),
+    "head_shift_cm": ("trunk", HEAD_LEVER_CM),
+}
 ROLL_SENSITIVE = frozenset({"lateral_lean", "pelvic_obliquity", "shoulder_tilt",
                             "trunk_flexion"})
 # "scene": 90th percentile of the roll estimator's error on the same renders (243 scenes with
@@ -99,14 +133,22 @@ ROLL_HALF_WIDTH_90: dict[str, float] = {"given": 1.0, "scene": 2.9, "none": 5.4}
 _Z90 = 1.645
 
 
+def _to_unit(measure: str, half_width_deg: np.ndarray) -> np.ndarray:
+    """A half-width of the validated angle behind ``measure`` in ``measure``'s own unit."""
+    lever = DERIVED_FROM.get(measure, (measure, None))[1]
+    if lever is None:
+        return half_width_deg
+    return lever * np.sin(np.radians(np.minimum(half_width_deg, 90.0)))
+
+
 def _roll_term(measure: str, roll_source: str | np.ndarray) -> np.ndarray:
-    if measure not in ROLL_SENSITIVE:
+    if DERIVED_FROM.get(measure, (measure,))[0] not in ROLL_SENSITIVE | {"trunk"}:
         return np.zeros(np.shape(roll_source))
     src = np.asarray(roll_source)
     out = np.full(src.shape, ROLL_HALF_WIDTH_90["none"])
     for name, hw in ROLL_HALF_WIDTH_90.items():
         out[src == name] = hw
-    return out
+    return _to_unit(measure, out)
 
 
 def frame_half_width(measure: str, abs_yaw_deg: np.ndarray,
@@ -120,7 +162,9 @@ def frame_half_width(measure: str, abs_yaw_deg: np.ndarray,
 
 
 def has_model_error(measure: str) -> bool:
-    return measure in HALF_WIDTH_90
+    """The measure's interval has a model-error part (validated, or derived from a validated
+    measure: :data:`DERIVED_FROM`)."""
+    return measure in HALF_WIDTH_90 or measure in DERIVED_FROM
 
 
 def model_half_width(measure: str, abs_yaw_deg: np.ndarray | float, *,
@@ -132,16 +176,19 @@ def model_half_width(measure: str, abs_yaw_deg: np.ndarray | float, *,
     sampling flip-averages only the quiet frames)."""
     yaw = np.abs(np.asarray(abs_yaw_deg, dtype=np.float64))
     flip = np.asarray(flip_averaged, dtype=bool)
-    edges = np.asarray(BIN_EDGES.get(measure, YAW_BINS))
+    base = DERIVED_FROM.get(measure, (measure,))[0]
+    edges = np.asarray(BIN_EDGES.get(base, YAW_BINS))
     out = np.zeros(np.broadcast_shapes(yaw.shape, flip.shape))
-    for table, use in ((HALF_WIDTH_90.get(measure), flip),
-                       (HALF_WIDTH_90_PLAIN.get(measure), ~flip)):
+    if base == "trunk":
+        return _to_unit(measure, np.where(flip, *TRUNK_ANGLE_HALF_WIDTH_90) + out)
+    for table, use in ((HALF_WIDTH_90.get(base), flip),
+                       (HALF_WIDTH_90_PLAIN.get(base), ~flip)):
         if table is None or not use.any():
             continue
         idx = np.clip(np.searchsorted(edges, np.nan_to_num(yaw), side="right") - 1,
                       0, len(table) - 1)
         out = np.where(use, np.asarray(table, dtype=np.float64)[idx], out)
-    return out
+    return _to_unit(measure, out)
 
 
 def summary_half_width(measure: str, values: np.ndarray, abs_yaw_deg: np.ndarray,
@@ -160,6 +207,8 @@ def summary_half_width(measure: str, values: np.ndarray, abs_yaw_deg: np.ndarray
     flip = flip[ok] if flip.ndim else flip
     model = float(np.median(model_half_width(measure, yaw, flip_averaged=flip)))
     model = float(np.hypot(model, _roll_term(measure, roll_source)))
+    if measure in DERIVED_FROM and measure.endswith("_cm"):
+        model = float(np.hypot(model, CM_SCALE_90 * abs(float(np.median(v)))))
     if v.size > 1:
         mad = float(np.median(np.abs(v - np.median(v))))
         sd = 1.4826 * mad
