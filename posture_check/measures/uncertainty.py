@@ -48,8 +48,8 @@ validated one through their geometry (:data:`DERIVED_FROM`):
   error beyond the trunk's is not in it (not validated).
 
 Until stop 22 their intervals were the sampling part only: a trunk-thigh angle of 14.8 deg
-"likely 14 to 16", a 6.5 cm shift "likely 4.8 to 8.2" beside a lean of 8 deg "likely 4.5 to
-11.5" that the same geometry makes 3 cm wide either way.
+"likely 14 to 16", a -6.5 cm shift "likely -8.2 to -4.8" beside a lean of -8 deg "likely -11.5
+to -4.5", which the same geometry makes 3 cm wide either way.
 """
 
 from __future__ import annotations
