@@ -9,7 +9,7 @@ not the camera's picture, and three things go wrong if they are taken for it:
 * the camera geometry: the measures assume the picture's centre is the optical axis and its
   height spans :data:`~posture_check.measures.calibration.ASSUMED_VFOV_DEG`; letterbox bars
   add to the height (the real standing clip letterboxed 9:16 read its turn-outs 2.7-3.2 deg
-  higher);
+  higher; cut to its picture, 0.6-1.3, what re-encoding the padded frames moves them);
 * "the whole body in the picture": a body cut at the picture's edge lies inside the frame.
 
 So a recording or a photo is analysed in its picture (:func:`posture_check.analysis.analyze`):
