@@ -233,3 +233,24 @@ def test_a_bouncing_stretch_is_named_in_the_banner_and_its_sources_are_listed():
     # only the hinge's own angles are drawn and tabled: no knee bend on straight legs
     assert not any(m.startswith("knee_flexion") for m in overlay_measures(r))
     assert not any("knee" in row[0].lower() for row in measure_rows(r))
+
+
+@pytest.mark.parametrize(("missing", "front", "side"), [
+    (("pelvic_tilt",), False, True),  # a front view: only the side-view proxy is missing
+    (("lateral_lean", "foot_turnout_left"), True, False),  # a side view (the real squat)
+    (("lateral_lean", "pelvic_tilt"), True, True),
+    ((), False, False),
+])
+def test_the_not_measured_paragraph_says_only_what_the_missing_measures_need(missing, front,
+                                                                             side):
+    from types import SimpleNamespace
+
+    from posture_check.report.common import not_measured_text
+
+    result = SimpleNamespace(findings=[
+        SimpleNamespace(measure=m, severity="not_measured", extra={"reason": "wrong_view"})
+        for m in missing] + [SimpleNamespace(measure="shoulder_tilt", severity="ok", extra={})])
+    text = not_measured_text(result)
+    assert ("front view" in text) == front
+    assert ("side view" in text) == side
+    assert (text == "") == (not missing)

@@ -56,18 +56,23 @@ def sorted_findings(result) -> list:
 
 def not_measured_text(result) -> str:
     """One paragraph naming the measures that could not be taken, and why ("" if none)."""
-    items = []
+    items, views = [], set()
     for f in result.findings:
         if f.severity == "not_measured":
             why = str(f.extra.get("reason", ""))
             why = REASON_TEXT.get(why, why.replace("_", " "))
             items.append(f"{MEASURE_LABEL.get(f.measure, f.measure).lower()}"
                          + (f" ({why})" if why else ""))
+            views.add("side" if f.measure == "pelvic_tilt" else "front")
     if not items:
         return ""
-    return ("Not measured in this recording: " + "; ".join(items) + ". Lean, hip height and "
-            "foot turn-out need a front view with the whole body in the picture; the pelvic "
-            "tilt proxy needs a side view.")
+    # what each missing measure needs, only for those missing
+    needs = [text for view, text in (
+        ("front", "lean, hip height and foot turn-out need a front view with the whole body in "
+                  "the picture"),
+        ("side", "the pelvic tilt proxy needs a side view")) if view in views]
+    need = "; ".join(needs)
+    return f"Not measured in this recording: {'; '.join(items)}. {need[0].upper()}{need[1:]}."
 
 
 def headline(result) -> str:
