@@ -192,8 +192,8 @@ def test_every_summary_carries_an_interval_around_its_median() -> None:
 def test_the_shift_in_cm_is_as_uncertain_as_the_trunk_angle_it_comes_from(roll_source: str
                                                                           ) -> None:
     """A 7 deg lean of a 50 cm trunk shifts the shoulders about 6 cm; the shift's interval
-    follows from the trunk angle's validated error (until stop 22: the frame spread only,
-    +-0.1 cm here), and the trunk-thigh angle's from hip flexion's."""
+    follows from the trunk angle's validated error (until stop 22: the frame spread only), and
+    the trunk-thigh angle's from hip flexion's."""
     from posture_check.measures import uncertainty as u
 
     s = synthetic_series(StickPose(lateral_lean=7.0), SyntheticCamera(), n_frames=90)
