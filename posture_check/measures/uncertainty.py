@@ -133,16 +133,22 @@ ROLL_HALF_WIDTH_90: dict[str, float] = {"given": 1.0, "scene": 2.9, "none": 5.4}
 _Z90 = 1.645
 
 
+def _validated(measure: str) -> tuple[str, float | None]:
+    """The validated measure (or ``"trunk"``) behind ``measure``'s model error, and the lever
+    in cm that turns its degrees into ``measure``'s unit (None: degrees already)."""
+    return DERIVED_FROM.get(measure, (measure, None))
+
+
 def _to_unit(measure: str, half_width_deg: np.ndarray) -> np.ndarray:
     """A half-width of the validated angle behind ``measure`` in ``measure``'s own unit."""
-    lever = DERIVED_FROM.get(measure, (measure, None))[1]
+    lever = _validated(measure)[1]
     if lever is None:
         return half_width_deg
     return lever * np.sin(np.radians(np.minimum(half_width_deg, 90.0)))
 
 
 def _roll_term(measure: str, roll_source: str | np.ndarray) -> np.ndarray:
-    if DERIVED_FROM.get(measure, (measure,))[0] not in ROLL_SENSITIVE | {"trunk"}:
+    if _validated(measure)[0] not in ROLL_SENSITIVE | {"trunk"}:
         return np.zeros(np.shape(roll_source))
     src = np.asarray(roll_source)
     out = np.full(src.shape, ROLL_HALF_WIDTH_90["none"])
@@ -176,7 +182,7 @@ def model_half_width(measure: str, abs_yaw_deg: np.ndarray | float, *,
     sampling flip-averages only the quiet frames)."""
     yaw = np.abs(np.asarray(abs_yaw_deg, dtype=np.float64))
     flip = np.asarray(flip_averaged, dtype=bool)
-    base = DERIVED_FROM.get(measure, (measure,))[0]
+    base = _validated(measure)[0]
     edges = np.asarray(BIN_EDGES.get(base, YAW_BINS))
     out = np.zeros(np.broadcast_shapes(yaw.shape, flip.shape))
     if base == "trunk":
