@@ -26,9 +26,10 @@ Decisions:
   decodes, otherwise analysed as far as they decode; the result is then
   :attr:`AnalysisResult.partial` and a ``damaged_recording`` warning (first in the list)
   gives the time range that was lost.
-* Black letterbox / pillarbox bars are not picture (:mod:`posture_check.picture`): found on
-  frames spread over the recording before the model loads, cut off every frame before the
-  model reads it; the series, the key frames and the annotated video are the picture's.
+* Letterbox / pillarbox bars, black or a blurred copy of the clip, are not picture
+  (:mod:`posture_check.picture`): found on frames spread over the recording before the model
+  loads, cut off every frame before the model reads it; the series, the key frames and the
+  annotated video are the picture's.
 * A still photo is one moment. The findings rules normally require a few seconds of valid
   frames; a photo is judged on its single frame (``evaluate_findings(min_valid_frames=1,
   min_valid_s=0)``), and a warning says that one photo is less reliable than a 10 s video.
@@ -93,7 +94,7 @@ def analyze(
     if info.kind == "video" and opts.max_frames is None:
         scan_video(path).check_usable()  # a damaged file is refused before the model loads
     thumbs = Thumbnails()
-    # black letterbox / pillarbox bars are not picture: the model reads the picture inside them
+    # letterbox / pillarbox bars are not picture: the model reads the picture inside them
     picture = picture_of_frames([read_image_rgb(path)] if info.kind == "image"
                                 else sample_frames(path))
     est_opts = EstimatorOptions(model_path=opts.model_path, num_poses=opts.num_poses,
@@ -136,7 +137,7 @@ def _as_analysed(info: InputInfo, extracted: PoseSeries, opts: AnalysisOptions,
                  picture: Area | None) -> InputInfo:
     """``info`` with the size the model saw (the estimator downscales frames larger than
     ``max_side_px``), the displayed size (rotation metadata can swap the container's width and
-    height), the ``picture`` inside black bars and, when the container has none or frames were
+    height), the ``picture`` inside bars and, when the container has none or frames were
     capped, the duration of the frames extracted."""
     decoded = extracted.frame_size  # the picture's, when there are bars
     width, height, duration_s = info.width, info.height, info.duration_s

@@ -122,7 +122,7 @@ def extract_video(
     on chunks of :data:`CHUNK_FRAMES` frames by ``est`` (VIDEO mode, tracking across chunks).
     Frames are downscaled once, by ``est``'s rule (:meth:`PoseEstimator.prepare`) on the decode
     thread; the series is in the decoded frame size (landmarks are normalized), or in the
-    picture inside black bars when ``picture`` is given (:mod:`posture_check.picture`). A damaged
+    picture inside bars when ``picture`` is given (:mod:`posture_check.picture`). A damaged
     video beyond use raises :class:`InputError` (unless ``max_frames`` cuts it short); see
     :func:`mark_damage` for what was lost of a usable one.
     """

@@ -88,8 +88,9 @@ class InputInfo:
     ``width``/``height`` are the displayed frame size in pixels (after rotation metadata);
     ``analysed_size`` the size the model saw (after downscaling); ``fps`` the container's
     nominal rate (0 for a photo; the timestamps are authoritative); ``picture`` the picture
-    inside black letterbox / pillarbox bars as fractions ``(x0, y0, x1, y1)`` of the frame
-    (None: no bars), in which the landmarks are expressed (:mod:`posture_check.picture`).
+    inside letterbox / pillarbox bars (black or blurred) as fractions ``(x0, y0, x1, y1)`` of
+    the frame (None: no bars), in which the landmarks are expressed
+    (:mod:`posture_check.picture`).
     """
 
     path: str

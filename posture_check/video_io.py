@@ -220,7 +220,7 @@ def scan_video(path: str | os.PathLike[str]) -> VideoScan:
 def sample_frames(path: str | os.PathLike[str], n: int = 7) -> list[np.ndarray]:
     """Up to ``n`` RGB frames spread evenly over a video (by seeking; rotation metadata applied
     as in :func:`iter_frames`), for what holds for the whole recording (the picture inside
-    black bars, :mod:`posture_check.picture`). Frames that cannot be read are skipped."""
+    bars, :mod:`posture_check.picture`). Frames that cannot be read are skipped."""
     cap, info = open_video(path)
     out: list[np.ndarray] = []
     try:

@@ -101,11 +101,14 @@ def test_unknown_stretch_is_a_usage_error(capsys):
     assert e.value.code == 2
 
 
-def test_a_clip_with_black_bars_is_read_in_its_picture(tmp_path, capsys):
-    """A portrait-ish clip exported in a 16:9 frame: the JSON gives the picture inside the
-    bars, and the right foot's 30 deg turn-out is still found."""
+@pytest.mark.parametrize("fill", ["black", "blurred"])
+def test_a_clip_with_bars_is_read_in_its_picture(tmp_path, capsys, fill):
+    """A portrait-ish clip exported in a 16:9 frame, with black bars or a blurred copy of the
+    clip beside it (as apps fill the frame): the JSON gives the picture inside the bars, and
+    the right foot's 30 deg turn-out is still found."""
     import cv2
     import numpy as np
+    from footage import blurred_boxed
 
     from posture_check.video_io import iter_frames
 
@@ -114,7 +117,9 @@ def test_a_clip_with_black_bars_is_read_in_its_picture(tmp_path, capsys):
     for _, rgb in iter_frames(CLIP):
         h, w = rgb.shape[:2]
         pad = (round(h * 16 / 9) - w) // 2
-        frame = cv2.cvtColor(np.pad(rgb, ((0, 0), (pad, pad), (0, 0))), cv2.COLOR_RGB2BGR)
+        wide = (np.pad(rgb, ((0, 0), (pad, pad), (0, 0))) if fill == "black"
+                else blurred_boxed(rgb, w + 2 * pad, h)[0])
+        frame = cv2.cvtColor(wide, cv2.COLOR_RGB2BGR)
         if writer is None:
             writer = cv2.VideoWriter(str(boxed), cv2.VideoWriter_fourcc(*"mp4v"), 30.0,
                                      (frame.shape[1], frame.shape[0]))

@@ -1,9 +1,15 @@
-"""The picture inside black letterbox / pillarbox bars (pure numpy and OpenCV, no model)."""
+"""The picture inside black or blurred letterbox / pillarbox bars (pure numpy and OpenCV, no
+model)."""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
+import cv2
 import numpy as np
 import pytest
+from footage import blurred_boxed, jpeg
 
 from posture_check.picture import (
     BAR_INSET_PX,
@@ -12,6 +18,9 @@ from posture_check.picture import (
     picture_of_frames,
     picture_size,
 )
+from posture_check.video_io import iter_frames
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real_media"
 
 
 def _scene(h: int = 300, w: int = 200, seed: int = 0) -> np.ndarray:
@@ -86,3 +95,53 @@ def test_the_picture_size_is_the_size_of_the_crop(size: tuple[int, int]) -> None
     assert picture_size(area, size) == (w, h)
     assert picture_size(None, size) == size
     assert crop(rgb, None) is rgb
+
+
+# ------------------------------------------------------------------ blurred bars
+@cache
+def _office() -> np.ndarray:
+    """A frame of the real standing_front.mp4 (420 x 420, an office)."""
+    for i, (_, rgb) in enumerate(iter_frames(REAL / "standing_front.mp4")):
+        if i == 25:
+            return rgb
+    raise AssertionError("standing_front.mp4 is shorter than expected")
+
+
+@pytest.mark.parametrize("quality", [None, 40])
+@pytest.mark.parametrize("dim", [1.0, 0.7])
+@pytest.mark.parametrize("sigma", [6.0, 25.0])
+@pytest.mark.parametrize(("width", "height"), [(746, 420), (420, 746)],
+                         ids=["pillarbox", "letterbox"])
+def test_blurred_bars_are_found(width: int, height: int, sigma: float, dim: float,
+                                quality: int | None) -> None:
+    """A zoomed, blurred copy of the clip behind it (as apps fill a 16:9 or 9:16 frame)."""
+    boxed, (ox, oy) = blurred_boxed(_office(), width, height, sigma, dim)
+    if quality is not None:
+        boxed = jpeg(boxed, quality)
+    want = (ox + BAR_INSET_PX if ox else 0, oy + BAR_INSET_PX if oy else 0,
+            ox + 420 - BAR_INSET_PX if ox else width, oy + 420 - BAR_INSET_PX if oy else height)
+    got = picture_area(cv2.cvtColor(boxed, cv2.COLOR_RGB2GRAY))
+    assert got is not None
+    assert np.abs(np.subtract(got, want)).max() <= 2, (got, want)
+
+
+@pytest.mark.parametrize("case", ["office", "compressed", "portrait_mode", "flat_grey_bars",
+                                  "patterned_bars"])
+def test_what_is_not_a_blurred_copy_is_picture(case: str) -> None:
+    rgb = _office()
+    if case == "compressed":
+        rgb = jpeg(rgb, 15)
+    elif case == "portrait_mode":  # sides blurred with a soft edge, as a phone's portrait mode
+        soft = cv2.GaussianBlur(rgb, (0, 0), 12).astype(np.float32)
+        x = np.abs(np.arange(420) - 210.0)
+        wgt = np.clip((x - 120.0) / 40.0, 0.0, 1.0)[None, :, None]
+        rgb = (rgb * (1.0 - wgt) + soft * wgt).astype(np.uint8)
+    elif case == "flat_grey_bars":  # flat colour: no copy of the picture in it
+        rgb = _boxed(rgb, 0, 163)
+        rgb[:, :163] = 128
+        rgb[:, -163:] = 128
+    else:  # a patterned frame is not blurred
+        rgb = _boxed(rgb, 0, 163)
+        rgb[:, :163] = rgb[:, -163:] = _scene(420, 163, seed=3)
+    h, w = rgb.shape[:2]
+    assert picture_area(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)) == (0, 0, w, h)

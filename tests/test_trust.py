@@ -13,6 +13,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from footage import blurred_boxed, jpeg
 
 from posture_check.analysis import analyze
 from posture_check.flip import average_with_mirror, unmirror
@@ -292,6 +293,35 @@ def test_black_bars_are_not_room_lines(roll: float, width: int, height: int) -> 
     assert bare is not None and est == pytest.approx(bare, abs=0.1)
 
 
+@pytest.mark.parametrize("roll", [-6.0, 4.0])
+@pytest.mark.parametrize("dim", [1.0, 0.7])
+def test_blurred_bars_are_not_room_lines(roll: float, dim: float) -> None:
+    """A 16:9 frame filled with a zoomed, blurred copy of the portrait picture: its edges are
+    as straight as black bars' (they too pulled a 6 deg roll to 1.1)."""
+    cam = Camera(roll_deg=roll, height_m=0.7, yaw_deg=12.0)
+    pitch = math.degrees(math.atan2(0.7 - 0.5 * cam.body_height_m, cam.distance_m))
+    rgb, truth = render_frame(BodyPose(), cam,
+                              appearance=Appearance(wall_distance_m=1.5,
+                                                    wall_edges_m=(-1.2, 0.9, 1.8)))
+    bare = estimate_roll_deg(rgb, truth.landmarks_image, pitch).roll_deg
+    boxed, offset = blurred_boxed(rgb, 1138, 640, dim=dim)
+    x0, y0, x1, y1 = picture_area(cv2.cvtColor(boxed, cv2.COLOR_RGB2GRAY))
+    assert abs(x0 - offset[0] - BAR_INSET_PX) <= 2 and abs(x1 - offset[0] - 480 + BAR_INSET_PX) <= 2
+    assert (y0, y1) == (0, 640)
+    est = estimate_roll_deg(boxed, truth.landmarks_image + np.array(offset, float), pitch)
+    assert bare is not None and est.roll_deg == pytest.approx(bare, abs=0.1)
+
+
+def test_a_person_against_a_plain_wall_is_not_between_bars() -> None:
+    """A centred body against a plain rendered wall, compressed flat: both arms' outlines are
+    strong steps at about the same distance from the sides, with smooth wall outside them,
+    but they are not straight and the wall is no copy of the picture."""
+    rgb, _ = render_frame(BodyPose(), Camera())
+    noisy = np.clip(rgb + np.random.default_rng(0).normal(0.0, 2.0, rgb.shape), 0, 255)
+    grey = cv2.cvtColor(jpeg(noisy.astype(np.uint8), 25), cv2.COLOR_RGB2GRAY)
+    assert picture_area(grey) == (0, 0, 480, 640)
+
+
 def test_a_dark_band_on_one_side_is_picture() -> None:
     grey = np.full((400, 300), 120, np.uint8)
     grey[:60] = 10  # a dark ceiling, nothing below to match it
@@ -314,22 +344,19 @@ def _write_video(frames: list[np.ndarray], path: Path, fps: float) -> Path:
     return path
 
 
-def _jpeg(rgb: np.ndarray, quality: int) -> np.ndarray:
-    ok, data = cv2.imencode(".jpg", rgb, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    assert ok
-    return cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
-
-
 # what happens to footage on its way to the product: (name, frame -> frame, keep every k-th frame)
 TRANSFORMS = {
     "pillarboxed": (lambda f: np.pad(f, ((0, 0), (163, 164), (0, 0))), 1),  # 16:9, black bars
     "letterboxed": (lambda f: np.pad(f, ((164, 164), (0, 0), (0, 0))), 1),  # 9:16, black bars
+    # 16:9 and 9:16 filled with a zoomed, blurred copy of the clip, as apps do
+    "blur_pillarboxed": (lambda f: blurred_boxed(f, 746, 420)[0], 1),
+    "blur_letterboxed": (lambda f: blurred_boxed(f, 420, 746, dim=0.7)[0], 1),
     "upscaled": (lambda f: cv2.resize(f, None, fx=2.0, fy=2.0,
                                       interpolation=cv2.INTER_CUBIC), 1),
     "downscaled": (lambda f: cv2.resize(f, None, fx=0.6, fy=0.6,
                                         interpolation=cv2.INTER_AREA), 1),
     "darker": (lambda f: (255.0 * (f / 255.0) ** 1.8).astype(np.uint8), 1),
-    "compressed": (lambda f: _jpeg(f, 15), 1),
+    "compressed": (lambda f: jpeg(f, 15), 1),
     "noisy": (lambda f: np.clip(f + np.random.default_rng(f.size).normal(0.0, 8.0, f.shape),
                                 0, 255).astype(np.uint8), 1),
     "half_frame_rate": (lambda f: f, 2),
@@ -408,7 +435,10 @@ def test_the_same_real_clip_reencoded_reads_the_same_within_its_intervals(standi
         half = 0.5 * (sa[name].ci90_hi - sa[name].ci90_lo)
         assert np.isfinite(sb[name].median) and np.isfinite(half), name
         assert abs(sb[name].median - sa[name].median) <= 0.5 * half, (name, sa[name], sb[name])
-    if variant == "pillarboxed":
+    if variant.endswith("boxed"):  # read in its picture, without the bars
+        assert b.input.picture is not None
+        assert b.series.frame_size == pytest.approx((420, 420), abs=2 * BAR_INSET_PX + 1)
+    if variant.endswith("pillarboxed"):
         # the bars' edges are not the room's verticals (they pulled a 6 deg roll to 1 on renders)
         assert b.measures.meta["roll_source"] == "scene"
         assert b.measures.meta["roll_deg"] == pytest.approx(a.measures.meta["roll_deg"], abs=0.3)

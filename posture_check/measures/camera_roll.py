@@ -18,9 +18,10 @@ no estimate (``None``): the roll is then taken as 0 and the report says that the
 be level.
 
 Letterbox and pillarbox bars are not room: the lines are looked for only inside the frame's
-picture (:func:`posture_check.picture.picture_area`; black 16:9 pillarbox bars pulled a rendered
-6 deg roll to 1.1, letterbox bars moved it by up to 1 deg through the wrong centre and focal
-length). The perspective correction uses the picture's own centre and height.
+picture (:func:`posture_check.picture.picture_area`; black 16:9 pillarbox bars, and bars filled
+with a blurred copy of the clip, pulled a rendered 6 deg roll to 1.1, letterbox bars moved it
+by up to 1 deg through the wrong centre and focal length). The perspective correction uses the
+picture's own centre and height.
 
 Sign (as :func:`posture_check.measures.kernel.compute_measures` expects it): ``roll_deg > 0``
 means true verticals appear rotated counter-clockwise on screen.

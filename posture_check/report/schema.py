@@ -145,7 +145,7 @@ REPORT_SCHEMA: dict = {
                 "n_frames_container": {"type": "integer", "minimum": 0},
                 "duration_s": _num,
                 "rotation_deg": {"type": "integer"},
-                # the picture inside black letterbox / pillarbox bars, fractions of the frame
+                # the picture inside letterbox / pillarbox bars, fractions of the frame
                 "picture": {"oneOf": [{"type": "null"}, {
                     "type": "object", "required": ["x0", "y0", "x1", "y1"],
                     "properties": {k: {"type": "number", "minimum": 0, "maximum": 1}
