@@ -188,6 +188,40 @@ def test_noise_is_seeded_and_blur_applies() -> None:
     assert np.abs(blurred.astype(int) - clean).sum() > 0
 
 
+@pytest.mark.parametrize("kind", ["stripes", "checks"])
+def test_a_print_lies_on_the_clothes_and_clutter_on_the_wall(kind: str) -> None:
+    """Busy footage (bench set ``held_print``): the print changes the shirt's and shorts'
+    pixels only, two colours alternating on them; the clutter changes only the wall."""
+    from posture_check.synth import Appearance
+
+    cam = Camera(width=240, height=320)
+    room = Appearance(wall_distance_m=1.5, seed=5)
+    plain, truth = render_frame(BodyPose(), cam, appearance=room)
+    printed, _ = render_frame(BodyPose(), cam, appearance=replace(
+        room, print_rgb=(240, 230, 40), print_kind=kind, print_period_m=0.06))
+    busy, _ = render_frame(BodyPose(), cam, appearance=replace(room, clutter=30))
+    img = truth.landmarks_image
+    changed = np.abs(printed.astype(int) - plain).sum(axis=2) > 0
+    ys, xs = np.nonzero(changed)
+    # inside the body's box, between the shoulders and the knees (shirt and shorts)
+    assert changed.sum() > 500
+    assert ys.min() >= img[Landmark.LEFT_SHOULDER, 1] - 15
+    assert ys.max() <= max(img[Landmark.LEFT_KNEE, 1], img[Landmark.RIGHT_KNEE, 1])
+    assert img[Landmark.RIGHT_WRIST, 0] - 15 <= xs.min()
+    assert xs.max() <= img[Landmark.LEFT_WRIST, 0] + 15
+    # stripes alternate down the trunk: the print colour and the shirt's, several times
+    x = int(0.5 * (img[Landmark.LEFT_SHOULDER, 0] + img[Landmark.RIGHT_SHOULDER, 0]))
+    y0, y1 = (int(img[lm, 1]) for lm in (Landmark.LEFT_SHOULDER, Landmark.LEFT_HIP))
+    column = changed[y0:y1, x]
+    assert 0.2 < column.mean() < 0.8 and np.count_nonzero(np.diff(column.astype(int))) >= 3
+    # clutter: only where the plain render shows the wall (its colour, or the skirting's)
+    moved = np.abs(busy.astype(int) - plain).sum(axis=2) > 0
+    assert moved.sum() > 1000
+    bg = np.array(room.background_rgb, float)
+    wall = {tuple(bg.astype(int)), tuple(np.clip(bg * 0.7, 0, 255).astype(np.uint8).astype(int))}
+    assert {tuple(c) for c in plain[moved].astype(int)} <= wall
+
+
 def test_bad_parameters_raise_clear_errors() -> None:
     with pytest.raises(ValueError, match="at least one leg"):
         BodyPose(lift_left=True, lift_right=True)

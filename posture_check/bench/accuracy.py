@@ -14,6 +14,10 @@ Sets (``SETS``; name, seed, size, family per axis):
 * ``in_family``: fresh scenes of the fit family (the figure most projects report);
 * ``held_body``, ``held_clothes``, ``held_camera``: one axis held out at a time;
 * ``held_all``: every axis held out at once: **the headline figures**;
+* ``held_print``: the fit family with bold prints on the clothes in a cluttered room (blocks of
+  colour on the wall): busy footage, against ``in_family``'s plain clothes and walls;
+  ``held_all_print``: the same prints and clutter with held-out bodies and cameras, against
+  ``held_all``;
 * ``interval_cal``: more scenes of the ``held_all`` families (another seed), used to set the
   90% interval widths (:mod:`posture_check.measures.uncertainty`, ``--intervals``), so that the
   interval coverage printed for ``held_all`` is measured on scenes it never saw;
@@ -92,6 +96,8 @@ SETS: dict[str, SetSpec] = {s.name: s for s in (
     SetSpec("held_camera", 5, 200, _fam("fit", "fit", "held")),
     SetSpec("held_all", 6, 300, _fam("held", "held", "held")),
     SetSpec("interval_cal", 7, 300, _fam("held", "held", "held")),
+    SetSpec("held_print", 8, 200, _fam("fit", "print", "fit")),
+    SetSpec("held_all_print", 9, 300, _fam("held", "print", "held")),
     SetSpec("side_in_family", 12, 150, _fam("fit", "fit", "fit"), "side"),
     SetSpec("side_held_all", 16, 200, _fam("held", "held", "held"), "side"),
     SetSpec("side_interval_cal", 17, 200, _fam("held", "held", "held"), "side"),
@@ -542,7 +548,8 @@ def run(args: argparse.Namespace) -> int:
         samples = render_set(spec, cache, args.workers, progress=True)
         took = time.perf_counter() - t0
         results = {variant_name(*v): evaluate(samples, *v, spec.reported) for v in VARIANTS}
-        held = [a for a in AXES if spec.family[a] == "held"]
+        held = [a if spec.family[a] == "held" else f"{a} ({spec.family[a]})" for a in AXES
+                if spec.family[a] != "fit"]
         print(f"\n== {name}: {len(samples)} scenes, seed {spec.seed}, held out: "
               f"{', '.join(held) or 'nothing (in family)'} ({took:.0f} s)")
         print(format_table(results, goals=name == "held_all"))

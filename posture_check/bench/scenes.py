@@ -14,6 +14,12 @@ axes (body, clothes, camera) has a *fit* family, from which the calibration may 
   the right, more noise and blur.
 * room (both families): 80% of scenes have a wall 0.8-3 m behind the subject with 0-3
   vertical door-frame edges, the straight lines the camera roll is estimated from.
+* prints and clutter (clothes family ``print``, a third value of the clothes axis that only the
+  ``held_print`` and ``held_all_print`` sets use): the fit family's clothes and light, drawn
+  with the same random sequence, plus a bold print on the shirt and shorts (horizontal stripes
+  or checks, 4-12 cm per colour pair, in any colour) and 10-40 coloured blocks (shelves, books,
+  frames) on a wall always present: busy footage, where a pose model can take a print's edge
+  for a limb's.
 * camera: fit = yaw -12..12 deg, height 0.8-1.4 m, distance 2.6-3.4 m, vertical fov 45-55 deg,
   no roll; held out = yaw +-(12..25), height 0.55-0.8 or 1.4-1.8 m, distance 2.2-2.6 or
   3.4-4.2 m, fov 35-45 or 55-70 deg, roll -6..6 deg.
@@ -121,6 +127,14 @@ def _room(rng: np.random.Generator) -> dict:
 
 
 def _appearance(rng: np.random.Generator, family: str, seed: int) -> Appearance:
+    if family == "print":  # the fit family's draw, then a print and clutter of their own
+        look = _appearance(rng, "fit", seed)
+        extra = np.random.default_rng([seed, 8])
+        return replace(look, print_rgb=_colour(extra, 10, 245),
+                       print_kind="checks" if extra.random() < 0.4 else "stripes",
+                       print_period_m=float(extra.uniform(0.04, 0.12)),
+                       clutter=int(extra.integers(10, 41)),
+                       wall_distance_m=look.wall_distance_m or float(extra.uniform(0.8, 3.0)))
     room = _room(rng)
     skin = _SKINS[int(rng.integers(len(_SKINS)))]
     skin = tuple(int(np.clip(c * rng.uniform(0.92, 1.08), 0, 255)) for c in skin)
@@ -217,12 +231,15 @@ def _camera(rng: np.random.Generator, family: str, body_height_m: float) -> Came
 def draw_scenes(n: int, seed: int, family: dict[str, str], view: str = "front") -> list[Scene]:
     """``n`` scenes whose body, clothes and camera come from the given families.
 
-    ``family``: axis -> ``"fit"`` or ``"held"`` for each of :data:`AXES`. ``view``:
+    ``family``: axis -> ``"fit"`` or ``"held"`` for each of :data:`AXES` (the clothes axis
+    also ``"print"``: fit-family clothes with a print, in a cluttered room). ``view``:
     ``"front"`` (standing check, camera in front) or ``"side"`` (camera at a flank, standing to
     hip-hinge postures; module docstring).
     """
-    if set(family) != set(AXES) or not set(family.values()) <= {"fit", "held"}:
-        raise ValueError(f"family must map each of {AXES} to 'fit' or 'held', got {family}")
+    if (set(family) != set(AXES) or not set(family.values()) <= {"fit", "held", "print"}
+            or "print" in (family["body"], family["camera"])):
+        raise ValueError(f"family must map each of {AXES} to 'fit' or 'held' (clothes also "
+                         f"'print'), got {family}")
     if view not in ("front", "side"):
         raise ValueError(f"view must be 'front' or 'side', got {view!r}")
     rng = np.random.default_rng(seed)

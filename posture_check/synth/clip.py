@@ -60,7 +60,8 @@ def render_frames(timeline: Timeline, camera: Camera | None = None,
         rgb = None
         if with_image:
             verts = skin(body.vertices, body.weights, skeleton.rotations, skeleton.translations)
-            rgb = rasterize(verts, body.quads, material, camera, appearance, sign, i)
+            rgb = rasterize(verts, body.quads, material, camera, appearance, sign, i,
+                            body.vertices)
         yield float(t), rgb, frame_truth(skeleton, camera)
 
 

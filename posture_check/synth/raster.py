@@ -36,6 +36,11 @@ class Appearance:
             high) on the wall.
         long_trousers, long_sleeves: clothing covers the legs down to the shoes / the arms
             down to the wrists (in the shorts / shirt colour).
+        print_rgb: a print on the shirt and the shorts / trousers in this second colour (None =
+            plain clothes): ``print_kind`` ``"stripes"`` (horizontal) or ``"checks"``,
+            ``print_period_m`` metres per colour pair on the body (the print moves with it).
+        clutter: this many coloured blocks (shelves, books, frames, posters) on the wall, placed
+            by ``seed``: a busy background (needs a wall).
         noise_std: standard deviation of Gaussian pixel noise (0..255 scale); 0 = none.
         blur_px: Gaussian blur sigma in pixels; 0 = none.
         seed: seed of the noise generator (per frame it is combined with the frame index).
@@ -56,12 +61,24 @@ class Appearance:
     long_sleeves: bool = False
     wall_distance_m: float | None = None
     wall_edges_m: tuple[float, ...] = ()
+    print_rgb: tuple[int, int, int] | None = None
+    print_kind: str = "stripes"
+    print_period_m: float = 0.08
+    clutter: int = 0
     noise_std: float = 0.0
     blur_px: float = 0.0
     seed: int = 0
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The fields as a dict; the print's and the clutter's only when used, so the labels
+        of plain renders (``sample_videos/``) read as before they existed."""
+        d = asdict(self)
+        if self.print_rgb is None:
+            for k in ("print_rgb", "print_kind", "print_period_m"):
+                del d[k]
+        if not self.clutter:
+            del d["clutter"]
+        return d
 
     def material_colours(self) -> np.ndarray:
         table = np.zeros((6, 3))
@@ -75,9 +92,10 @@ class Appearance:
 @lru_cache(maxsize=16)
 def _backdrop(camera: Camera, background: tuple[int, int, int],
               floor: tuple[int, int, int] | None, wall_distance_m: float | None = None,
-              wall_edges_m: tuple[float, ...] = ()) -> np.ndarray:
-    """Background image: wall colour (flat or a wall plane with door-frame strips and a
-    skirting board), shaded floor below it."""
+              wall_edges_m: tuple[float, ...] = (), clutter: int = 0,
+              seed: int = 0) -> np.ndarray:
+    """Background image: wall colour (flat or a wall plane with door-frame strips, a
+    skirting board and ``clutter`` coloured blocks placed by ``seed``), shaded floor below it."""
     w, h = camera.size
     img = np.empty((h, w, 3), np.uint8)
     img[:] = background
@@ -112,7 +130,26 @@ def _backdrop(camera: Camera, background: tuple[int, int, int],
         for x0 in wall_edges_m:
             strip = on_wall & (np.abs(hit[..., 0] - x0) < 0.03) & (hit[..., 1] < 2.1)
             img[strip] = np.clip(bg * 0.55 + 20, 0, 255).astype(np.uint8)
+        rng = np.random.default_rng([seed, 7])
+        for _ in range(clutter):  # books, frames, posters: axis-aligned blocks on the wall
+            x0, y0 = rng.uniform(-3.0, 3.0), rng.uniform(0.2, 2.0)
+            bw, bh = rng.uniform(0.05, 0.6), rng.uniform(0.05, 0.5)
+            block = (on_wall & (np.abs(hit[..., 0] - x0) < bw / 2)
+                     & (np.abs(hit[..., 1] - y0) < bh / 2))
+            img[block] = rng.integers(10, 245, 3).astype(np.uint8)
     return img
+
+
+def _printed(material: np.ndarray, rest: np.ndarray, appearance: Appearance) -> np.ndarray:
+    """``(M,)`` True where a quad of the clothes shows the print's second colour."""
+    half = appearance.print_period_m / 2
+    band = np.floor(rest[:, 1] / half).astype(np.int64)
+    if appearance.print_kind == "checks":
+        band += np.floor(rest[:, 0] / half).astype(np.int64)
+    elif appearance.print_kind != "stripes":
+        raise ValueError(f"print_kind must be 'stripes' or 'checks', got {appearance.print_kind!r}")
+    clothes = (material == MAT_SHIRT) | (material == MAT_SHORTS)
+    return clothes & (band % 2 == 1)
 
 
 def quad_normals(verts: np.ndarray, quads: np.ndarray) -> np.ndarray:
@@ -124,7 +161,7 @@ def quad_normals(verts: np.ndarray, quads: np.ndarray) -> np.ndarray:
 
 def rasterize(verts: np.ndarray, quads: np.ndarray, material: np.ndarray, camera: Camera,
               appearance: Appearance, outward_sign: float = 1.0,
-              frame_index: int = 0) -> np.ndarray:
+              frame_index: int = 0, rest_verts: np.ndarray | None = None) -> np.ndarray:
     """Draw the mesh; returns an RGB uint8 ``(height, width, 3)`` image.
 
     Args:
@@ -132,10 +169,13 @@ def rasterize(verts: np.ndarray, quads: np.ndarray, material: np.ndarray, camera
         quads: ``(M, 4)`` vertex indices; material: ``(M,)`` material index per quad.
         outward_sign: +1 if ``quad_normals`` point out of the body for this mesh, else -1.
         frame_index: mixed into the noise seed so noise differs between frames.
+        rest_verts: ``(N, 3)`` the vertices in the rest pose (metres), where a print
+            (``appearance.print_rgb``) is laid out; None = plain clothes.
     """
     img = _backdrop(camera, tuple(appearance.background_rgb),
                     None if appearance.floor_rgb is None else tuple(appearance.floor_rgb),
-                    appearance.wall_distance_m, tuple(appearance.wall_edges_m)).copy()
+                    appearance.wall_distance_m, tuple(appearance.wall_edges_m),
+                    appearance.clutter, appearance.seed).copy()
     normals = quad_normals(verts, quads) * outward_sign
     centres = verts[quads].mean(axis=1)
     cam_c = camera.centre()
@@ -154,7 +194,13 @@ def rasterize(verts: np.ndarray, quads: np.ndarray, material: np.ndarray, camera
     light /= np.linalg.norm(light)
     lambert = np.clip(normals[idx] @ light, 0.0, 1.0)
     shade = appearance.ambient + (1.0 - appearance.ambient) * lambert
-    colours = appearance.material_colours()[material[idx]] * shade[:, None]
+    table = appearance.material_colours()
+    base = table[material[idx]]
+    if appearance.print_rgb is not None and rest_verts is not None:
+        rest = rest_verts[quads[idx]].mean(axis=1)
+        base = np.where(_printed(material[idx], rest, appearance)[:, None],
+                        np.asarray(appearance.print_rgb, float), base)
+    colours = base * shade[:, None]
     colours = np.clip(colours, 0, 255).astype(np.int32).tolist()
     pts = np.round((uv[quads[idx]] - 0.5) * (1 << _SHIFT)).astype(np.int32)  # pixel centres
     w, h = camera.size

@@ -88,5 +88,5 @@ def render_frame(pose: BodyPose | None = None, camera: Camera | None = None,
     verts = skin(body.vertices, body.weights, skeleton.rotations, skeleton.translations)
     material = body.materials(appearance.long_trousers, appearance.long_sleeves)
     rgb = rasterize(verts, body.quads, material, camera, appearance,
-                    _outward_sign(body), frame_index)
+                    _outward_sign(body), frame_index, body.vertices)
     return rgb, frame_truth(skeleton, camera)
