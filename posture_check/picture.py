@@ -53,7 +53,7 @@ step = between neighbouring lines, in grey levels):
 5. *a copy*: the bands correlate at least :data:`BLUR_COPY_MIN_R` with the picture zoomed to
    fill the frame, both seen 64 columns wide (copies of the real clip and of renders, blurred
    by 6-25 px, dimmed or not, JPEG or not: 0.87-0.99; a centred body against a plain rendered
-   wall, whose arms pass tests 1-3, -0.2; the real clip's ceiling and floor, 0.1).
+   wall, whose arms pass tests 1-3, -0.2; the real clip's ceiling and floor, 0.03-0.08).
 
 A phone's portrait-mode blur (soft-edged), flat colour and patterned frames are not cut; nor is
 any of 400 bench renders, each also through JPEG at quality 25 and 60, or a frame of the real
@@ -91,6 +91,7 @@ BLUR_EDGE_SEARCH = 8  # lines past the first such step where the largest one is 
 BLUR_EDGE_LINE_GREY = 3.0  # the edge steps by at least this much ...
 BLUR_EDGE_ALONG = 0.25  # ... along at least this share of its length, on both sides
 BLUR_COPY_MIN_R = 0.7  # and the bands look like the picture zoomed (correlation at least this)
+_COPY_COLUMNS = 64  # ... both seen this many columns wide
 
 
 def _ends(band: np.ndarray) -> tuple[int, int] | None:
@@ -176,9 +177,6 @@ def _copy_likeness(g: np.ndarray, a: int, b: int) -> float:
     if len(cols) < 2 or x.std() < 1.0 or y.std() < 1.0:
         return float("nan")
     return float(np.corrcoef(x, y)[0, 1])
-
-
-_COPY_COLUMNS = 64
 
 
 def picture_area(grey: np.ndarray) -> tuple[int, int, int, int] | None:
