@@ -175,7 +175,8 @@ def rasterize(verts: np.ndarray, quads: np.ndarray, material: np.ndarray, camera
     img = _backdrop(camera, tuple(appearance.background_rgb),
                     None if appearance.floor_rgb is None else tuple(appearance.floor_rgb),
                     appearance.wall_distance_m, tuple(appearance.wall_edges_m),
-                    appearance.clutter, appearance.seed).copy()
+                    appearance.clutter,
+                    appearance.seed if appearance.clutter else 0).copy()  # one plain backdrop
     normals = quad_normals(verts, quads) * outward_sign
     centres = verts[quads].mean(axis=1)
     cam_c = camera.centre()
