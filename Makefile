@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup model fonts browser run test lint typecheck bench clean
+.PHONY: setup model fonts browser run test test-fast lint typecheck bench clean
 
 setup: $(STAMP) model fonts
 
@@ -39,8 +39,11 @@ browser:
 run: setup
 	$(VENV)/bin/streamlit run app.py
 
+# ruff, then the layers contract of pyproject.toml [tool.importlinter] (an import that runs up a
+# layer fails) and the no-circle rule (tests/test_architecture.py runs the same check).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # mypy on the files and with the strictness set in pyproject.toml [tool.mypy] (~25 s cold, ~1 s
 # with its cache)
@@ -49,6 +52,11 @@ typecheck: $(STAMP)
 
 test: setup browser lint typecheck
 	$(PY) -m pytest
+
+# The fast layer for your own loop: every test that needs no pose model and no browser (tests
+# that take the model fixtures are marked slow automatically: tests/conftest.py).
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow and not browser" -q
 
 clean:
 	rm -rf $(VENV) models/*.task models/*.sha256 .pytest_cache .mypy_cache

@@ -1,12 +1,18 @@
 """posture-check: posture and stretch-form checks from a camera, a video or a photo.
 
-Pipeline: :mod:`posture_check.estimator` (MediaPipe pose landmarker) -> :class:`PoseSeries`
+Pipeline: :mod:`posture_check.pose.estimator` (MediaPipe pose landmarker) -> :class:`PoseSeries`
 -> measures, stretch checks -> reports. It informs and never diagnoses.
 """
 
-from .errors import InputError, ModelError, NoPersonError, OutputError, PostureCheckError
-from .landmarks import Landmark
-from .series import PoseSeries
+from posture_check.errors import (
+    InputError,
+    ModelError,
+    NoPersonError,
+    OutputError,
+    PostureCheckError,
+)
+from posture_check.pose.landmarks import Landmark
+from posture_check.pose.series import PoseSeries
 
 __all__ = [
     "InputError",

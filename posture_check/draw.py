@@ -22,10 +22,10 @@ from collections.abc import Mapping, Sequence
 import cv2
 import numpy as np
 
-from .landmarks import POSE_EDGES
-from .landmarks import Landmark as L
-from .presentation import SEVERITY_COLORS, hold_text, overlay_text
-from .series import PoseSeries
+from posture_check.pose.landmarks import POSE_EDGES
+from posture_check.pose.landmarks import Landmark as L
+from posture_check.pose.series import PoseSeries
+from posture_check.presentation import SEVERITY_COLORS, hold_text, overlay_text
 
 __all__ = [
     "COLORS",
@@ -115,14 +115,14 @@ def severity_of(measure: str, value: float) -> str:
     """``"ok"`` / ``"watch"`` / ``"flag"`` of one value against the indicator table
     (``"ok"`` for measures without a row, ``"not_measured"`` for NaN): the thresholds'
     own rule, :func:`posture_check.measures.indicators.value_severity`."""
-    from .measures.indicators import value_severity
+    from posture_check.measures.indicators import value_severity
 
     return value_severity(measure, value)
 
 
 # ------------------------------------------------------------------------------------ skeleton
 class SkeletonAnnotator:
-    """Bones from :data:`~posture_check.landmarks.POSE_EDGES` and joints, coloured by side.
+    """Bones from :data:`~posture_check.pose.landmarks.POSE_EDGES` and joints, coloured by side.
 
     Landmarks with visibility below ``min_visibility`` are drawn thin and grey (so a guessed
     foot is shown as a guess), NaN landmarks are skipped.

@@ -21,7 +21,9 @@ from pathlib import Path
 
 __all__ = [
     "DOC_TITLES",
+    "FORMAT_LABELS",
     "MEASURE_LABELS",
+    "PHOTO_VISUAL_LABEL",
     "REASON_TEXT",
     "SEVERITY_COLORS",
     "SEVERITY_LABELS",
@@ -34,10 +36,10 @@ __all__ = [
     "interval_text",
     "measure_label",
     "normal_text",
+    "number_text",
     "overlay_text",
     "severity_label",
     "side_of",
-    "stretch_title",
     "value_text",
     "view_label",
 ]
@@ -134,6 +136,12 @@ DOC_TITLES: dict[str, str] = {
 }
 _DOC_BY_NUMBER = {name[:3]: name for name in DOC_TITLES}
 
+#: What each report format is called on a download button or in a listing.
+FORMAT_LABELS: dict[str, str] = {"pdf": "PDF report", "html": "HTML report", "json": "JSON",
+                                 "csv": "CSV", "video": "Annotated video"}
+#: A photo's annotated picture, its "video" format.
+PHOTO_VISUAL_LABEL = "Annotated photo"
+
 # Measures whose sign names a side: + -> first word, - -> second.
 _SIDED = {
     "lateral_lean": ("right", "left"),
@@ -161,15 +169,6 @@ def view_label(view: str) -> str:
     return VIEW_LABELS.get(view, view.replace("_", " "))
 
 
-def stretch_title(name: str | None) -> str:
-    """The catalogue title of a stretch (``"none"``/None -> ``"no stretch"``)."""
-    if not name or name == "none":
-        return "no stretch"
-    from .stretch.catalogue import CATALOGUE
-
-    return CATALOGUE[name].title if name in CATALOGUE else name.replace("_", " ")
-
-
 def side_of(measure: str, value: float) -> str | None:
     """The subject's side a value points to (``None`` if not sided or not finite)."""
     if measure.endswith("_left"):
@@ -184,6 +183,15 @@ def side_of(measure: str, value: float) -> str | None:
 
 def _unit(measure: str) -> str:
     return " cm" if measure.endswith("_cm") else "°"
+
+
+def number_text(value: float | None, unit: str, signed: bool = True) -> str:
+    """A number with its unit as report tables show it: ``"+8.0°"``, ``"2.1 cm"``; ``"-"``
+    when not finite (``signed``: always a sign, for changes and directed measures)."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    u = "°" if unit == "deg" else f" {unit}"
+    return f"{value:+.1f}{u}" if signed else f"{value:.1f}{u}"
 
 
 def value_text(measure: str, value: float) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_analysis_shared import (
+from helpers.media import (
     REAL,
     SAMPLES,
     analysed,
@@ -13,15 +13,15 @@ from test_analysis_shared import (
     labels,
 )
 
-from posture_check.analysis import analyze
-from posture_check.key_frames import MAX_THUMBNAILS, Thumbnails
-from posture_check.landmarks import Landmark as L
+from posture_check.analysis.key_frames import MAX_THUMBNAILS, Thumbnails
+from posture_check.analysis.pipeline import analyze
+from posture_check.analysis.quality_warnings import quality_warnings
+from posture_check.analysis.results import AnalysisOptions, AnalysisResult
 from posture_check.measures import compute_measures
-from posture_check.quality_warnings import quality_warnings
-from posture_check.results import AnalysisOptions, AnalysisResult
-from posture_check.series import PoseSeries
+from posture_check.pose.landmarks import Landmark as L
+from posture_check.pose.series import PoseSeries
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.usefixtures("model_path")  # runs the real model: slow
 
 
 def finding(result: AnalysisResult, measure: str):

@@ -73,7 +73,7 @@ def test_choices_show_words_not_machine_names(app):
 
 
 def test_a_broken_upload_gets_one_clean_line(tmp_path):
-    from posture_check.analysis import analyze
+    from posture_check.analysis.pipeline import analyze
     from posture_check.errors import PostureCheckError
     from posture_check.presentation import error_text
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from posture_check import cli
+from posture_check.cli import main as cli
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.usefixtures("model_path")  # runs the real model: slow
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_videos"
 CLIPS = ("lean_left8_front", "hip_hike_right5_front")
@@ -30,8 +30,8 @@ CORRUPT = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + bytes(ra
 
 @pytest.fixture(autouse=True)
 def _registered(monkeypatch):
-    monkeypatch.setitem(cli.COMMANDS, "analyze", "posture_check.commands.analyze")
-    monkeypatch.setitem(cli.COMMANDS, "batch", "posture_check.commands.batch")
+    monkeypatch.setitem(cli.COMMANDS, "analyze", "posture_check.cli.analyze")
+    monkeypatch.setitem(cli.COMMANDS, "batch", "posture_check.cli.batch")
 
 
 @pytest.fixture(scope="module")
@@ -140,10 +140,10 @@ def test_batch_from_the_shell_matches_analyze_and_resumes(folder, single, tmp_pa
 
 def test_a_worker_killed_mid_file_is_retried_and_the_batch_finishes(folder, single, tmp_path):
     """Also: every session goes into a real SQLite history (as ``--save --profile``)."""
+    from posture_check.analysis.results import AnalysisOptions
     from posture_check.batch import find_recordings, run_batch
     from posture_check.batch.runner import HistorySink, dask_client
     from posture_check.history import HistoryStore
-    from posture_check.results import AnalysisOptions
 
     clients = []
     killed: list[str] = []
@@ -277,8 +277,8 @@ def test_scheduler_option_uses_a_running_cluster(folder, single, tmp_path):
 def test_batch_settings_tell_runs_apart_and_are_strict_json():
     """What the manifest keeps per recording: equal options give equal settings (also with a
     baseline holding NaN, which strict JSON cannot store), other options other settings."""
+    from posture_check.analysis.results import AnalysisOptions
     from posture_check.batch.runner import batch_settings
-    from posture_check.results import AnalysisOptions
 
     base = {"lateral_lean": float("nan"), "pelvic_obliquity": 1.5}
     a = batch_settings(AnalysisOptions(baseline=base), ["json", "csv"])

@@ -12,17 +12,10 @@ from pathlib import Path
 
 import cv2
 import pytest
-from test_browser import (  # noqa: F401 (fixtures)
-    ARTIFACTS,
-    app,
-    open_browser,
-    start_live,
-    wait_for_frames,
-)
-from test_browser_history import db  # noqa: F401 (fixture: the app's history file)
+from helpers.browser import ARTIFACTS, open_browser, start_live, wait_for_frames
 
+from posture_check.pose.video_io import iter_frames
 from posture_check.synth.stepback import stepback_frames
-from posture_check.video_io import iter_frames
 
 REPO = Path(__file__).resolve().parents[1]
 STANDING = REPO / "sample_videos" / "standing_neutral_front.mp4"
@@ -44,7 +37,7 @@ STATUS_RE = re.compile(r"Set-up: (\d) of 6 ready( · measuring)?")
 LEAN_RE = re.compile(r"Sideways lean\s*\|?\s*(\d+\.\d)° to your (left|right)")
 
 
-def test_setup_checklist_turns_green_then_measures(app, tmp_path):  # noqa: F811
+def test_setup_checklist_turns_green_then_measures(app, tmp_path):
     from playwright.sync_api import sync_playwright
 
     frames = [rgb for _, rgb in iter_frames(STANDING)][::2]
@@ -94,7 +87,7 @@ def test_setup_checklist_turns_green_then_measures(app, tmp_path):  # noqa: F811
 HAMSTRING = REPO / "sample_videos" / "hamstring_bouncing_side.mp4"
 
 
-def test_stretch_cues_are_spoken_on_change_and_muted_on_request(app, tmp_path):  # noqa: F811
+def test_stretch_cues_are_spoken_on_change_and_muted_on_request(app, tmp_path):
     """Bouncing hamstring hold (rendered: slow entry, then +/-8 deg at 2 Hz): the page says
     "Hold", then "Stop bouncing"; muted, the next cue is listed but not spoken."""
     from playwright.sync_api import sync_playwright
@@ -151,7 +144,7 @@ OPENER = REPO / "sample_videos" / "hip_flexor_opener_right_good_side.mp4"
 
 
 def test_guided_routine_on_a_two_sided_clip_ends_in_a_side_by_side_summary(
-        db, app, tmp_path):  # noqa: F811 (fixtures)
+        db, app, tmp_path):
     """Rendered hip-flexor opener on the right, then its mirror image (the left); pain on the
     left, so the right side comes first. The routine finds both holds, rests between, says
     "switch sides", shows left and right side by side and saves each side to My progress."""

@@ -7,22 +7,13 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
-from test_browser import ARTIFACTS, app, app_url, plain_page  # noqa: F401 (reused fixtures)
+from helpers.browser import ARTIFACTS, plain_page
 
 from posture_check.history import HistoryStore
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture()
-def db(tmp_path, monkeypatch) -> Path:
-    """The app server started by ``app_url`` (requested after this) inherits this variable."""
-    path = tmp_path / "history.sqlite3"
-    monkeypatch.setenv("POSTURE_CHECK_DB", str(path))
-    return path
 
 
 def _wait_idle(page, timeout_s: float = 120) -> None:
@@ -48,7 +39,7 @@ def _analyse_and_save(page, note: str, n_saved: int) -> None:
     _wait_idle(page)
 
 
-def test_analyse_save_twice_and_my_progress_shows_the_change(db, app_url):  # noqa: F811
+def test_analyse_save_twice_and_my_progress_shows_the_change(db, app_url):
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)

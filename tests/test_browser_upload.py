@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import ARTIFACTS, app, app_url, plain_page  # noqa: F401 (the app fixtures)
+from helpers.browser import ARTIFACTS, plain_page
 
 pytestmark = pytest.mark.browser
 
 
-def test_damaged_upload_error_names_the_file_not_the_server_path(app_url, tmp_path):  # noqa: F811
+def test_damaged_upload_error_names_the_file_not_the_server_path(app_url, tmp_path):
     from playwright.sync_api import sync_playwright
 
     bad = tmp_path / "holiday.mp4"

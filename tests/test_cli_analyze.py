@@ -8,17 +8,17 @@ import subprocess
 import sys
 
 import pytest
-from test_analysis_shared import SAMPLES, write_audio_only
+from helpers.media import SAMPLES, write_audio_only
 
-from posture_check import cli
+from posture_check.cli import main as cli
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.usefixtures("model_path")  # runs the real model: slow
 CLIP = SAMPLES / "foot_turnout_right30_left5_front.mp4"
 
 
 @pytest.fixture(autouse=True)
 def _registered(monkeypatch):
-    monkeypatch.setitem(cli.COMMANDS, "analyze", "posture_check.commands.analyze")
+    monkeypatch.setitem(cli.COMMANDS, "analyze", "posture_check.cli.analyze")
 
 
 def test_default_writes_all_formats_into_a_folder_named_after_the_input(tmp_path, monkeypatch,
@@ -55,7 +55,7 @@ def test_json_to_stdout_writes_no_files(tmp_path, monkeypatch, capsys):
 
 def test_json_stdout_is_clean_in_a_subprocess(tmp_path):
     code = ("import sys; from posture_check import cli; "
-            "cli.COMMANDS['analyze'] = 'posture_check.commands.analyze'; "
+            "cli.COMMANDS['analyze'] = 'posture_check.cli.analyze'; "
             "sys.exit(cli.main(sys.argv[1:]))")
     p = subprocess.run([sys.executable, "-c", code, "analyze", str(CLIP), "--json", "-"],
                        capture_output=True, text=True, cwd=tmp_path, timeout=300)
@@ -108,9 +108,9 @@ def test_a_clip_with_bars_is_read_in_its_picture(tmp_path, capsys, fill):
     the right foot's 30 deg turn-out is still found."""
     import cv2
     import numpy as np
-    from footage import blurred_boxed
+    from helpers.footage import blurred_boxed
 
-    from posture_check.video_io import iter_frames
+    from posture_check.pose.video_io import iter_frames
 
     boxed = tmp_path / "boxed.mp4"
     writer = None

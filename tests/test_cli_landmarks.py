@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from posture_check import PoseSeries
-from posture_check.cli import main
+from posture_check.cli.main import main
 
 
 def test_photo_to_npz(tmp_path, real_media, model_path, capsys):

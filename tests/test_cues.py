@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from posture_check.cues import CUE_TEXT, CueState, LiveCues, next_cues
+from posture_check.live.cues import CUE_TEXT, CueState, LiveCues, next_cues
 from posture_check.stretch import LiveFeedback
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from posture_check.estimator import EstimatorOptions, PoseEstimator, choose_person, prominence
-from posture_check.extraction import extract_video
-from posture_check.landmarks import Landmark
+from posture_check.analysis.extraction import extract_video
+from posture_check.pose.estimator import EstimatorOptions, PoseEstimator, choose_person, prominence
+from posture_check.pose.landmarks import Landmark
 
 
 def test_follows_the_most_prominent_person_in_a_group_photo(image_estimator, real_media):
@@ -55,7 +55,7 @@ def test_real_street_video(model_path, real_media):
 def test_live_frames_tolerate_repeated_timestamps(model_path, real_media):
     from itertools import islice
 
-    from posture_check.video_io import iter_frames
+    from posture_check.pose.video_io import iter_frames
 
     frames = list(islice(iter_frames(real_media / "standing_front.mp4"), 3))
     with PoseEstimator(EstimatorOptions(model_path=model_path, running_mode="live")) as est:
@@ -64,7 +64,7 @@ def test_live_frames_tolerate_repeated_timestamps(model_path, real_media):
 
 
 def test_candidates_with_infinite_landmarks_are_not_people(image_estimator, real_media):
-    from posture_check.video_io import read_image_rgb
+    from posture_check.pose.video_io import read_image_rgb
 
     rgb = read_image_rgb(real_media / "COCO_val2014_000000000241.jpg")
     size = (rgb.shape[1], rgb.shape[0])
@@ -129,7 +129,7 @@ def test_the_mirror_thread_gives_the_results_of_one_pass_after_the_other(model_p
     passes one after the other reads, frame by frame, on a real recording."""
     from itertools import islice
 
-    from posture_check.video_io import iter_frames
+    from posture_check.pose.video_io import iter_frames
 
     frames = list(islice(iter_frames(real_media / "standing_front.mp4"), 25))
     series = []

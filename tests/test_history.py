@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_analysis_shared import analysed
+from helpers.media import analysed
 
-from posture_check.analysis import analyze
+from posture_check.analysis.pipeline import analyze
+from posture_check.analysis.results import AnalysisOptions
 from posture_check.history import (
     SDC,
     HistoryError,
@@ -23,10 +24,9 @@ from posture_check.history import (
     file_sha256,
     load_progress,
     save_result,
-    since_baseline,
 )
 from posture_check.history.schema import LATEST, MIGRATIONS
-from posture_check.results import AnalysisOptions
+from posture_check.history.since import since_baseline
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 TURNED = SAMPLES / "foot_turnout_right30_left5_front.mp4"
@@ -101,7 +101,7 @@ def test_save_list_show_round_trip(tmp_path, turned, stretch):
 def test_a_live_camera_session_is_saved_as_live(tmp_path, turned):
     from dataclasses import replace
 
-    from posture_check.analysis import analyze_series
+    from posture_check.analysis.pipeline import analyze_series
 
     # what the live check's End session hands over: the camera's series, analysed
     series = replace(turned.series, source="live camera",

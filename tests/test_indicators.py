@@ -6,38 +6,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers.findings import by_measure, measure_series
 
 from posture_check.measures import (
     INDICATORS,
     MEASURES,
     NOT_A_DIAGNOSIS,
     RED_FLAGS,
-    MeasureSeries,
     compute_measures,
     evaluate_findings,
     red_flags_text,
 )
-from posture_check.measures.stick_figures import StickPose, SyntheticCamera, synthetic_series
 from posture_check.presentation import severity_label
+from posture_check.synth.stick_figures import StickPose, SyntheticCamera, synthetic_series
 
 # the shared documents sit beside the repository (as tests/conftest.py's real media)
 DOCS_DIR = Path(__file__).resolve().parents[2] / "shared" / "docs"
-
-
-def measure_series(values: dict[str, np.ndarray], fps: float = 30.0,
-                   roll_source: str = "given") -> MeasureSeries:
-    """Measures of a recording (flip-averaged landmarks) of a person facing a camera whose roll
-    is known (levelled), so each value's 90% interval is the validated model error
-    (posture_check.measures.uncertainty)."""
-    n = len(next(iter(values.values())))
-    full = {k: values.get(k, np.full(n, np.nan)) for k in MEASURES}
-    reasons = {k: np.where(np.isfinite(v), 0, 4).astype(np.int8) for k, v in full.items()}
-    return MeasureSeries(np.arange(n) / fps, full, reasons, np.full(n, "front"), np.zeros(n),
-                         {"roll_source": roll_source, "flip_averaged": True})
-
-
-def by_measure(findings):
-    return {f.measure: f for f in findings}
 
 
 def test_table_cites_existing_docs_and_references():

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from posture_check.live_engine import LiveConfig, LiveEngine
-from posture_check.live_guidance import guidance
-from posture_check.mailbox import LatestFrameSlot
+from posture_check.live.engine import LiveConfig, LiveEngine
+from posture_check.live.guidance import guidance
+from posture_check.live.mailbox import LatestFrameSlot
+from posture_check.live.recorder import SessionRecorder
+from posture_check.pose.series import PoseSeries
+from posture_check.pose.video_io import iter_frames
 from posture_check.presentation import measure_label
-from posture_check.series import PoseSeries
-from posture_check.session_recorder import SessionRecorder
-from posture_check.video_io import iter_frames
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 
@@ -131,8 +131,8 @@ STANDING = Path(__file__).resolve().parents[2] / "shared" / "real_media" / "stan
 
 @pytest.mark.skipif(not STANDING.exists(), reason="shared real media not available")
 def test_a_person_standing_still_does_no_stretch_repetition(model_path):
-    from posture_check.analysis import analyze_series
-    from posture_check.results import AnalysisOptions
+    from posture_check.analysis.pipeline import analyze_series
+    from posture_check.analysis.results import AnalysisOptions
 
     frames = list(iter_frames(STANDING))
     with LiveEngine(LiveConfig(model_path=str(model_path), stretch="standing_hamstring",
@@ -174,8 +174,8 @@ def test_session_recorder_keeps_arrays_caps_by_time_and_says_when_full():
 
 
 def test_quality_warnings_tolerate_missing_people_counts():
+    from posture_check.analysis.quality_warnings import quality_warnings
     from posture_check.measures import compute_measures
-    from posture_check.quality_warnings import quality_warnings
 
     s = PoseSeries.concatenate([_frame(i / 30) for i in range(20)])
     for ppf in (None, [1, 2], ["x"] * 20, [None] * 20):
@@ -185,8 +185,8 @@ def test_quality_warnings_tolerate_missing_people_counts():
 
 
 def test_a_rendered_hinge_is_one_repetition_live_and_in_the_summary(model_path):
-    from posture_check.analysis import analyze_series
-    from posture_check.results import AnalysisOptions
+    from posture_check.analysis.pipeline import analyze_series
+    from posture_check.analysis.results import AnalysisOptions
 
     clip = SAMPLES / "hamstring_too_short_side.mp4"
     labels = json.loads(clip.with_suffix(".json").read_text())["stretch"]

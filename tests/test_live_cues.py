@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from posture_check.live_engine import LiveConfig, LiveEngine
-from posture_check.video_io import iter_frames
+from posture_check.live.engine import LiveConfig, LiveEngine
+from posture_check.pose.video_io import iter_frames
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 

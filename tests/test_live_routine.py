@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from posture_check.live_engine import LiveConfig, LiveEngine
-from posture_check.routine import compare_sides
+from posture_check.live.engine import LiveConfig, LiveEngine
+from posture_check.pose.video_io import iter_frames
+from posture_check.stretch.routine import compare_sides
 from posture_check.synth.two_sided import two_sided_frames
-from posture_check.video_io import iter_frames
 
 CLIP = (Path(__file__).resolve().parents[1] / "sample_videos"
         / "hip_flexor_opener_right_good_side.mp4")

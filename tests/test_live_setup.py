@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from posture_check.live_engine import LiveConfig, LiveEngine
+from posture_check.live.engine import LiveConfig, LiveEngine
+from posture_check.pose.video_io import iter_frames
 from posture_check.synth.stepback import stepback_frames
-from posture_check.video_io import iter_frames
 
 CLIP = Path(__file__).resolve().parents[1] / "sample_videos" / "standing_neutral_front.mp4"
 
@@ -57,7 +57,7 @@ def test_live_setup_sees_a_second_person(model_path):
     """The live landmarker follows one person; the set-up probe counts everyone. A real photo
     with three people (one standing, two seated) fails "one person"; a sample frame with one
     passes."""
-    from posture_check.video_io import read_image_rgb
+    from posture_check.pose.video_io import read_image_rgb
 
     crowd = read_image_rgb(Path(__file__).resolve().parents[2] / "shared" / "real_media"
                            / "COCO_val2014_000000000241.jpg")

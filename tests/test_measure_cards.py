@@ -10,9 +10,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from posture_check.live_guidance import LIVE_MEASURES
-from posture_check.measure_pictures import PICTURED, measure_svg, svg_data_uri
+from posture_check.live.config import LIVE_MEASURES
 from posture_check.presentation import MEASURE_LABELS, interval_text, normal_text
+from posture_check.ui.measure_pictures import PICTURED, measure_svg, svg_data_uri
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 

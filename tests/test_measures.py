@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from posture_check.landmarks import Landmark as L
 from posture_check.measures import MEASURES, REASONS, calibration, compute_measures
 from posture_check.measures.body_frame import hybrid_block, subject_yaw_deg
 from posture_check.measures.geometry import angle_between_deg, atan2_deg, normalize, rotate2d
-from posture_check.measures.stick_figures import StickPose, SyntheticCamera, synthetic_series
 from posture_check.measures.view import classify_view
-from posture_check.series import PoseSeries
+from posture_check.pose.landmarks import Landmark as L
+from posture_check.pose.series import PoseSeries
+from posture_check.synth.stick_figures import StickPose, SyntheticCamera, synthetic_series
 
 FAR = SyntheticCamera(distance_m=40.0, fov_deg=5.0, height_m=0.92)  # ~orthographic, level
 POSE = StickPose(lateral_lean=5.0, pelvic_obliquity=-3.0, shoulder_tilt=2.0,

@@ -7,7 +7,7 @@ import pytest
 
 from posture_check.measures import MEASURES, LiveMeasures, compute_measures
 from posture_check.measures.filters import OneEuro, OneEuroParams, one_euro, zero_phase
-from posture_check.measures.stick_figures import StickPose, SyntheticCamera, synthetic_series
+from posture_check.synth.stick_figures import StickPose, SyntheticCamera, synthetic_series
 
 
 def test_zero_phase_removes_jitter_without_lag_and_keeps_nans():
@@ -88,10 +88,10 @@ def test_frame_and_visibility_flags_share_one_rule():
 
     # the second copy: the measures' per-block gate (pixels, column layout) gives the same
     # flags for the landmarks it reads, on the same four cases placed on real landmarks
-    from posture_check.landmarks import Landmark as L
     from posture_check.measures.body_frame import hybrid_block
     from posture_check.measures.columns import USED
     from posture_check.measures.gating import block_flags
+    from posture_check.pose.landmarks import Landmark as L
 
     cases = (L.LEFT_HIP, L.RIGHT_KNEE, L.LEFT_FOOT_INDEX, L.NOSE)
     image = np.full((1, 33, 3), 0.5)

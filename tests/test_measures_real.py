@@ -13,21 +13,13 @@ import pytest
 from posture_check.measures import compute_measures, evaluate_findings
 from posture_check.measures.body_frame import hybrid_block
 from posture_check.measures.kernel import raw_measures
-from posture_check.series import PoseSeries
+from posture_check.pose.series import PoseSeries
 
 REAL = Path(__file__).parents[1].parent / "shared" / "real_media"
 COCO = REAL / "COCO_val2014_000000000241.jpg"
 STANDING = REAL / "standing_front.mp4"
 
 cv2 = pytest.importorskip("cv2")
-
-
-@pytest.fixture(scope="session")
-def image_estimator():
-    from posture_check.estimator import EstimatorOptions, PoseEstimator
-
-    with PoseEstimator(EstimatorOptions(running_mode="image")) as est:
-        yield est
 
 
 def rotate(rgb: np.ndarray, angle_deg: float) -> np.ndarray:
@@ -151,8 +143,8 @@ def test_real_standing_video_front_view_and_findings(real_media, clip_landmarks)
 @pytest.fixture(scope="module")
 def squat_measures(model_path):
     """The side-on barbell squat of shared/real_media (every 3rd frame, 150 frames), measured."""
-    from posture_check.estimator import EstimatorOptions, PoseEstimator
-    from posture_check.video_io import iter_frames
+    from posture_check.pose.estimator import EstimatorOptions, PoseEstimator
+    from posture_check.pose.video_io import iter_frames
 
     clip = REAL / "squat_side.mp4"
     frames = [f for i, f in enumerate(iter_frames(clip)) if i % 3 == 0][:150]

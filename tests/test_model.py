@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from posture_check.errors import ModelError
-from posture_check.estimator import EstimatorOptions, PoseEstimator
-from posture_check.landmarks import LANDMARK_NAMES
-from posture_check.model import (
+from posture_check.pose.estimator import EstimatorOptions, PoseEstimator
+from posture_check.pose.landmarks import LANDMARK_NAMES
+from posture_check.pose.model import (
     BUNDLE_MEMBERS,
     cache_dir,
     check_bundle,

@@ -9,16 +9,16 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from footage import blurred_boxed, jpeg
+from helpers.footage import blurred_boxed, jpeg
 
-from posture_check.picture import (
+from posture_check.pose.picture import (
     BAR_INSET_PX,
     crop,
     picture_area,
     picture_of_frames,
     picture_size,
 )
-from posture_check.video_io import iter_frames
+from posture_check.pose.video_io import iter_frames
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real_media"
 

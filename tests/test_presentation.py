@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 import pytest
-from test_indicators import by_measure, measure_series
+from helpers.findings import by_measure, measure_series
 
 from posture_check.measures import MEASURE_SPECS, evaluate_findings
 from posture_check.presentation import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from posture_check.analysis.quality_warnings import quality_warnings
 from posture_check.measures import compute_measures
-from posture_check.quality_warnings import quality_warnings
-from posture_check.series import PoseSeries
+from posture_check.pose.series import PoseSeries
 
 
 def _series(t_s: np.ndarray) -> PoseSeries:

@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 import pytest
-from test_analysis_shared import REAL, analysed
+from helpers.media import REAL, analysed
 
 from posture_check.draw import (
     AngleAnnotator,
@@ -32,7 +32,7 @@ from posture_check.report import (
     write_reports,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.usefixtures("model_path")  # runs the real model: slow
 FRONT = "foot_turnout_right30_left5_front"
 STRETCH = ("hamstring_bouncing_side", {"stretch": "standing_hamstring"})
 

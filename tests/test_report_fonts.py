@@ -6,9 +6,9 @@ import shutil
 import subprocess
 import warnings
 
-from test_analysis_shared import SAMPLES
+from helpers.media import SAMPLES
 
-from posture_check.analysis import analyze
+from posture_check.analysis.pipeline import analyze
 from posture_check.report.fonts import BASE_FAMILY, find_cjk_font, report_font_family
 from posture_check.report.pdf_report import pdf_bytes
 

@@ -5,13 +5,13 @@ a well set-up sample holds from the start. JSON validates; HTML and PDF carry th
 from __future__ import annotations
 
 import pytest
-from test_analysis_shared import SAMPLES, analysed, write_video
+from helpers.media import SAMPLES, analysed, write_video
 
+from posture_check.pose.video_io import iter_frames
 from posture_check.report import build_report, html_text, pdf_bytes, validate
 from posture_check.synth.stepback import stepback_frames
-from posture_check.video_io import iter_frames
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.usefixtures("model_path")  # runs the real model: slow
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from posture_check.routine import Routine, compare_sides, plan_routine
 from posture_check.stretch import LiveFeedback
+from posture_check.stretch.routine import Routine, compare_sides, plan_routine
 
 
 @pytest.mark.parametrize(("chosen", "pain", "expected"), [

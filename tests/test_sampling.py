@@ -1,4 +1,5 @@
-"""Adaptive frame sampling (posture_check.sampling): the speed rule on exact synthetic poses,
+"""Adaptive frame sampling (posture_check.analysis.sampling): the speed rule on exact synthetic
+poses,
 and a real clip through the real model: quiet frames interpolated, results within the
 benchmark's tolerance of the full-rate analysis."""
 
@@ -11,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from posture_check.landmarks import Landmark as L
-from posture_check.sampling import SamplingRule, pose_speed
+from posture_check.analysis.sampling import SamplingRule, pose_speed
+from posture_check.pose.landmarks import Landmark as L
 
 REPO = Path(__file__).resolve().parents[1]
 CLIP = REPO / "sample_videos" / "standing_neutral_front.mp4"
@@ -58,9 +59,9 @@ def test_a_hidden_ankle_is_not_motion():
 
 @pytest.mark.slow
 def test_adaptive_standing_clip_matches_full_rate(model_path):
-    from posture_check.analysis import analyze
+    from posture_check.analysis.pipeline import analyze
+    from posture_check.analysis.results import AnalysisOptions
     from posture_check.bench.sampling_compare import TOLERANCE, differences
-    from posture_check.results import AnalysisOptions
 
     full = analyze(CLIP, AnalysisOptions(model_path=model_path, sampling="full"))
     fast = analyze(CLIP, AnalysisOptions(model_path=model_path))  # adaptive: the default

@@ -8,9 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from posture_check.landmarks import Landmark as L
-from posture_check.series import PoseSeries
-from posture_check.setup_check import (
+from posture_check.analysis.setup_check import (
     ITEMS,
     SetupGate,
     frame_light,
@@ -18,6 +16,8 @@ from posture_check.setup_check import (
     setup_check,
     setup_values,
 )
+from posture_check.pose.landmarks import Landmark as L
+from posture_check.pose.series import PoseSeries
 
 GOOD = {"margin": 0.18, "span": 0.62, "yaw": 3.0, "body_roll": 0.5, "center_x": 0.5,
         "top_margin": 0.2, "bottom_margin": 0.18, "distance_m": 2.7, "people": 1.0}
@@ -176,7 +176,7 @@ def test_recording_setup_ready_once_the_person_steps_into_place():
 @pytest.mark.parametrize("target", ["front", "side"])
 @pytest.mark.parametrize("scene_roll", [None, 2.0, 4.0])
 def test_vectorized_frame_ok_agrees_with_the_checklist(target, scene_roll):
-    from posture_check.setup_check import frame_ok
+    from posture_check.analysis.setup_check import frame_ok
 
     rng = np.random.default_rng(7)
     n = 400
@@ -200,7 +200,7 @@ def test_vectorized_frame_ok_agrees_with_the_checklist(target, scene_roll):
     ([0, 0, 0], None),
 ])
 def test_first_ready_matches_the_gate(ok, ready):
-    from posture_check.setup_check import first_ready_s
+    from posture_check.analysis.setup_check import first_ready_s
 
     t = np.arange(len(ok)) * 0.5
     assert first_ready_s(t, np.array(ok, bool)) == ready

@@ -16,7 +16,7 @@ from posture_check.stretch import (
 from posture_check.stretch.bounce import reversals
 from posture_check.stretch.segmentation import hysteresis
 from posture_check.stretch.smoothness import ldlj, sparc
-from posture_check.stretch.synthetic_angles import (
+from posture_check.synth.stretch_angles import (
     MEDIAPIPE_LIKE,
     SHAPES,
     NoiseSpec,
@@ -370,7 +370,7 @@ def test_live_hold_timer_follows_the_definition_whatever_the_ramp(shape):
     # a slow finish of the entry or a slow start of the release is not holding: the live timer
     # used to count it (+4 s on "corrections"); now it times the band below the plateau
     from posture_check.stretch.online import finished_holds
-    from posture_check.stretch.synthetic_angles import NoiseSpec, RepSpec, make_series
+    from posture_check.synth.stretch_angles import NoiseSpec, RepSpec, make_series
 
     errs = []
     for seed in range(3):

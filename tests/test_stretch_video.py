@@ -85,16 +85,17 @@ def test_rendered_hip_flexor_opener_side_and_depth(stretch_series):
 
 @pytest.mark.parametrize(("shape", "move_in_s", "hold_s"),
                          [("linear", 3.0, 10.0), ("fast_slow", 5.0, 12.0)])
-def test_rendered_ramp_shape_hold_within_1s(shape, move_in_s, hold_s):
+def test_rendered_ramp_shape_hold_within_1s(shape, move_in_s, hold_s, model_path):
     """Issue 10: a clip whose entry and exit are linear ramps read 8.1 s for a 10 s hold. Render
     the hinge with a linear and a human-like (fast start, slow finish) ramp, run the real model,
     and compare the hold with the definition applied to the renderer's true angle (and, for the
     linear ramp, with the keyframes)."""
     from posture_check.bench.stretch import ClipCase, run_clip
-    from posture_check.estimator import EstimatorOptions, PoseEstimator
+    from posture_check.pose.estimator import EstimatorOptions, PoseEstimator
 
     case = ClipCase(f"ham_{shape}", "standing_hamstring", move_in_s, hold_s, shape=shape)
-    with PoseEstimator(EstimatorOptions(running_mode="video", num_poses=1)) as est:
+    with PoseEstimator(EstimatorOptions(model_path=model_path, running_mode="video",
+                                        num_poses=1)) as est:
         r = run_clip(case, est, 15.0, (360, 480))
     assert r["reps"] == 1 and r["detected"] > 0.95
     assert r["found"] == r["expected"]
@@ -127,7 +128,7 @@ def _swap_hip_depth(series, frames):
     lz = world[frames, 23, 2].copy()
     world[frames, 23, 2] = world[frames, 24, 2]
     world[frames, 24, 2] = lz
-    from posture_check.series import PoseSeries
+    from posture_check.pose.series import PoseSeries
 
     return PoseSeries(series.image, world, series.visibility, series.presence, series.t_s,
                       series.frame_size, series.source, dict(series.meta))

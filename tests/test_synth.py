@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from posture_check.landmarks import Landmark
+from posture_check.pose.landmarks import Landmark
 from posture_check.synth import (
     MEASURES,
     SHAPES,
@@ -269,7 +269,7 @@ def test_stretch_timeline_phases_and_speed() -> None:
 
 # ---------------------------------------------------------------- clips, encoding, assets, CLI
 def test_render_clip_writes_h264_and_labels(tmp_path) -> None:
-    from posture_check.video_io import iter_frames
+    from posture_check.pose.video_io import iter_frames
 
     tl = Timeline((Keyframe(0.0, BodyPose()), Keyframe(0.6, BodyPose(lateral_lean_deg=6.0))))
     res = render_clip(tl, tmp_path / "c.mp4", Camera(width=160, height=208), fps=10.0,

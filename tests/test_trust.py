@@ -13,25 +13,25 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from footage import blurred_boxed, jpeg
+from helpers.footage import blurred_boxed, jpeg
 
-from posture_check.analysis import analyze
-from posture_check.flip import average_with_mirror, unmirror
-from posture_check.landmarks import Landmark as L
+from posture_check.analysis.pipeline import analyze
+from posture_check.analysis.results import AnalysisOptions
 from posture_check.measures import compute_measures, evaluate_findings
 from posture_check.measures.camera_roll import estimate_roll_deg
-from posture_check.measures.stick_figures import StickPose, SyntheticCamera, synthetic_series
 from posture_check.measures.stillness import (
     MAX_SPEED,
     LiveStillness,
     body_speed,
     quiet_standing,
 )
-from posture_check.picture import BAR_INSET_PX, picture_area
-from posture_check.results import AnalysisOptions
-from posture_check.series import PoseSeries
+from posture_check.pose.flip import average_with_mirror, unmirror
+from posture_check.pose.landmarks import Landmark as L
+from posture_check.pose.picture import BAR_INSET_PX, picture_area
+from posture_check.pose.series import PoseSeries
+from posture_check.pose.video_io import iter_frames
 from posture_check.synth import Appearance, BodyPose, Camera, render_frame
-from posture_check.video_io import iter_frames
+from posture_check.synth.stick_figures import StickPose, SyntheticCamera, synthetic_series
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real_media"
 POSE = StickPose(lateral_lean=2.0, pelvic_obliquity=1.0, foot_turnout_left=8.0,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import cv2
 import pytest
-from test_analysis_shared import REAL, SAMPLES
+from helpers.media import REAL, SAMPLES
 
 from posture_check.errors import InputError
-from posture_check.video_io import iter_frames, scan_video
+from posture_check.pose.video_io import iter_frames, scan_video
 
 
 def _zero_mdat_tail(src: Path, dst: Path, keep: float) -> Path:
@@ -103,7 +103,7 @@ def _failing(exc: Exception):
 
 
 def test_run_ahead_passes_a_decoding_error_through_as_an_input_error():
-    from posture_check.video_io import run_ahead
+    from posture_check.pose.video_io import run_ahead
 
     with pytest.raises(InputError, match=r"clip\.mp4: decoding failed"):
         list(run_ahead(_failing(InputError("clip.mp4: decoding failed (bad NAL)")), 2))
@@ -112,7 +112,7 @@ def test_run_ahead_passes_a_decoding_error_through_as_an_input_error():
 def test_run_ahead_lets_a_bug_in_frame_preparation_propagate_as_itself():
     """A bug in the code preparing frames (thumbnails, downscaling) is not the user's bad
     file: it must not become an InputError (exit 2, "decoding failed")."""
-    from posture_check.video_io import run_ahead
+    from posture_check.pose.video_io import run_ahead
 
     with pytest.raises(ZeroDivisionError) as info:
         list(run_ahead(_failing(ZeroDivisionError("thumbnail bug")), 2))

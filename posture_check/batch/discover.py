@@ -7,8 +7,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from ..errors import InputError
-from ..video_io import IMAGE_SUFFIXES
+from posture_check.errors import InputError
+from posture_check.pose.video_io import IMAGE_SUFFIXES
 
 __all__ = ["VIDEO_SUFFIXES", "content_sha256", "find_recordings"]
 

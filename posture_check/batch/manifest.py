@@ -18,8 +18,8 @@ import json
 import os
 from pathlib import Path
 
-from ..atomic import write_text_atomic
-from ..errors import OutputError
+from posture_check.atomic import write_text_atomic
+from posture_check.errors import OutputError
 
 __all__ = ["MANIFEST_NAME", "SCHEMA", "Manifest"]
 

@@ -43,15 +43,15 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..atomic import write_bytes_atomic
-from ..errors import PostureCheckError
-from .discover import content_sha256
-from .manifest import MANIFEST_NAME, Manifest
-from .table import write_table
-from .task import RecordingOutput, analyze_recording
+from posture_check.atomic import write_bytes_atomic
+from posture_check.batch.discover import content_sha256
+from posture_check.batch.manifest import MANIFEST_NAME, Manifest
+from posture_check.batch.table import write_table
+from posture_check.batch.task import RecordingOutput, analyze_recording
+from posture_check.errors import PostureCheckError
 
 if TYPE_CHECKING:
-    from ..results import AnalysisOptions
+    from posture_check.analysis.results import AnalysisOptions
 
 __all__ = ["FAILED_NAME", "TABLE_CSV", "TABLE_PARQUET", "BatchSummary", "dask_client",
            "report_dir_names", "run_batch"]
@@ -99,7 +99,7 @@ def batch_settings(options: AnalysisOptions, formats: Sequence[str]) -> dict:
     averaging, sizes, smoothing, frame cap; a baseline by its median values), the report
     formats and the package version. The manifest keeps it per recording
     (:mod:`.manifest`)."""
-    from .. import __version__
+    from posture_check import __version__
 
     opts = {f.name: getattr(options, f.name) for f in fields(options)}
     model = opts.pop("model_path")
@@ -267,8 +267,8 @@ def _history(sink: HistorySink | None, out: RecordingOutput, formats: tuple[str,
     baseline" section (as ``analyze --profile`` does). Returns the session id."""
     if sink is None or out.result is None:
         return None
-    from ..history import since_baseline
-    from ..report import build_content, html_text, pdf_bytes
+    from posture_check.history.since import since_baseline
+    from posture_check.report import build_content, html_text, pdf_bytes
 
     sid = None
     if sink.save:
@@ -299,7 +299,7 @@ def run_batch(
 ) -> BatchSummary:
     """Analyse ``inputs`` into ``out`` (see module docstring); return what happened.
 
-    ``options``: :class:`~posture_check.results.AnalysisOptions` for every recording;
+    ``options``: :class:`~posture_check.analysis.results.AnalysisOptions` for every recording;
     ``client_factory``: a context manager yielding a ``distributed.Client`` (default
     :func:`dask_client` with a local cluster), entered only when something is left to do.
     """
@@ -307,8 +307,8 @@ def run_batch(
     from distributed.client import FutureCancelledError
     from distributed.scheduler import KilledWorker
 
-    from ..report import output_names
-    from ..video_io import is_image_path
+    from posture_check.pose.video_io import is_image_path
+    from posture_check.report import output_names
 
     t0 = time.perf_counter()
     _clean_partials(out)
@@ -439,7 +439,7 @@ def _write_failed(path: Path, failed: dict[str, str]) -> None:
     import csv
     import io
 
-    from ..atomic import write_text_atomic
+    from posture_check.atomic import write_text_atomic
 
     if not failed:
         path.unlink(missing_ok=True)

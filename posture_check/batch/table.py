@@ -20,7 +20,7 @@ import math
 import os
 from collections.abc import Sequence
 
-from ..atomic import atomic_path, write_text_atomic
+from posture_check.atomic import atomic_path, write_text_atomic
 
 __all__ = ["COLUMNS", "recording_rows", "write_table"]
 
@@ -38,7 +38,7 @@ def _num(x: float) -> float | None:
 
 
 def recording_rows(result, path: str, sha256: str) -> list[dict]:
-    """The table rows of one :class:`~posture_check.results.AnalysisResult`."""
+    """The table rows of one :class:`~posture_check.analysis.results.AnalysisResult`."""
     sa = result.stretch
     reps = ";".join(f"{r.side}:{r.verdict}" for r in sa.repetitions) if sa is not None else ""
     common = {

@@ -1,7 +1,7 @@
 """The task a batch sends to a Dask worker: one recording in, its reports and table rows out.
 
 :func:`analyze_recording` makes the same library calls as ``posture-check analyze``
-(:func:`posture_check.analysis.analyze`, then the report content functions of
+(:func:`posture_check.analysis.pipeline.analyze`, then the report content functions of
 :mod:`posture_check.report`), and returns everything as data: nothing is written on the
 worker's disk except the annotated video's temporary file (the encoder needs a file), which is
 read back and deleted. The client writes the report folder.
@@ -16,10 +16,8 @@ fails the same way, so a resumed batch does not retry it); any other exception i
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 __all__ = ["RecordingOutput", "analyze_recording"]
 
@@ -30,7 +28,7 @@ class RecordingOutput:
 
     ``reports``: format -> file bytes (names as :func:`posture_check.report.output_names`);
     ``rows``: :func:`posture_check.batch.table.recording_rows`; ``result``: the
-    :class:`~posture_check.results.AnalysisResult` itself when the client asked for it (to
+    :class:`~posture_check.analysis.results.AnalysisResult` itself when the client asked for it (to
     save it in the history and draw the "since your baseline" sections); ``summary``: the
     one-line summary ``analyze`` prints; ``seconds``: wall time on the worker.
     """
@@ -48,40 +46,9 @@ class RecordingOutput:
 
 
 def _report_bytes(result, formats: tuple[str, ...]) -> dict[str, bytes]:
-    from ..report import (
-        build_content,
-        csv_text,
-        dumps,
-        html_text,
-        pdf_bytes,
-        write_annotated_image,
-        write_video,
-    )
+    from posture_check.report import render_reports
 
-    out: dict[str, bytes] = {}
-    # key frames and figures drawn once for the PDF and the HTML
-    content = build_content(result) if {"pdf", "html"} & set(formats) else None
-    for fmt in formats:
-        if fmt == "json":
-            out[fmt] = dumps(result).encode("utf-8")
-        elif fmt == "csv":
-            out[fmt] = csv_text(result).encode("utf-8")
-        elif fmt == "html":
-            out[fmt] = html_text(result, content=content).encode("utf-8")
-        elif fmt == "pdf":
-            out[fmt] = pdf_bytes(result, content=content)
-        elif fmt == "video":
-            kind = result.input.kind
-            with tempfile.TemporaryDirectory(prefix="posture-check-batch-") as tmp:
-                target = Path(tmp) / ("annotated.mp4" if kind == "video" else "annotated.png")
-                if kind == "video":
-                    write_video(result, target)
-                else:
-                    write_annotated_image(result, target)
-                out[fmt] = target.read_bytes()
-        else:
-            raise ValueError(f"unknown report format {fmt!r}")
-    return out
+    return {fmt: r.data for fmt, r in render_reports(result, formats).items()}
 
 
 def summary_line(result) -> str:
@@ -97,17 +64,18 @@ def summary_line(result) -> str:
 def analyze_recording(path: str, sha256: str, options, formats: tuple[str, ...],
                       keep_result: bool = False) -> RecordingOutput:
     """Analyse one recording (see module docstring). ``options``: an
-    :class:`~posture_check.results.AnalysisOptions`; ``sha256``: the content hash the client
+    :class:`~posture_check.analysis.results.AnalysisOptions`; ``sha256``: the content hash the
+    client
     computed; a file whose bytes differ here (another file at the same path on a remote
     worker, or changed meanwhile) is an input error."""
-    from ..errors import PostureCheckError
+    from posture_check.errors import PostureCheckError
 
     t0 = time.perf_counter()
     out = RecordingOutput(path=path, sha256=sha256, worker_pid=os.getpid())
     try:
-        from ..analysis import analyze
-        from .discover import content_sha256
-        from .table import recording_rows
+        from posture_check.analysis.pipeline import analyze
+        from posture_check.batch.discover import content_sha256
+        from posture_check.batch.table import recording_rows
 
         try:
             here = content_sha256(path)

@@ -6,7 +6,7 @@ light, camera) has a *fit* family and a *held-out* family with values outside th
 low-contrast clothes and other light; camera yaw 12-25 deg, roll -6..6, heights, distances and
 fields of view outside the fit ranges). One still frame per scene goes through the real pose
 model (IMAGE mode) twice, on the frame and on its mirror image, so every estimator can be read
-with and without flip averaging (:mod:`posture_check.flip`) from the same model runs.
+with and without flip averaging (:mod:`posture_check.pose.flip`) from the same model runs.
 
 Sets (``SETS``; name, seed, size, family per axis):
 
@@ -47,12 +47,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..flip import average_with_mirror, unmirror
-from ..measures import calibration as cal
-from ..measures import compute_measures
-from ..measures.body_frame import hybrid_block
-from ..series import PoseSeries
-from .scenes import AXES, Scene, draw_scenes
+from posture_check.bench.scenes import AXES, Scene, draw_scenes
+from posture_check.measures import calibration as cal
+from posture_check.measures import compute_measures
+from posture_check.measures.body_frame import hybrid_block
+from posture_check.pose.flip import average_with_mirror, unmirror
+from posture_check.pose.series import PoseSeries
 
 GOALS = {"lateral_lean": 1.0, "pelvic_obliquity": 2.0, "foot_turnout_left": 4.0,
          "foot_turnout_right": 4.0}
@@ -131,10 +131,10 @@ class Samples:
 
 
 def _render_chunk(scenes: list[Scene]) -> dict[str, np.ndarray]:
-    from ..estimator import EstimatorOptions, PoseEstimator
-    from ..measures.body_frame import estimate_pitch_deg
-    from ..measures.camera_roll import estimate_roll_deg
-    from ..synth import render_frame
+    from posture_check.measures.body_frame import estimate_pitch_deg
+    from posture_check.measures.camera_roll import estimate_roll_deg
+    from posture_check.pose.estimator import EstimatorOptions, PoseEstimator
+    from posture_check.synth import render_frame
 
     rows: dict[str, list] = {k: [] for k in ("img", "wld", "vis", "pre", "mimg", "mwld", "mvis",
                                              "mpre", "truth", "cam", "roll")}
@@ -169,7 +169,7 @@ def _render_chunk(scenes: list[Scene]) -> dict[str, np.ndarray]:
 
 
 def default_cache() -> Path:
-    from ..wheels import cache_dir
+    from posture_check.pose.wheels import cache_dir
 
     return cache_dir() / "bench-accuracy"
 
@@ -177,7 +177,7 @@ def default_cache() -> Path:
 def render_set(spec: SetSpec, cache: Path | None = None, workers: int = 2,
                progress: bool = False) -> Samples:
     """Render (or load from ``cache``) the scenes of ``spec`` through the real pose model."""
-    from ..atomic import atomic_path
+    from posture_check.atomic import atomic_path
 
     path = None
     if cache is not None:
@@ -305,7 +305,7 @@ def interval_table(sets: list[Samples], measures: tuple[str, ...] = REPORTED,
     (a running maximum over the bins: a sparse bin must not promise more), which holds for the
     frontal measures. :func:`full_interval_table` assembles the product's table.
     """
-    from ..measures.uncertainty import YAW_BINS
+    from posture_check.measures.uncertainty import YAW_BINS
 
     errs: dict[str, list[np.ndarray]] = {k: [] for k in measures}
     yaws: list[np.ndarray] = []
@@ -342,7 +342,7 @@ def full_interval_table(front: list[Samples], side: list[Samples], flip: bool = 
     interval sets: frontal measures by their turn bins; trunk and hip flexion (side views only)
     one width; knee flexion (any view) a front width (turn < 45 deg, from the frontal sets: a
     front view sees a knee bend foreshortened) and a side width (from the side sets)."""
-    from ..measures.uncertainty import SIDE_SPLIT_DEG
+    from posture_check.measures.uncertainty import SIDE_SPLIT_DEG
 
     table = interval_table(front, flip=flip)
     knees_front = interval_table(front, KNEES, (0.0, SIDE_SPLIT_DEG), monotone=False, flip=flip)
@@ -357,7 +357,7 @@ def skeleton_gate_line(samples: Samples) -> str:
     """How many scenes the skeleton-proportion gate
     (:func:`~posture_check.measures.gating.body_proportions_ok`) takes out of this set, with and
     without flip averaging."""
-    from ..measures.gating import MIN_HIP_PER_TRUNK, body_proportions_ok
+    from posture_check.measures.gating import MIN_HIP_PER_TRUNK, body_proportions_ok
 
     counts = []
     for flip in (True, False):
@@ -401,7 +401,7 @@ def breakdown(samples: Samples, measures: tuple[str, ...] = REPORTED
 def _subject_yaw(samples: Samples) -> np.ndarray:
     s = samples.series(True)
     blk = hybrid_block(s.image, s.world, s.frame_size, -samples.camera["roll_deg"])
-    from ..measures.body_frame import subject_yaw_deg
+    from posture_check.measures.body_frame import subject_yaw_deg
 
     return subject_yaw_deg(blk.world)
 
@@ -515,7 +515,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..atomic import write_text_atomic
+    from posture_check.atomic import write_text_atomic
 
     cache = None if (args.no_cache or args.quick) else Path(args.cache or default_cache())
     if args.fit:

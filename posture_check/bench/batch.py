@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..batch import dask_client, find_recordings, run_batch
-from ..results import AnalysisOptions
+from posture_check.analysis.results import AnalysisOptions
+from posture_check.batch import dask_client, find_recordings, run_batch
 
 _REPO = Path(__file__).resolve().parents[2]
 SAMPLES = _REPO / "sample_videos"
@@ -43,7 +43,7 @@ def _timed(inputs: list[Path], n_workers: int, options: AnalysisOptions) -> tupl
     try:
         t = time.perf_counter()
         with dask_client(None, n_workers) as client:
-            client.run(lambda: __import__("posture_check.analysis"))  # workers warm
+            client.run(lambda: __import__("posture_check.analysis.pipeline"))  # workers warm
             startup = time.perf_counter() - t
 
             @contextlib.contextmanager

@@ -28,9 +28,9 @@ import time
 
 import numpy as np
 
-from ..measures import compute_measures
-from ..synth import BodyPose, Camera, render_frame
-from .scenes import bodies, draw_scenes
+from posture_check.bench.scenes import bodies, draw_scenes
+from posture_check.measures import compute_measures
+from posture_check.synth import BodyPose, Camera, render_frame
 
 __all__ = ["SWEEPS", "TOLERANCE_DEG", "run_sweep"]
 
@@ -59,8 +59,8 @@ def _camera(kind: str, rng: np.random.Generator, body_h: float) -> Camera:
 
 def run_sweep(kind: str, n: int, seed: int = 11, family: str = "fit") -> dict[str, dict]:
     """Per checked measure: measured count, absurd count, worst error, reasons of the rest."""
-    from ..estimator import EstimatorOptions, PoseEstimator
-    from ..series import PoseSeries
+    from posture_check.pose.estimator import EstimatorOptions, PoseEstimator
+    from posture_check.pose.series import PoseSeries
 
     rng = np.random.default_rng(seed)
     base = draw_scenes(n, seed, {"body": family, "clothes": family, "camera": "fit"})
@@ -102,9 +102,9 @@ def run_sweep(kind: str, n: int, seed: int = 11, family: str = "fit") -> dict[st
 
 def walking_check(seconds: float = 4.0, fps: float = 15.0) -> dict[str, str]:
     """Findings of a rendered walking-in-place recording (legs swinging, arms swinging)."""
-    from ..analysis import analyze_series
-    from ..estimator import EstimatorOptions, PoseEstimator
-    from ..synth import Keyframe, Oscillation, Timeline, render_frames
+    from posture_check.analysis.pipeline import analyze_series
+    from posture_check.pose.estimator import EstimatorOptions, PoseEstimator
+    from posture_check.synth import Keyframe, Oscillation, Timeline, render_frames
 
     walk = Timeline((Keyframe(0.0, BodyPose()), Keyframe(seconds, BodyPose())),
                     (Oscillation("step_left_m", 0.25, 1.0, 0.0, seconds),

@@ -51,11 +51,11 @@ def _app_page_s(db: Path, n: int) -> tuple[float, float]:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from ..analysis import analyze
-    from ..history import HistoryStore, load_progress
-    from ..history.plots import trend_figure
-    from ..report.plots import png_bytes
-    from ..results import AnalysisOptions
+    from posture_check.analysis.pipeline import analyze
+    from posture_check.analysis.results import AnalysisOptions
+    from posture_check.history import HistoryStore, load_progress
+    from posture_check.history.plots import trend_figure
+    from posture_check.report.plots import png_bytes
 
     posture = analyze(REPO / "sample_videos" / "foot_turnout_right30_left5_front.mp4")
     stretch = analyze(REPO / "sample_videos" / "hamstring_good_side.mp4",
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
               f"trend plot drawn, {again * 1000:.0f} ms on a rerun (plot cached)")
         print(f"database: {size / 1e6:.2f} MB, {size / n / 1024:.2f} kB per session "
               "(no landmarks)")
-        from ..history.store import _landmarks_blob
+        from posture_check.history.store import _landmarks_blob
 
         blob = len(_landmarks_blob(posture.series))
         print(f"landmarks (opt-in): {blob / len(posture.series) * 300 / 1024:.0f} kB more for a "

@@ -1,7 +1,8 @@
 """Live check in real time: a 30 fps 640x480 camera fed through the live engine.
 
 A producer thread plays frames at the camera's pace into a one-frame mailbox
-(:class:`posture_check.mailbox.LatestFrameSlot`: frames that arrive while the engine is busy are
+(:class:`posture_check.live.mailbox.LatestFrameSlot`: frames that arrive while the engine is busy
+are
 dropped, never queued); the engine processes the newest. Prints the sustained processed fps, the
 share of frames dropped, and the latency from a frame's arrival to its annotated frame (p50,
 p95). Goals: keep up with 30 fps with the full model on 2 cores, latency under 100 ms.
@@ -22,10 +23,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..live_engine import LiveConfig, LiveEngine
-from ..mailbox import LatestFrameSlot
-from ..session_recorder import SessionRecorder
-from ..video_io import iter_frames
+from posture_check.live.engine import LiveConfig, LiveEngine
+from posture_check.live.mailbox import LatestFrameSlot
+from posture_check.live.recorder import SessionRecorder
+from posture_check.pose.video_io import iter_frames
 
 _REPO = Path(__file__).resolve().parents[2]
 DEFAULT_VIDEO = _REPO / "sample_videos" / "lean_left8_front.mp4"

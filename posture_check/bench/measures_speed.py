@@ -9,7 +9,7 @@ Times, on the same series in one run:
 3. those definitions computed frame by frame in plain Python (:func:`frame_measures_python`),
    checked equal to (2) (goal: (2) at least 50x faster than (3)).
 
-The series is a stick figure (:mod:`posture_check.measures.stick_figures`) with 300 different
+The series is a stick figure (:mod:`posture_check.synth.stick_figures`) with 300 different
 postures tiled to an hour, plus landmark noise.
 """
 
@@ -22,13 +22,13 @@ import time
 
 import numpy as np
 
-from ..landmarks import Landmark as L
-from ..measures import compute_measures, evaluate_findings
-from ..measures.body_frame import SCALE_SEGMENTS, hybrid_block
-from ..measures.columns import BLOCK
-from ..measures.kernel import raw_measures
-from ..measures.stick_figures import StickPose, SyntheticCamera, synthetic_series
-from ..series import PoseSeries
+from posture_check.measures import compute_measures, evaluate_findings
+from posture_check.measures.body_frame import SCALE_SEGMENTS, hybrid_block
+from posture_check.measures.columns import BLOCK
+from posture_check.measures.kernel import raw_measures
+from posture_check.pose.landmarks import Landmark as L
+from posture_check.pose.series import PoseSeries
+from posture_check.synth.stick_figures import StickPose, SyntheticCamera, synthetic_series
 
 PY_MEASURES = ("lateral_lean", "lateral_shift_cm", "pelvic_obliquity", "shoulder_tilt",
                "head_shift_cm", "foot_turnout_left", "foot_turnout_right", "knee_flexion_left",

@@ -1,7 +1,7 @@
 """Time the pose model per frame (VIDEO mode) on a video, side by side in one run.
 
 Rows: one person asked for (MediaPipe tracks them); three asked for, as recordings do (the
-detector on every frame, :mod:`posture_check.estimator`); and recordings' flip averaging (the
+detector on every frame, :mod:`posture_check.pose.estimator`); and recordings' flip averaging (the
 model on the frame and on its mirror) with the mirror pass after the original one, then on its
 own thread beside it (the default).
 
@@ -16,8 +16,8 @@ import argparse
 import time
 from pathlib import Path
 
-from ..estimator import EstimatorOptions, PoseEstimator
-from ..video_io import iter_frames
+from posture_check.pose.estimator import EstimatorOptions, PoseEstimator
+from posture_check.pose.video_io import iter_frames
 
 _SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 DEFAULT_VIDEO = _SHARED / "real_media" / "squat_side.mp4"
@@ -54,9 +54,9 @@ def truth_error(clip: Path, model: Path | None, num_poses: int) -> tuple[float, 
     sample clip analysed at full rate, flip-averaged, against its labels' per-frame truth."""
     import numpy as np
 
-    from ..analysis import analyze_series
-    from ..extraction import extract_video
-    from ..synth.samples import load_labels
+    from posture_check.analysis.extraction import extract_video
+    from posture_check.analysis.pipeline import analyze_series
+    from posture_check.synth.samples import load_labels
 
     truth = load_labels(clip.with_suffix(".json"))["frames"]
     start = time.perf_counter()
@@ -76,7 +76,7 @@ def truth_error(clip: Path, model: Path | None, num_poses: int) -> tuple[float, 
 
 
 def run_truth(model: Path | None) -> None:
-    from .sampling_compare import SAMPLES
+    from posture_check.bench.sampling_compare import SAMPLES
 
     print("sample clips at full rate against their per-frame truth (mean error over measures):")
     print(f"{'clip':40s} {'3 people':>18s} {'1 person':>18s}")

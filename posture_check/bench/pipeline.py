@@ -3,9 +3,10 @@
 Side by side in one run, alternating, best of ``--repeats``:
 
 * **bare model**: the frames are decoded into memory first (not timed); the timed part creates
-  a :class:`~posture_check.estimator.PoseEstimator` (same options as the pipeline) and runs it
+  a :class:`~posture_check.pose.estimator.PoseEstimator` (same options as the pipeline) and runs it
   over the in-memory frames.
-* **pipeline**: :func:`posture_check.analysis.analyze` on the file, limited to the same frames:
+* **pipeline**: :func:`posture_check.analysis.pipeline.analyze` on the file, limited to the same
+  frames:
   probing, decoding (on its own thread), downscaling, landmarks, measures, findings, quality
   warnings, key frames (and the stretch check with ``--stretch``).
 
@@ -25,11 +26,11 @@ import os
 import time
 from pathlib import Path
 
-from ..analysis import analyze
-from ..estimator import EstimatorOptions, PoseEstimator
-from ..results import AnalysisOptions
-from ..sampling import SamplingRule
-from ..video_io import iter_frames
+from posture_check.analysis.pipeline import analyze
+from posture_check.analysis.results import AnalysisOptions
+from posture_check.analysis.sampling import SamplingRule
+from posture_check.pose.estimator import EstimatorOptions, PoseEstimator
+from posture_check.pose.video_io import iter_frames
 
 _REPO = Path(__file__).resolve().parents[2]
 DEFAULT_VIDEO = _REPO.parent / "shared" / "real_media" / "video.avi"
@@ -57,7 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         f"{1 / SamplingRule().interval_s:g})")
     parser.add_argument("--plain-motion", action="store_true",
                         help="adaptive: motion frames without the mirror pass (measured: "
-                        "outside the tolerance, see posture_check.sampling)")
+                        "outside the tolerance, see posture_check.analysis.sampling)")
 
 
 def _load() -> str:
@@ -68,7 +69,7 @@ def _load() -> str:
 def _clip_path(name: str) -> Path:
     """A recording named on the command line: a path, a file of ../shared/real_media, or a
     sample clip's name (with or without ``.mp4``)."""
-    from .sampling_compare import REAL_MEDIA, SAMPLES
+    from posture_check.bench.sampling_compare import REAL_MEDIA, SAMPLES
 
     for path in (Path(name), REAL_MEDIA / name, SAMPLES / name, SAMPLES / f"{name}.mp4"):
         if path.is_file():
@@ -78,7 +79,7 @@ def _clip_path(name: str) -> Path:
 
 
 def run_adaptive(args: argparse.Namespace) -> None:
-    from .sampling_compare import (
+    from posture_check.bench.sampling_compare import (
         REAL_MEDIA,
         SAMPLES,
         build_long_recording,

@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import time
 
-from ..synth import BodyPose, Camera, render_frame
-from ..synth.kinematics import pose_skeleton
-from ..synth.raster import Appearance, rasterize
-from ..synth.render import _outward_sign
-from ..synth.rig import SHAPES, build_body
-from ..synth.skinning import skin
+from posture_check.synth import BodyPose, Camera, render_frame
+from posture_check.synth.kinematics import pose_skeleton
+from posture_check.synth.raster import Appearance, rasterize
+from posture_check.synth.render import _outward_sign
+from posture_check.synth.rig import SHAPES, build_body
+from posture_check.synth.skinning import skin
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -2,7 +2,8 @@
 detectable change SDC = 1.96 * sqrt(2) * SEM that ``posture_check.history`` uses.
 
 Three sources of repeated measurements, each analysed exactly as a saved session is
-(:func:`posture_check.analysis.analyze_series` on the segment, then the median of each measure):
+(:func:`posture_check.analysis.pipeline.analyze_series` on the segment, then the median of each
+measure):
 
 * ``real``: the real recording ``../shared/real_media/standing_front.mp4`` (a man standing,
   shifting his weight from side to side, about +/-8 deg of lean with a ~4 s period), the first
@@ -51,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _medians(series, segments: list) -> list[dict[str, float]]:
-    from ..analysis import analyze_series
+    from posture_check.analysis.pipeline import analyze_series
 
     out = []
     for seg in segments:
@@ -92,8 +93,8 @@ def pooled_sem(groups: list[list[dict[str, float]]]) -> dict[str, tuple[float, i
 
 
 def real_groups() -> dict[str, list[list[dict[str, float]]]]:
-    from ..analysis import analyze
-    from ..results import AnalysisOptions
+    from posture_check.analysis.pipeline import analyze
+    from posture_check.analysis.results import AnalysisOptions
 
     res = analyze(REAL_CLIP, AnalysisOptions(sampling="full"))  # frame-to-frame model noise
     series = res.series
@@ -105,7 +106,7 @@ def real_groups() -> dict[str, list[list[dict[str, float]]]]:
 
 
 def sample_groups() -> list[list[dict[str, float]]]:
-    from ..analysis import analyze
+    from posture_check.analysis.pipeline import analyze
 
     groups = []
     for name in SAMPLES:
@@ -116,12 +117,12 @@ def sample_groups() -> list[list[dict[str, float]]]:
 
 
 def rendered_groups(repeats: int, seed: int) -> list[list[dict[str, float]]]:
-    from ..estimator import EstimatorOptions, PoseEstimator
-    from ..synth.camera import Camera
-    from ..synth.clip import render_frames
-    from ..synth.pose import BodyPose
-    from ..synth.raster import Appearance
-    from ..synth.timeline import Keyframe, Timeline
+    from posture_check.pose.estimator import EstimatorOptions, PoseEstimator
+    from posture_check.synth.camera import Camera
+    from posture_check.synth.clip import render_frames
+    from posture_check.synth.pose import BodyPose
+    from posture_check.synth.raster import Appearance
+    from posture_check.synth.timeline import Keyframe, Timeline
 
     rng = np.random.default_rng(seed)
     groups = []
@@ -146,7 +147,7 @@ def rendered_groups(repeats: int, seed: int) -> list[list[dict[str, float]]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..history.sdc import sdc_from_sem
+    from posture_check.history.sdc import sdc_from_sem
 
     t0 = time.perf_counter()
     sources = {**real_groups(), "samples": sample_groups()}

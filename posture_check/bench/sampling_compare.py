@@ -1,8 +1,8 @@
 """Adaptive frame sampling vs the full-rate single-landmarker analysis, side by side.
 
-For each recording, :func:`posture_check.analysis.analyze` runs with ``sampling="full"``
+For each recording, :func:`posture_check.analysis.pipeline.analyze` runs with ``sampling="full"``
 (the model on every frame: the reference) and ``sampling="adaptive"``
-(:mod:`posture_check.sampling`), alternating, same options (flip averaging on, the stretch
+(:mod:`posture_check.analysis.sampling`), alternating, same options (flip averaging on, the stretch
 check of the clip's labels). Printed per recording: wall time of each, the speed-up, the share
 of frames the model ran on, and the largest differences: measure medians (deg, or cm for the
 ``_cm`` measures), stretch hold per repetition (s), and whether the stretch verdicts
@@ -25,11 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..analysis import analyze
-from ..measures.specs import MEASURE_SPECS
-from ..measures.uncertainty import has_model_error
-from ..results import AnalysisOptions
-from ..sampling import SamplingRule
+from posture_check.analysis.pipeline import analyze
+from posture_check.analysis.results import AnalysisOptions
+from posture_check.analysis.sampling import SamplingRule
+from posture_check.measures.specs import MEASURE_SPECS
+from posture_check.measures.uncertainty import has_model_error
 
 _REPO = Path(__file__).resolve().parents[2]
 SAMPLES = _REPO / "sample_videos"
@@ -51,7 +51,7 @@ def build_long_recording(minutes: float, fps: int = 30) -> Path:
     """The sample clips looped into one ``minutes``-long 30 fps H.264 recording (cached)."""
     import av
 
-    from ..video_io import iter_frames
+    from posture_check.pose.video_io import iter_frames
 
     out = CACHE / f"samples_loop_{minutes:g}min_{fps}fps.mp4"
     if out.exists():
@@ -107,7 +107,7 @@ def decision_margin(measures, finding) -> float:
     in the finding's direction), |interval edge - flag| (a flag needs the whole 90%
     interval past it) and |interval edge| (a watch needs the interval to exclude zero). NaN for
     findings without thresholds (not measured, baseline only)."""
-    from ..measures.indicators import SUSTAINED_FRACTION
+    from posture_check.measures.indicators import SUSTAINED_FRACTION
 
     watch, flag = finding.thresholds
     v = measures.values.get(finding.measure)

@@ -50,8 +50,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..synth import Appearance, BodyPose, Camera
-from ..synth.rig import BodyShape
+from posture_check.synth import Appearance, BodyPose, Camera
+from posture_check.synth.rig import BodyShape
 
 __all__ = ["AXES", "N_FIT_BODIES", "N_HELD_BODIES", "Scene", "bodies", "draw_scenes"]
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from ..stretch import analyze_series, analyze_stretch, get_stretch
-from ..stretch.catalogue import HOLD_GRACE_S
-from ..stretch.form import SEVERITY
-from ..stretch.synthetic_angles import SHAPES, NoiseSpec, RepSpec, hold_truth, make_series
+from posture_check.stretch import analyze_series, analyze_stretch, get_stretch
+from posture_check.stretch.catalogue import HOLD_GRACE_S
+from posture_check.stretch.form import SEVERITY
+from posture_check.synth.stretch_angles import SHAPES, NoiseSpec, RepSpec, hold_truth, make_series
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -104,7 +104,7 @@ SHAPE_ENTRIES = (2.0, 4.0)
 
 def shape_grid(quick: bool) -> list[dict]:
     """Hold-time error per ramp shape
-    (:data:`~posture_check.stretch.synthetic_angles.SHAPES`): every shape x hold length x entry
+    (:data:`~posture_check.synth.stretch_angles.SHAPES`): every shape x hold length x entry
     time x noise x seed, slow enough to be "good" or "too_short"."""
     noises = {"1.5 deg": NoiseSpec(1.2, 1.0), "2 deg": NoiseSpec(1.5, 1.3, spike_prob=0.005)}
     rows = []
@@ -131,7 +131,7 @@ def live_shape_grid(quick: bool) -> dict[str, np.ndarray]:
     """Per ramp shape: the live checker's hold (:class:`~posture_check.stretch.online.
     OnlineStretchChecker`, frame by frame, as the live page runs it) minus the hold by
     definition on the clean series (s), over the same grid as :func:`shape_grid`."""
-    from ..stretch.online import finished_holds
+    from posture_check.stretch.online import finished_holds
 
     noises = (NoiseSpec(1.2, 1.0), NoiseSpec(1.5, 1.3, spike_prob=0.005))
     out: dict[str, list[float]] = {shape: [] for shape in SHAPES}
@@ -217,11 +217,11 @@ def shaped_timeline(start, peak, shape: str, *, name: str, angle: str, side: str
                     rest_s: float = 2.0, move_in_s: float = 4.0, hold_s: float = 30.0,
                     move_out_s: float = 3.0, rest_after_s: float = 2.0, step_s: float = 0.2):
     """A rendered stretch whose entry, hold and exit follow ramp shape ``shape`` of
-    :data:`~posture_check.stretch.synthetic_angles.SHAPES` (the same profile as the synthetic angle
+    :data:`~posture_check.synth.stretch_angles.SHAPES` (the same profile as the synthetic angle
     series, incl. overshoot settle and hold corrections): linear keyframes every ``step_s``.
     Returns a :class:`~posture_check.synth.StretchPlan` like :func:`stretch_timeline`."""
-    from ..stretch.synthetic_angles import DEPTH_UNIT_DEG, shape_fraction
-    from ..synth.timeline import Keyframe, StretchPlan, Timeline
+    from posture_check.synth.stretch_angles import DEPTH_UNIT_DEG, shape_fraction
+    from posture_check.synth.timeline import Keyframe, StretchPlan, Timeline
 
     total = rest_s + move_in_s + hold_s + move_out_s + rest_after_s
     t = np.round(np.arange(0.0, total + 1e-9, step_s), 6)
@@ -246,8 +246,8 @@ def shaped_timeline(start, peak, shape: str, *, name: str, angle: str, side: str
 
 
 def _plan(case: ClipCase):
-    from ..synth import HINGE_PEAK, STANDING, stretch_timeline
-    from ..synth.samples import LUNGE_PEAK, LUNGE_START
+    from posture_check.synth import HINGE_PEAK, STANDING, stretch_timeline
+    from posture_check.synth.samples import LUNGE_PEAK, LUNGE_START
 
     common = dict(rest_s=2.0, rest_after_s=2.0, move_in_s=case.move_in_s, hold_s=case.hold_s,
                   move_out_s=case.move_out_s)
@@ -274,7 +274,7 @@ def _phase(plan, name: str) -> tuple[float, float]:
 
 
 def run_clip(case: ClipCase, est, fps: float, size: tuple[int, int]) -> dict:
-    from ..synth import Camera, render_frames
+    from posture_check.synth import Camera, render_frames
 
     plan, side = _plan(case)
     cam = Camera(yaw_deg=case.yaw_deg, height_m=1.0, distance_m=3.2, fov_deg=50.0,
@@ -343,7 +343,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"  ({time.perf_counter() - t0:.1f} s)")
     if args.synthetic_only:
         return 0
-    from ..estimator import EstimatorOptions, PoseEstimator
+    from posture_check.pose.estimator import EstimatorOptions, PoseEstimator
 
     w, h = (int(v) for v in args.size.lower().split("x"))
     cases = clip_cases(args.quick)

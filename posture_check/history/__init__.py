@@ -38,18 +38,16 @@ Decisions:
 
 from __future__ import annotations
 
-from .progress import (
+from posture_check.history.progress import (
     TREND_MEASURES,
     Change,
     MeasureTrend,
     Progress,
-    SinceBaseline,
     changes_between,
     load_progress,
-    since_baseline,
 )
-from .sdc import SDC, SEM, sdc_of
-from .store import (
+from posture_check.history.sdc import SDC, SEM, sdc_of
+from posture_check.history.store import (
     DB_ENV,
     DEFAULT_PROFILE,
     HistoryError,
@@ -72,12 +70,10 @@ __all__ = [
     "MeasureTrend",
     "Progress",
     "SessionRow",
-    "SinceBaseline",
     "changes_between",
     "default_db_path",
     "file_sha256",
     "load_progress",
     "save_result",
     "sdc_of",
-    "since_baseline",
 ]

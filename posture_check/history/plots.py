@@ -18,9 +18,9 @@ matplotlib.use("Agg", force=False)
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..report.plots import TITLES
-from .progress import TREND_MEASURES, Progress
-from .sdc import sdc_of
+from posture_check.history.progress import TREND_MEASURES, Progress
+from posture_check.history.sdc import sdc_of
+from posture_check.report.plots import TITLES
 
 __all__ = ["trend_figure"]
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..measures import MEASURE_SPECS
-from .sdc import sdc_of
-from .store import HistoryStore, SessionRow
+from posture_check.history.sdc import sdc_of
+from posture_check.history.store import HistoryStore, SessionRow
+from posture_check.measures import MEASURE_SPECS
 
-__all__ = ["TREND_MEASURES", "Change", "MeasureTrend", "Progress", "SinceBaseline",
-           "changes_between", "load_progress", "since_baseline"]
+__all__ = ["TREND_MEASURES", "Change", "MeasureTrend", "Progress", "changes_between",
+           "load_progress"]
 
 #: Measures the findings judge, in the order the page and the report show them.
 TREND_MEASURES = ("lateral_lean", "pelvic_obliquity", "foot_turnout_left", "foot_turnout_right",
@@ -175,70 +175,3 @@ def load_progress(store: HistoryStore, profile: str) -> Progress:
                 "hold_s": _f(h)}
                for sid, st, side, idx, v, h in store.stretch_rows(profile)]
     return Progress(profile, sessions, store.baseline_id(profile), trends, stretch)
-
-
-@dataclass(frozen=True)
-class SinceBaseline:
-    """What the report's "Since your baseline" section shows for one analysed recording.
-
-    ``changes``: the recording against the profile's baseline session; ``session_id``: the
-    saved session the report is about (None if it was not saved); ``is_baseline``: the
-    recording is itself the baseline (first session), so there is nothing to compare yet.
-    """
-
-    progress: Progress
-    baseline: SessionRow
-    changes: list[Change]
-    session_id: int | None = None
-
-    @property
-    def is_baseline(self) -> bool:
-        return self.session_id is not None and self.session_id == self.baseline.id
-
-    def rows(self) -> list[tuple[str, str, str, str, str, str]]:
-        """(measure, baseline, now, change, SDC, verdict) as text, for the report tables."""
-        from ..report.common import MEASURE_LABEL, fmt_value
-
-        return [(MEASURE_LABEL.get(c.measure, c.measure), fmt_value(c.baseline, c.unit),
-                 fmt_value(c.value, c.unit), fmt_value(c.change, c.unit),
-                 fmt_value(c.sdc, c.unit, signed=False), c.verdict) for c in self.changes]
-
-    def current(self) -> dict[str, float] | None:
-        """The recording's values for the trend plot when it was not saved (None if saved)."""
-        if self.session_id is not None:
-            return None
-        return {c.measure: c.value for c in self.changes}
-
-    def plot_measures(self, limit: int = 4) -> tuple[str, ...]:
-        """The measures of the report's small trend plot: those that changed detectably,
-        then the others with data, at most ``limit``."""
-        ranked = sorted(self.changes, key=lambda c: (not c.detectable,
-                                                     TREND_MEASURES.index(c.measure)))
-        return tuple(c.measure for c in ranked if math.isfinite(c.value)
-                     or math.isfinite(c.baseline))[:limit]
-
-    def sentence(self) -> str:
-        """One line: which session is the baseline and how many changes are detectable."""
-        b = self.baseline
-        when = f"session #{b.id} of {b.recorded_utc[:10]} ({b.source_name})"
-        if self.is_baseline:
-            return (f"This recording is your baseline ({when}): later sessions of profile "
-                    f"'{self.progress.profile}' will be compared with it.")
-        n = sum(c.detectable for c in self.changes)
-        return (f"Compared with your baseline, {when}, profile '{self.progress.profile}', "
-                f"{len(self.progress.sessions)} saved session(s): {n} of {len(self.changes)} "
-                "measure(s) changed by more than the smallest change the camera can detect "
-                "(SDC); smaller differences are measurement noise.")
-
-
-def since_baseline(store: HistoryStore, profile: str, result,
-                   session_id: int | None = None) -> SinceBaseline | None:
-    """Compare ``result`` with the profile's baseline (None if the profile has no session)."""
-    progress = load_progress(store, profile)
-    if progress.baseline_id is None:
-        return None
-    b = progress.index_of(progress.baseline_id)
-    now = {m: s.median for m, s in result.measures.summary().items()}
-    changes = changes_between(progress.baseline_values(), now,
-                              {m: t.unit for m, t in progress.trends.items()})
-    return SinceBaseline(progress, progress.sessions[b], changes, session_id)

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import PostureCheckError
-from .schema import APPLICATION_ID, LATEST, MIGRATIONS
+from posture_check.errors import PostureCheckError
+from posture_check.history.schema import APPLICATION_ID, LATEST, MIGRATIONS
 
 __all__ = [
     "DB_ENV",
@@ -299,7 +299,8 @@ class HistoryStore:
     def save_result(self, result, profile: str = DEFAULT_PROFILE, *, note: str = "",
                     pain_score: int | None = None, source_sha256: str | None = None,
                     keep_landmarks: bool = False, recorded_utc: str | None = None) -> int:
-        """Save an :class:`~posture_check.results.AnalysisResult` as a session; return its id.
+        """Save an :class:`~posture_check.analysis.results.AnalysisResult` as a session; return its
+        id.
 
         Stored: time (``recorded_utc``, default the analysis time), source (the file name and
         the sha256 of its content when the file still exists, or ``"live"`` for a camera

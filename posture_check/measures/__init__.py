@@ -45,14 +45,20 @@ summary carries a 90% interval (:mod:`uncertainty`) that held the truth 86-94% o
 there. See the README's accuracy section.
 """
 
-from .indicators import INDICATORS, Finding, Indicator, evaluate_findings
-from .kernel import compute_measures
-from .measure_series import MeasureSeries, MeasureSummary
-from .online import LiveMeasures, LiveResult
-from .quality import REASONS
-from .red_flags import NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING, RedFlag, red_flags_text
-from .specs import MEASURE_SPECS, MEASURES, MeasureSpec
-from .view import VIEWS
+from posture_check.measures.indicators import INDICATORS, Finding, Indicator, evaluate_findings
+from posture_check.measures.kernel import compute_measures
+from posture_check.measures.measure_series import MeasureSeries, MeasureSummary
+from posture_check.measures.online import LiveMeasures, LiveResult
+from posture_check.measures.quality import REASONS
+from posture_check.measures.red_flags import (
+    NOT_A_DIAGNOSIS,
+    RED_FLAGS,
+    RED_FLAGS_HEADING,
+    RedFlag,
+    red_flags_text,
+)
+from posture_check.measures.specs import MEASURE_SPECS, MEASURES, MeasureSpec
+from posture_check.measures.view import VIEWS
 
 __all__ = [
     "INDICATORS",

@@ -27,9 +27,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..landmarks import Landmark as L
-from .columns import Points, Vec, gather, vcross, vdot, vnorm, vscale, vsub, vunit
-from .geometry import atan2_deg
+from posture_check.measures.columns import (
+    Points,
+    Vec,
+    gather,
+    vcross,
+    vdot,
+    vnorm,
+    vscale,
+    vsub,
+    vunit,
+)
+from posture_check.measures.geometry import atan2_deg
+from posture_check.pose.landmarks import Landmark as L
 
 __all__ = [
     "SCALE_SEGMENTS",

@@ -142,11 +142,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..landmarks import Landmark as L
-from .body_frame import body_axes, estimate_pitch_deg, subject_yaw_deg
-from .columns import Points, vmid
-from .geometry import atan2_deg
-from .posture import foot_turnout
+from posture_check.measures.body_frame import body_axes, estimate_pitch_deg, subject_yaw_deg
+from posture_check.measures.columns import Points, vmid
+from posture_check.measures.geometry import atan2_deg
+from posture_check.measures.posture import foot_turnout
+from posture_check.pose.landmarks import Landmark as L
 
 __all__ = [
     "ASSUMED_VFOV_DEG",

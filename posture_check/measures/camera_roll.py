@@ -18,7 +18,7 @@ no estimate (``None``): the roll is then taken as 0 and the report says that the
 be level.
 
 Letterbox and pillarbox bars are not room: the lines are looked for only inside the frame's
-picture (:func:`posture_check.picture.picture_area`; black 16:9 pillarbox bars, and bars filled
+picture (:func:`posture_check.pose.picture.picture_area`; black 16:9 pillarbox bars, and bars filled
 with a blurred copy of the clip, pulled a rendered 6 deg roll to 1.1, letterbox bars moved it
 by up to 1 deg through the wrong centre and focal length). The perspective correction uses the
 picture's own centre and height.
@@ -34,8 +34,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ..picture import picture_area
-from .calibration import ASSUMED_VFOV_DEG
+from posture_check.measures.calibration import ASSUMED_VFOV_DEG
+from posture_check.pose.picture import picture_area
 
 __all__ = ["LARGE_ROLL_DEG", "RollEstimate", "estimate_roll_deg", "pool_roll"]
 

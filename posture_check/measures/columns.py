@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..landmarks import Landmark as L
+from posture_check.pose.landmarks import Landmark as L
 
 __all__ = ["BLOCK", "USED", "Points", "Vec", "gather", "vadd", "vcross", "vdot", "vmid", "vnorm",
            "vscale", "vsub", "vunit"]

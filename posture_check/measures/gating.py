@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..landmarks import Landmark as L
-from .body_frame import (
+from posture_check.measures.body_frame import (
     HybridBlock,
 )
-from .columns import USED, Points
-from .quality import (
+from posture_check.measures.columns import USED, Points
+from posture_check.measures.quality import (
     FRAME_MARGIN,
     HIDDEN,
     IMPLAUSIBLE,
@@ -35,8 +34,9 @@ from .quality import (
     VIEW_UNCERTAIN,
     WRONG_VIEW,
 )
-from .specs import ANY_VIEW, MEASURE_SPECS, MEASURES, TRUNK
-from .view import VIEWS
+from posture_check.measures.specs import ANY_VIEW, MEASURE_SPECS, MEASURES, TRUNK
+from posture_check.measures.view import VIEWS
+from posture_check.pose.landmarks import Landmark as L
 
 __all__ = [
     "CROWN_ABOVE_NOSE",

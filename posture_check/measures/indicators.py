@@ -38,11 +38,23 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..presentation import REASON_TEXT, doc_title, measure_label, side_of, value_text, view_label
-from . import uncertainty
-from .measure_series import MIN_VALID_FRAMES, MIN_VALID_S, MeasureSeries, MeasureSummary
-from .quality import REASON_HINTS, REASONS
-from .specs import MEASURE_SPECS
+from posture_check.measures import uncertainty
+from posture_check.measures.measure_series import (
+    MIN_VALID_FRAMES,
+    MIN_VALID_S,
+    MeasureSeries,
+    MeasureSummary,
+)
+from posture_check.measures.quality import REASON_HINTS, REASONS
+from posture_check.measures.specs import MEASURE_SPECS
+from posture_check.presentation import (
+    REASON_TEXT,
+    doc_title,
+    measure_label,
+    side_of,
+    value_text,
+    view_label,
+)
 
 __all__ = [
     "DOCS",

@@ -25,10 +25,8 @@ from typing import Literal, cast
 
 import numpy as np
 
-from ..landmarks import Landmark as L
-from ..series import PoseSeries
-from . import calibration, posture
-from .body_frame import (
+from posture_check.measures import calibration, posture
+from posture_check.measures.body_frame import (
     HybridBlock,
     body_axes,
     estimate_pitch_deg,
@@ -37,9 +35,9 @@ from .body_frame import (
     subject_yaw_deg,
     up_vector,
 )
-from .columns import BLOCK, Vec
-from .filters import ZERO_PHASE_CUTOFF_HZ, one_euro, zero_phase
-from .gating import (
+from posture_check.measures.columns import BLOCK, Vec
+from posture_check.measures.filters import ZERO_PHASE_CUTOFF_HZ, one_euro, zero_phase
+from posture_check.measures.gating import (
     LEG_ROWS,
     block_flags,
     body_proportions_ok,
@@ -47,10 +45,12 @@ from .gating import (
     gate_moving,
     hidden_legs,
 )
-from .measure_series import MeasureSeries
-from .specs import ESTIMATOR, MEASURES, Method
-from .stillness import quiet_standing
-from .view import VIEWS, view_codes
+from posture_check.measures.measure_series import MeasureSeries
+from posture_check.measures.specs import ESTIMATOR, MEASURES, Method
+from posture_check.measures.stillness import quiet_standing
+from posture_check.measures.view import VIEWS, view_codes
+from posture_check.pose.landmarks import Landmark as L
+from posture_check.pose.series import PoseSeries
 
 __all__ = ["BlockMeasures", "compute_measures", "measure_block", "raw_measures",
            "series_constants"]
@@ -115,7 +115,7 @@ def raw_measures(
     ``pitch_deg`` is the camera elevation (see :func:`body_frame.up_vector`); ``cm_scale``
     multiplies MediaPipe-scale metres into true metres for the ``*_cm`` measures;
     ``sin_elevation`` fixes the feet elevation of the calibrated turn-out (None: per frame).
-    ``flip_averaged``: the landmarks are flip-averaged (:mod:`posture_check.flip`), so the
+    ``flip_averaged``: the landmarks are flip-averaged (:mod:`posture_check.pose.flip`), so the
     calibrated obliquity may use the body's turn (:func:`calibration.apply`); one bool or
     ``(T,)`` per frame.
     ``method="product"`` takes each measure from its :data:`ESTIMATOR` (hybrid otherwise).

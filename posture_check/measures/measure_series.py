@@ -10,12 +10,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..series import flip_flags, initialised
-from . import uncertainty
-from .quality import (
+from posture_check.measures import uncertainty
+from posture_check.measures.quality import (
     REASONS,
 )
-from .specs import MEASURE_SPECS
+from posture_check.measures.specs import MEASURE_SPECS
+from posture_check.pose.series import flip_flags, initialised
 
 __all__ = ["MIN_VALID_FRAMES", "MIN_VALID_S", "MeasureSeries", "MeasureSummary"]
 

@@ -18,18 +18,18 @@ from typing import Any
 
 import numpy as np
 
-from ..series import PoseSeries
-from .body_frame import estimate_pitch_deg, hybrid_block, stature_m
-from .calibration import foot_sin_elevation
-from .filters import ONE_EURO_DEFAULTS, OneEuro, OneEuroParams
-from .gating import gate_moving
-from .indicators import MIN_VALID_FRAMES, Finding, Side, evaluate_findings
-from .kernel import measure_block
-from .measure_series import MeasureSeries
-from .quality import REASONS
-from .specs import MEASURES, Method
-from .stillness import LiveStillness
-from .view import classify_view
+from posture_check.measures.body_frame import estimate_pitch_deg, hybrid_block, stature_m
+from posture_check.measures.calibration import foot_sin_elevation
+from posture_check.measures.filters import ONE_EURO_DEFAULTS, OneEuro, OneEuroParams
+from posture_check.measures.gating import gate_moving
+from posture_check.measures.indicators import MIN_VALID_FRAMES, Finding, Side, evaluate_findings
+from posture_check.measures.kernel import measure_block
+from posture_check.measures.measure_series import MeasureSeries
+from posture_check.measures.quality import REASONS
+from posture_check.measures.specs import MEASURES, Method
+from posture_check.measures.stillness import LiveStillness
+from posture_check.measures.view import classify_view
+from posture_check.pose.series import PoseSeries
 
 __all__ = ["LiveMeasures", "LiveResult"]
 

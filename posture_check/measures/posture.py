@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..landmarks import Landmark as L
-from .body_frame import BodyFrame
-from .columns import Points, Vec, vcross, vdot, vmid, vnorm, vscale, vsub
-from .geometry import atan2_deg
+from posture_check.measures.body_frame import BodyFrame
+from posture_check.measures.columns import Points, Vec, vcross, vdot, vmid, vnorm, vscale, vsub
+from posture_check.measures.geometry import atan2_deg
+from posture_check.pose.landmarks import Landmark as L
 
 __all__ = [
     "foot_turnout",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..landmarks import Landmark as L
+from posture_check.pose.landmarks import Landmark as L
 
 __all__ = ["ANY_VIEW", "ESTIMATOR", "FRONTAL", "HIPS", "MEASURES", "MEASURE_SPECS", "SAGITTAL",
            "SHOULDERS", "TRUNK", "MeasureSpec", "Method"]

@@ -12,7 +12,8 @@ Definition (units: body heights per second, so it does not depend on distance or
   the frame's speed is the largest of the four (a stepping foot counts even if the hips stay);
   an ankle the model calls hidden (visibility below ``quality.MIN_VISIBILITY``) is left out:
   in a side view the far ankle behind the near leg is guessed, and its guess jitters (the
-  same rule as adaptive sampling's speed, ``posture_check.sampling.pose_speed``; measured on
+  same rule as adaptive sampling's speed, ``posture_check.analysis.sampling.pose_speed``; measured
+  on
   the sample and real clips it changed no summary: the 0.2 s span already smooths most of that
   jitter, and it gave the hamstring hold's pelvic-tilt proxy 96 frames instead of 86);
 * speeds are taken over :data:`SPEED_BASE_S` (central differences of a ~0.2 s span, so
@@ -41,8 +42,8 @@ from collections import deque
 
 import numpy as np
 
-from ..landmarks import Landmark as L
-from .quality import MIN_VISIBILITY
+from posture_check.measures.quality import MIN_VISIBILITY
+from posture_check.pose.landmarks import Landmark as L
 
 __all__ = ["LIVE_MIN_STILL_S", "MAX_KNEE_FLEXION_DEG", "MAX_SPEED", "MIN_SEGMENT_S",
            "SPEED_BASE_S", "TRUNK_LEG_FRACTION", "LiveStillness", "body_speed", "key_points",

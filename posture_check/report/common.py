@@ -7,21 +7,20 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..draw import AngleAnnotator, FindingsBanner, SkeletonAnnotator
-from ..measures import MEASURE_SPECS
-from ..presentation import (
-    MEASURE_LABELS,
+from posture_check.draw import AngleAnnotator, FindingsBanner, SkeletonAnnotator
+from posture_check.measures import MEASURE_SPECS
+from posture_check.presentation import (
     REASON_TEXT,
     SEVERITY_ORDER,
     measure_label,
-    stretch_title,
+    number_text,
 )
+from posture_check.stretch.catalogue import stretch_title
 
 __all__ = [
     "SEVERITY_ORDER",
     "annotated_key_frames",
     "cited_docs",
-    "fmt_value",
     "headline",
     "measure_rows",
     "not_measured_text",
@@ -32,16 +31,14 @@ __all__ = [
     "stretch_rows",
 ]
 
-SEVERITY_LABEL = {"flag": "FLAG", "watch": "WATCH", "ok": "OK", "not_measured": "NOT MEASURED"}
-MEASURE_LABEL = {m: measure_label(m) for m in MEASURE_LABELS}  # one place: presentation
 
 
 def cited_docs(result) -> list[str]:
     """Every document the report cites, by file name, sorted: the findings' sources, the red
     flags' (always in the report) and, with a stretch check, the stretch messages' (the talk on
     slow fluid stretching and the self-massage guide's holds and no pulsing)."""
-    from ..measures import RED_FLAGS
-    from ..presentation import DOC_TITLES
+    from posture_check.measures import RED_FLAGS
+    from posture_check.presentation import DOC_TITLES
 
     docs = {f.source_doc for f in result.findings if f.source_doc}
     docs |= {r.source_doc for r in RED_FLAGS if r.source_doc}
@@ -61,7 +58,7 @@ def not_measured_text(result) -> str:
         if f.severity == "not_measured":
             why = str(f.extra.get("reason", ""))
             why = REASON_TEXT.get(why, why.replace("_", " "))
-            items.append(f"{MEASURE_LABEL.get(f.measure, f.measure).lower()}"
+            items.append(f"{measure_label(f.measure).lower()}"
                          + (f" ({why})" if why else ""))
             views.add("side" if f.measure == "pelvic_tilt" else "front")
     if not items:
@@ -99,16 +96,9 @@ def headline(result) -> str:
     return text
 
 
-def fmt_value(v: float, unit: str, signed: bool = True) -> str:
-    if v is None or not np.isfinite(v):
-        return "-"
-    u = "°" if unit == "deg" else f" {unit}"
-    return f"{v:+.1f}{u}" if signed else f"{v:.1f}{u}"
-
-
 def fmt_with_interval(s) -> str:
     """``"+6.0° (likely +4 to +8)"``: a summary's median and its 90% interval, if it has one."""
-    text = fmt_value(s.median, s.unit)
+    text = number_text(s.median, s.unit)
     if np.isfinite(s.ci90_lo) and np.isfinite(s.ci90_hi):
         u = "°" if s.unit == "deg" else f" {s.unit}"
         text += f" (likely {s.ci90_lo:+.0f} to {s.ci90_hi:+.0f}{u})"
@@ -127,8 +117,8 @@ def measure_rows(result) -> list[tuple[str, str, str, str, str]]:
         if name.startswith(("knee_flexion", "hip_flexion")) and name not in drawn:
             continue  # supporting measures (gating); on a straight leg within the error
         spec = MEASURE_SPECS.get(name)
-        rows.append((MEASURE_LABEL.get(name, name), fmt_with_interval(s),
-                     f"{fmt_value(s.p10, s.unit)} to {fmt_value(s.p90, s.unit)}",
+        rows.append((measure_label(name), fmt_with_interval(s),
+                     f"{number_text(s.p10, s.unit)} to {number_text(s.p90, s.unit)}",
                      f"{100 * s.valid_fraction:.0f}%", spec.positive if spec else ""))
     return rows
 
@@ -156,7 +146,7 @@ def overlay_measures(result) -> list[str] | None:
     sa = result.stretch
     if sa is None:
         return None
-    from ..stretch import get_stretch
+    from posture_check.stretch import get_stretch
 
     st = get_stretch(sa.stretch)
     own = {a.format(side=s, other=o) for a in (st.angle, *st.alt_angles)

@@ -1,7 +1,7 @@
 """One report's content, built once from an analysis: what the HTML and PDF reports and the app
 render.
 
-:func:`build_content` turns an :class:`~posture_check.results.AnalysisResult` into a
+:func:`build_content` turns an :class:`~posture_check.analysis.results.AnalysisResult` into a
 :class:`ReportContent`: the summary lines (headline, the pain side as said, the findings in
 severity order, what could not be measured), the set-up check lines, the measure and stretch
 tables, the annotated key frames (skeleton, that frame's angles, findings banner) and the
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 from matplotlib.figure import Figure
 
-from .common import (
+from posture_check.report.common import (
     annotated_key_frames,
     cited_docs,
     headline,
@@ -32,13 +32,13 @@ from .common import (
     sorted_findings,
     stretch_rows,
 )
-from .plots import measures_figure, png_bytes, stretch_figure, summary_figure
-from .setup_section import setup_lines, setup_report
+from posture_check.report.plots import measures_figure, png_bytes, stretch_figure, summary_figure
+from posture_check.report.setup_section import setup_lines, setup_report
 
 if TYPE_CHECKING:
-    from ..measures.indicators import Finding
-    from ..results import AnalysisResult, KeyFrame
-    from ..stretch import StretchAnalysis
+    from posture_check.analysis.results import AnalysisResult, KeyFrame
+    from posture_check.measures.indicators import Finding
+    from posture_check.stretch import StretchAnalysis
 
 __all__ = ["AnnotatedFrame", "ReportContent", "ReportFigure", "build_content"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import write_text_atomic
+from posture_check.atomic import write_text_atomic
 
 __all__ = ["csv_text", "write_csv"]
 

@@ -11,24 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import write_text_atomic
-from ..measures import MEASURE_SPECS, NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
-from .schema import SCHEMA_ID
-from .setup_section import setup_report
+from posture_check.atomic import write_text_atomic
+from posture_check.measures import MEASURE_SPECS, NOT_A_DIAGNOSIS, RED_FLAGS, RED_FLAGS_HEADING
+from posture_check.presentation import doc_title
+from posture_check.report.schema import SCHEMA_ID
+from posture_check.report.setup_section import setup_report
 
-__all__ = ["DOC_TITLES", "build_report", "dumps", "jsonable", "write_json"]
-
-DOC_TITLES = {
-    "000_d6bce9b67209ff87.txt": "Talk by a restorative therapist on sciatic pain (foot slanted "
-                                "out, leaning away from the pain, slow fluid stretching)",
-    "001_c8b2c726125be855.txt": "Blog post on the deep piriformis stretch",
-    "002_adb4381a1cdd5920.txt": "Neuromuscular therapist on restoring muscle and joint balance",
-    "003_f1656872b7ed7076.txt": "Self-massage guide for sciatica (hold times, no pulsing, "
-                                "red flags)",
-    "004_46944711b1f5bc22.txt": "Sports-massage therapist on sciatica and lower back pain "
-                                "(hips not level, lumbar curve)",
-}
-
+__all__ = ["build_report", "dumps", "jsonable", "write_json"]
 
 def jsonable(x):
     """Convert numpy scalars/arrays, tuples and non-finite floats (-> None) for JSON."""
@@ -75,7 +64,7 @@ def _stretch(result) -> dict | None:
     sa = result.stretch
     if sa is None:
         return None
-    from ..stretch import get_stretch
+    from posture_check.stretch import get_stretch
 
     st = get_stretch(sa.stretch)
     d = sa.to_dict()
@@ -87,7 +76,8 @@ def _stretch(result) -> dict | None:
 
 
 def build_report(result) -> dict:
-    """The report of an :class:`~posture_check.results.AnalysisResult` as a JSON-ready dict."""
+    """The report of an :class:`~posture_check.analysis.results.AnalysisResult` as a JSON-ready
+    dict."""
     info = result.input
     series = result.series
     summary = result.measures.summary()
@@ -147,7 +137,7 @@ def build_report(result) -> dict:
                       "items": [{"text": r.text, "source_doc": r.source_doc,
                                  "reference": r.reference} for r in RED_FLAGS]},
         "not_a_diagnosis": NOT_A_DIAGNOSIS,
-        "sources": {d: DOC_TITLES.get(d, d) for d in sorted(docs)},
+        "sources": {d: doc_title(d) for d in sorted(docs)},
         "timings_s": {k: v for k, v in result.timings_s.items() if k.endswith("_s")},
     }
     return jsonable(report)

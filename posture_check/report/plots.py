@@ -25,13 +25,13 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..measures import MEASURE_SPECS, MeasureSeries
-from ..measures.indicators import INDICATORS
-from ..presentation import SEVERITY_COLORS, measure_label
+from posture_check.measures import MEASURE_SPECS, MeasureSeries
+from posture_check.measures.indicators import INDICATORS
+from posture_check.presentation import SEVERITY_COLORS, measure_label
 
 if TYPE_CHECKING:
-    from ..measures.measure_series import MeasureSummary
-    from ..stretch import StretchAnalysis
+    from posture_check.measures.measure_series import MeasureSummary
+    from posture_check.stretch import StretchAnalysis
 
 __all__ = ["BAND_COLORS", "PLOT_MEASURES", "measures_figure", "plot_measure_over_time",
            "plot_measure_summary", "plot_stretch_side", "png_bytes", "stretch_figure",
@@ -205,8 +205,8 @@ def plot_stretch_side(sa: StretchAnalysis, side: str, ax: Axes | None = None,
     """One side of a stretch check: the angle over time on its phases, the target band, each
     repetition's verdict and bounce reversals on ``ax``; each hold timer (bar against the
     target hold) on ``hold_ax``. New axes (one figure) for those not given."""
-    from ..stretch import get_stretch
-    from ..stretch.bounce import MIN_SWING_DEG
+    from posture_check.stretch import get_stretch
+    from posture_check.stretch.bounce import MIN_SWING_DEG
 
     if ax is None or hold_ax is None:
         fig = Figure(figsize=(8.0, 3.9), layout="constrained")
@@ -268,7 +268,7 @@ def stretch_figure(sa: StretchAnalysis | None) -> Figure | None:
     """Per side of the stretch check ``sa``: :func:`plot_stretch_side`, and one legend."""
     if sa is None or not sa.t_s:
         return None
-    from ..stretch import get_stretch
+    from posture_check.stretch import get_stretch
 
     st = get_stretch(sa.stretch)
     sides = list(sa.t_s)

@@ -190,7 +190,7 @@ REPORT_SCHEMA: dict = {
                       "properties": {"code": {"type": "string"}, "message": {"type": "string"},
                                      "fraction": _fraction}},
         },
-        # the camera set-up check over the first seconds (posture_check.setup_check)
+        # the camera set-up check over the first seconds (posture_check.analysis.setup_check)
         "setup_check": {
             "type": "object", "required": ["items", "all_ok", "first_s", "ready_at_s"],
             "properties": {

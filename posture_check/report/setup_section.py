@@ -1,6 +1,7 @@
 """The set-up check in the reports' quality section (JSON ``setup_check``, HTML, PDF).
 
-For a recording: the checklist of :func:`posture_check.setup_check.recording_setup` over its
+For a recording: the checklist of :func:`posture_check.analysis.setup_check.recording_setup` over
+its
 first 3 seconds with the person (light and contrast from the first key frame; the camera roll
 from the room's lines or as given, else the body's vertical; "square" judged against a side
 view when the recording is mostly a side view) and when the set-up first held for 1.5 s.
@@ -8,7 +9,7 @@ view when the recording is mostly a side view) and when the set-up first held fo
 
 from __future__ import annotations
 
-from ..setup_check import checklist_lines, frame_light, recording_setup
+from posture_check.analysis.setup_check import checklist_lines, frame_light, recording_setup
 
 __all__ = ["SETUP_FIRST_S", "setup_lines", "setup_report"]
 
@@ -16,7 +17,7 @@ SETUP_FIRST_S = 3.0
 
 
 def setup_report(result) -> dict:
-    """JSON-ready set-up check of an :class:`posture_check.results.AnalysisResult`."""
+    """JSON-ready set-up check of an :class:`posture_check.analysis.results.AnalysisResult`."""
     light = frame_light(result.key_frames[0].image) if result.key_frames else None
     meta = result.measures.meta
     source = meta.get("roll_source")

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import atomic_path, write_bytes_atomic
-from ..draw import AngleAnnotator, FindingsBanner, HoldTimerAnnotator, SkeletonAnnotator
-from ..picture import crop
-from ..video_io import downscale_for_inference, iter_frames, read_image_rgb
-from .common import overlay_measures, png_of, stretch_faults_at
+from posture_check.atomic import atomic_path, write_bytes_atomic
+from posture_check.draw import AngleAnnotator, FindingsBanner, HoldTimerAnnotator, SkeletonAnnotator
+from posture_check.pose.picture import crop
+from posture_check.pose.video_io import downscale_for_inference, iter_frames, read_image_rgb
+from posture_check.report.common import overlay_measures, png_of, stretch_faults_at
 
 __all__ = ["annotate_result_frame", "write_annotated_image", "write_video"]
 
@@ -32,7 +32,7 @@ class _StretchClock:
     def __init__(self, sa) -> None:
         self.sa = sa
         if sa is not None:
-            from ..stretch import get_stretch
+            from posture_check.stretch import get_stretch
 
             self.target = get_stretch(sa.stretch).hold_s[0]
 

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..series import PoseSeries
-from .catalogue import CATALOGUE, HOLD_GRACE_S, Stretch, get_stretch
-from .form import (
+from posture_check.pose.series import PoseSeries
+from posture_check.stretch.catalogue import CATALOGUE, HOLD_GRACE_S, Stretch, get_stretch
+from posture_check.stretch.form import (
     VERDICTS,
     Repetition,
     SideSummary,
@@ -34,7 +34,7 @@ from .form import (
     analyze_stretch,
     side_angles,
 )
-from .online import LiveFeedback, OnlineStretchChecker
+from posture_check.stretch.online import LiveFeedback, OnlineStretchChecker
 
 
 def stretch_angle(series: PoseSeries, stretch: str | Stretch, side: str = "both",

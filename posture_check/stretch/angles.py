@@ -58,9 +58,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..landmarks import Landmark as L
-from ..measures import posture
-from ..measures.body_frame import (
+from posture_check.measures import posture
+from posture_check.measures.body_frame import (
     BodyFrame,
     body_axes,
     estimate_pitch_deg,
@@ -68,13 +67,14 @@ from ..measures.body_frame import (
     subject_yaw_deg,
     up_vector,
 )
-from ..measures.columns import BLOCK, vscale
-from ..measures.gating import block_flags, gate_block, hidden_legs
-from ..measures.kernel import series_constants
-from ..measures.specs import MEASURES
-from ..measures.view import view_codes
-from ..series import PoseSeries
-from .catalogue import ANGLE_NAMES
+from posture_check.measures.columns import BLOCK, vscale
+from posture_check.measures.gating import block_flags, gate_block, hidden_legs
+from posture_check.measures.kernel import series_constants
+from posture_check.measures.specs import MEASURES
+from posture_check.measures.view import view_codes
+from posture_check.pose.landmarks import Landmark as L
+from posture_check.pose.series import PoseSeries
+from posture_check.stretch.catalogue import ANGLE_NAMES
 
 __all__ = ["FACING_SWITCH", "FACING_TAU_S", "FacingTracker", "LiveAngles", "angle_series",
            "angles_block", "compute_angles", "facing_evidence", "lifted_ankle_side"]
@@ -153,7 +153,7 @@ def angles_block(image: np.ndarray, world: np.ndarray, visibility: np.ndarray,
                  ) -> dict[str, np.ndarray]:
     """The per-block kernel: gated stretch angles ``(T,)`` deg of one block of frames
     (``(T, 33, 3)`` normalized image and world landmarks, ``(T, 33)`` visibility and presence,
-    as in :class:`~posture_check.series.PoseSeries`).
+    as in :class:`~posture_check.pose.series.PoseSeries`).
 
     ``facing`` is advanced over the block (pass the same tracker for the next block).
     """

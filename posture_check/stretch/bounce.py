@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import signal
 
-from .preprocess import lowpass, runs
+from posture_check.stretch.preprocess import lowpass, runs
 
 BAND_HZ = (0.5, 3.0)  # nominal bounce band
 #: band actually accepted: half-periods are measured between sampled extremes, so a 3 Hz bounce

@@ -187,3 +187,10 @@ def get_stretch(name: str | Stretch) -> Stretch:
         raise ValueError(
             f"unknown stretch {name!r}; expected one of {', '.join(sorted(CATALOGUE))}"
         ) from None
+
+
+def stretch_title(name: str | None) -> str:
+    """The catalogue title of a stretch (``"none"``/None -> ``"no stretch"``)."""
+    if not name or name == "none":
+        return "no stretch"
+    return CATALOGUE[name].title if name in CATALOGUE else name.replace("_", " ")

@@ -20,16 +20,23 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from ..measures.body_frame import subject_yaw_deg
-from ..measures.view import classify_view
-from ..presentation import doc_title, measure_label
-from ..series import PoseSeries
-from .angles import compute_angles, lifted_ankle_side
-from .bounce import BounceResult, analyze_hold, trend_of
-from .catalogue import HOLD_GRACE_S, Stretch, get_stretch
-from .preprocess import DEFAULT_FS
-from .segmentation import Prepared, Segment, phase_codes, phase_intervals, prepare, segment
-from .smoothness import ldlj, sparc
+from posture_check.measures.body_frame import subject_yaw_deg
+from posture_check.measures.view import classify_view
+from posture_check.pose.series import PoseSeries
+from posture_check.presentation import doc_title, measure_label
+from posture_check.stretch.angles import compute_angles, lifted_ankle_side
+from posture_check.stretch.bounce import BounceResult, analyze_hold, trend_of
+from posture_check.stretch.catalogue import HOLD_GRACE_S, Stretch, get_stretch
+from posture_check.stretch.preprocess import DEFAULT_FS
+from posture_check.stretch.segmentation import (
+    Prepared,
+    Segment,
+    phase_codes,
+    phase_intervals,
+    prepare,
+    segment,
+)
+from posture_check.stretch.smoothness import ldlj, sparc
 
 VERDICTS = ("good", "too_fast", "bouncing", "too_short", "not_reached")
 SEVERITY = {"not_reached": 4, "bouncing": 3, "too_fast": 2, "too_short": 1, "good": 0}

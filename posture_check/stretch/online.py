@@ -36,13 +36,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..presentation import doc_title
-from ..series import PoseSeries
-from .angles import LiveAngles, lifted_ankle_side
-from .bounce import DETECT_BAND_HZ, MIN_SWING_DEG, PUSH_MIN_DEG, PUSH_SPEED_DEG_S
-from .catalogue import HOLD_GRACE_S, Stretch, get_stretch
-from .form import REACH_TOLERANCE_DEG, select_angle
-from .segmentation import prepare, segment
+from posture_check.pose.series import PoseSeries
+from posture_check.presentation import doc_title
+from posture_check.stretch.angles import LiveAngles, lifted_ankle_side
+from posture_check.stretch.bounce import (
+    DETECT_BAND_HZ,
+    MIN_SWING_DEG,
+    PUSH_MIN_DEG,
+    PUSH_SPEED_DEG_S,
+)
+from posture_check.stretch.catalogue import HOLD_GRACE_S, Stretch, get_stretch
+from posture_check.stretch.form import REACH_TOLERANCE_DEG, select_angle
+from posture_check.stretch.segmentation import prepare, segment
 
 DOC_000 = doc_title("000")
 DOC_003 = doc_title("003")
@@ -182,7 +187,7 @@ class OnlineStretchChecker:
 
     # ------------------------------------------------------------------ main
     def update_frame(self, frame: PoseSeries, in_view: bool = True) -> LiveFeedback:
-        """Process one estimator frame (a 1-frame :class:`~posture_check.series.PoseSeries`):
+        """Process one estimator frame (a 1-frame :class:`~posture_check.pose.series.PoseSeries`):
         the stretch's angle from the shared angle layer (:class:`~.angles.LiveAngles`: the
         measures' definitions and gating, a stable facing decision kept across frames), then
         :meth:`update`. ``in_view=False`` (the camera does not see the stretch's plane): the

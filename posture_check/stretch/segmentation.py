@@ -65,8 +65,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bounce import PUSH_MIN_DEG
-from .preprocess import (
+from posture_check.stretch.bounce import PUSH_MIN_DEG
+from posture_check.stretch.preprocess import (
     DEFAULT_FS,
     MAX_GAP_S,
     derivative,

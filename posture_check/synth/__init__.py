@@ -36,13 +36,19 @@ fetched once into the user cache (:mod:`posture_check.synth.assets`).
 
 from __future__ import annotations
 
-from .camera import VIEW_NAMES, Camera, view_name
-from .clip import LABELS_SCHEMA, ClipResult, build_labels, render_clip, render_frames
-from .pose import BodyPose
-from .raster import Appearance
-from .render import FrameTruth, render_frame
-from .rig import SHAPES, BodyShape
-from .samples import (
+from posture_check.synth.camera import VIEW_NAMES, Camera, view_name
+from posture_check.synth.clip import (
+    LABELS_SCHEMA,
+    ClipResult,
+    build_labels,
+    render_clip,
+    render_frames,
+)
+from posture_check.synth.pose import BodyPose
+from posture_check.synth.raster import Appearance
+from posture_check.synth.render import FrameTruth, render_frame
+from posture_check.synth.rig import SHAPES, BodyShape
+from posture_check.synth.samples import (
     HINGE_PEAK,
     STANDING,
     SampleSpec,
@@ -50,8 +56,14 @@ from .samples import (
     regenerate_labels,
     sample_specs,
 )
-from .timeline import Keyframe, Oscillation, StretchPlan, Timeline, stretch_timeline
-from .truth import MEASURES, measures_from_points
+from posture_check.synth.timeline import (
+    Keyframe,
+    Oscillation,
+    StretchPlan,
+    Timeline,
+    stretch_timeline,
+)
+from posture_check.synth.truth import MEASURES, measures_from_points
 
 __all__ = [
     "HINGE_PEAK", "LABELS_SCHEMA", "MEASURES", "SHAPES", "STANDING", "VIEW_NAMES", "Appearance",

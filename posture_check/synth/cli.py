@@ -19,16 +19,22 @@ from pathlib import Path
 
 import cv2
 
-from ..atomic import atomic_path, write_text_atomic
-from ..errors import PostureCheckError
-from .camera import Camera
-from .clip import render_clip
-from .pose import BodyPose
-from .raster import Appearance
-from .render import render_frame
-from .rig import SHAPES
-from .samples import HINGE_PEAK, LUNGE_PEAK, LUNGE_START, STANDING, generate_samples
-from .timeline import Timeline, stretch_timeline
+from posture_check.atomic import atomic_path, write_text_atomic
+from posture_check.errors import PostureCheckError
+from posture_check.synth.camera import Camera
+from posture_check.synth.clip import render_clip
+from posture_check.synth.pose import BodyPose
+from posture_check.synth.raster import Appearance
+from posture_check.synth.render import render_frame
+from posture_check.synth.rig import SHAPES
+from posture_check.synth.samples import (
+    HINGE_PEAK,
+    LUNGE_PEAK,
+    LUNGE_START,
+    STANDING,
+    generate_samples,
+)
+from posture_check.synth.timeline import Timeline, stretch_timeline
 
 # name -> (start pose, peak pose, labelled angle, side, bounced field, bounce units per deg)
 _STRETCHES = {

@@ -23,16 +23,16 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import write_text_atomic
-from .camera import Camera
-from .encode import VideoWriter
-from .kinematics import pose_skeleton
-from .raster import Appearance, rasterize
-from .render import FrameTruth, _outward_sign, frame_truth, resolve_shape
-from .rig import BodyShape, build_body
-from .skinning import skin
-from .timeline import Timeline
-from .truth import MEASURES
+from posture_check.atomic import write_text_atomic
+from posture_check.synth.camera import Camera
+from posture_check.synth.encode import VideoWriter
+from posture_check.synth.kinematics import pose_skeleton
+from posture_check.synth.raster import Appearance, rasterize
+from posture_check.synth.render import FrameTruth, _outward_sign, frame_truth, resolve_shape
+from posture_check.synth.rig import BodyShape, build_body
+from posture_check.synth.skinning import skin
+from posture_check.synth.timeline import Timeline
+from posture_check.synth.truth import MEASURES
 
 LABELS_SCHEMA = "posture-check.synth-labels/1"
 _DECIMALS = 4

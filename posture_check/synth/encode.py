@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import atomic_path
+from posture_check.atomic import atomic_path
 
 log = logging.getLogger(__name__)
 

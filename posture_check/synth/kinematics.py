@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .pose import BodyPose
-from .rig import SEG, SEGMENTS, SPINE_CHAIN, Body
+from posture_check.synth.pose import BodyPose
+from posture_check.synth.rig import SEG, SEGMENTS, SPINE_CHAIN, Body
 
 _X = np.array([1.0, 0.0, 0.0])
 _Y = np.array([0.0, 1.0, 0.0])

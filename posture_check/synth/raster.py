@@ -13,8 +13,8 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from .camera import Camera
-from .rig import MAT_EYE, MAT_HAIR, MAT_SHIRT, MAT_SHOE, MAT_SHORTS, MAT_SKIN
+from posture_check.synth.camera import Camera
+from posture_check.synth.rig import MAT_EYE, MAT_HAIR, MAT_SHIRT, MAT_SHOE, MAT_SHORTS, MAT_SKIN
 
 _SHIFT = 4  # fillConvexPoly sub-pixel bits
 

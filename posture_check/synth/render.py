@@ -7,13 +7,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from .camera import Camera
-from .kinematics import PosedSkeleton, pose_skeleton
-from .pose import BodyPose
-from .raster import Appearance, quad_normals, rasterize
-from .rig import SHAPES, Body, BodyShape, build_body
-from .skinning import skin
-from .truth import landmark_array, measures_from_points
+from posture_check.synth.camera import Camera
+from posture_check.synth.kinematics import PosedSkeleton, pose_skeleton
+from posture_check.synth.pose import BodyPose
+from posture_check.synth.raster import Appearance, quad_normals, rasterize
+from posture_check.synth.rig import SHAPES, Body, BodyShape, build_body
+from posture_check.synth.skinning import skin
+from posture_check.synth.truth import landmark_array, measures_from_points
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .assets import load_base_mesh, load_target, load_weights
+from posture_check.synth.assets import load_base_mesh, load_target, load_weights
 
 SIDES = ("l", "r")
 

@@ -20,14 +20,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..atomic import write_text_atomic
-from .camera import Camera
-from .clip import ClipResult, build_labels, render_clip, render_frames
-from .pose import BodyPose
-from .raster import Appearance
-from .render import resolve_shape
-from .rig import BodyShape
-from .timeline import Keyframe, Oscillation, Timeline, stretch_timeline
+from posture_check.atomic import write_text_atomic
+from posture_check.synth.camera import Camera
+from posture_check.synth.clip import ClipResult, build_labels, render_clip, render_frames
+from posture_check.synth.pose import BodyPose
+from posture_check.synth.raster import Appearance
+from posture_check.synth.render import resolve_shape
+from posture_check.synth.rig import BodyShape
+from posture_check.synth.timeline import Keyframe, Oscillation, Timeline, stretch_timeline
 
 log = logging.getLogger(__name__)
 

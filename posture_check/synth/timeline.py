@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from .pose import BodyPose
+from posture_check.synth.pose import BodyPose
 
 Ease = Literal["linear", "smooth", "step"]
 _NUMERIC = tuple(f.name for f in fields(BodyPose) if f.type in ("float", float))

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..landmarks import N_LANDMARKS, Landmark
+from posture_check.pose.landmarks import N_LANDMARKS, Landmark
 
 MEASURES: tuple[str, ...] = (
     "foot_turnout_left", "foot_turnout_right", "foot_turnout_asymmetry", "lateral_lean",
