@@ -1,18 +1,35 @@
-"""Atomic file writes: a reader sees the old file or the whole new one, never a partial one."""
+"""Files: written atomically (a reader sees the old file or the whole new one, never a partial
+one) and known by their content's sha256 (hex), the key of caches, manifests and the history."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """The process's file-creation mask (read without changing it for longer than a call)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def bytes_sha256(data: bytes) -> str:
+    """sha256 hex digest of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """sha256 hex digest of a file's content, read in 1 MiB blocks (raises OSError)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
 
 
 @contextlib.contextmanager
@@ -33,7 +50,7 @@ def atomic_path(path: str | os.PathLike[str], suffix: str | None = None) -> Iter
     try:
         yield tmp
         # mkstemp creates owner-only files; give the result the usual permissions instead.
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, target)
     finally:
         # never let a failing clean-up hide the error that got us here

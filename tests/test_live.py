@@ -178,10 +178,19 @@ def test_quality_warnings_tolerate_missing_people_counts():
     from posture_check.measures import compute_measures
 
     s = PoseSeries.concatenate([_frame(i / 30) for i in range(20)])
-    for ppf in (None, [1, 2], ["x"] * 20, [None] * 20):
-        bad = PoseSeries(s.image, s.world, s.visibility, s.presence, s.t_s, s.frame_size,
-                         "live", {"people_per_frame": ppf})
-        quality_warnings(bad, compute_measures(bad))  # no TypeError
+
+    def codes(people_per_frame) -> list[str]:
+        meta = {} if people_per_frame is None else {"people_per_frame": people_per_frame}
+        series = PoseSeries(s.image, s.world, s.visibility, s.presence, s.t_s, s.frame_size,
+                            "live", meta)
+        return [w.code for w in quality_warnings(series, compute_measures(series))]
+
+    unknown = codes(None)
+    # counts that cannot be read (wrong length, not numbers) are as good as no counts
+    for ppf in ([1, 2], ["x"] * 20, [None] * 20):
+        assert codes(ppf) == unknown, ppf
+    assert "several_people" not in unknown
+    assert "several_people" in codes([2] * 20)  # while a readable count of two is seen
 
 
 def test_a_rendered_hinge_is_one_repetition_live_and_in_the_summary(model_path):

@@ -15,9 +15,9 @@ atomic report folders, progress), :mod:`.manifest` (resumable done-manifest), :m
 
 from __future__ import annotations
 
-from posture_check.batch.discover import content_sha256, find_recordings
+from posture_check.batch.discover import find_recordings
 from posture_check.batch.runner import BatchSummary, HistorySink, dask_client, run_batch
 from posture_check.batch.table import COLUMNS, recording_rows, write_table
 
-__all__ = ["COLUMNS", "BatchSummary", "HistorySink", "content_sha256", "dask_client",
+__all__ = ["COLUMNS", "BatchSummary", "HistorySink", "dask_client",
            "find_recordings", "recording_rows", "run_batch", "write_table"]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 from pathlib import Path
 
 from posture_check.errors import InputError
 from posture_check.pose.video_io import IMAGE_SUFFIXES
 
-__all__ = ["VIDEO_SUFFIXES", "content_sha256", "find_recordings"]
+__all__ = ["VIDEO_SUFFIXES", "find_recordings"]
 
 #: File name endings taken as recordings when a folder is given (photos: ``IMAGE_SUFFIXES``).
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg",
@@ -45,12 +44,3 @@ def find_recordings(folder_or_glob: str | os.PathLike[str]) -> list[Path]:
         kinds = ", ".join(sorted(VIDEO_SUFFIXES | IMAGE_SUFFIXES))
         raise InputError(f"{where}: no recordings found (looked for {kinds})")
     return found
-
-
-def content_sha256(path: str | os.PathLike[str]) -> str:
-    """sha256 of the file's bytes (hex): the key of the done-manifest."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()

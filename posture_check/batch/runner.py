@@ -43,8 +43,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from posture_check.atomic import write_bytes_atomic
-from posture_check.batch.discover import content_sha256
+from posture_check.atomic import current_umask, file_sha256, write_bytes_atomic
 from posture_check.batch.manifest import MANIFEST_NAME, Manifest
 from posture_check.batch.table import write_table
 from posture_check.batch.task import RecordingOutput, analyze_recording
@@ -191,7 +190,7 @@ def write_report_dir(out: Path, name: str, files: dict[str, bytes]) -> Path:
     try:
         for fname, data in files.items():
             write_bytes_atomic(tmp / fname, data)
-        os.chmod(tmp, 0o777 & ~_umask())
+        os.chmod(tmp, 0o777 & ~current_umask())
         if final.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{name}.old-", dir=out))
             os.replace(final, old / "x")
@@ -201,12 +200,6 @@ def write_report_dir(out: Path, name: str, files: dict[str, bytes]) -> Path:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     return final
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def report_dir_names(paths: list[Path], shas: list[str], manifest: Manifest) -> list[str]:
@@ -318,7 +311,7 @@ def run_batch(
     readable: list[Path] = []
     for p in inputs:
         try:
-            shas.append(content_sha256(p))
+            shas.append(file_sha256(p))
             readable.append(p)
         except OSError as exc:
             summary.failed[str(p)] = f"cannot read it ({exc.strerror or exc})"

@@ -74,11 +74,11 @@ def analyze_recording(path: str, sha256: str, options, formats: tuple[str, ...],
     out = RecordingOutput(path=path, sha256=sha256, worker_pid=os.getpid())
     try:
         from posture_check.analysis.pipeline import analyze
-        from posture_check.batch.discover import content_sha256
+        from posture_check.atomic import file_sha256
         from posture_check.batch.table import recording_rows
 
         try:
-            here = content_sha256(path)
+            here = file_sha256(path)
         except OSError as exc:
             raise PostureCheckError(f"{path}: cannot read it on the worker "
                                     f"({exc.strerror or exc})") from exc

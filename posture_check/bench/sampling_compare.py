@@ -49,22 +49,17 @@ def clip_stretch(path: Path) -> str | None:
 
 def build_long_recording(minutes: float, fps: int = 30) -> Path:
     """The sample clips looped into one ``minutes``-long 30 fps H.264 recording (cached)."""
-    import av
-
+    from posture_check.pose.encode import EncoderOptions, VideoWriter
     from posture_check.pose.video_io import iter_frames
 
     out = CACHE / f"samples_loop_{minutes:g}min_{fps}fps.mp4"
     if out.exists():
         return out
-    out.parent.mkdir(parents=True, exist_ok=True)
     clips = sorted(SAMPLES.glob("*.mp4"))
     n_total = round(minutes * 60 * fps)
-    tmp = out.with_suffix(".partial.mp4")
     n = 0
-    with av.open(str(tmp), "w") as c:
-        s = c.add_stream("libx264", rate=fps)
-        s.pix_fmt = "yuv420p"
-        s.options = {"crf": "20", "preset": "veryfast"}
+    options = EncoderOptions(crf=20, preset="veryfast", tune=None, threads=None, fallback=False)
+    with VideoWriter(out, fps, None, options) as writer:  # atomic: a cut run leaves nothing
         while n < n_total:
             for clip in clips:
                 frames = list(iter_frames(clip))
@@ -73,18 +68,11 @@ def build_long_recording(minutes: float, fps: int = 30) -> Path:
                 while k / fps < dur and n < n_total:
                     t = k / fps
                     j = min(range(len(frames)), key=lambda i: abs(frames[i][0] - t))
-                    rgb = frames[j][1]
-                    if n == 0:
-                        s.height, s.width = rgb.shape[:2]
-                    for p in s.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
-                        c.mux(p)
+                    writer.write(frames[j][1])
                     k += 1
                     n += 1
                 if n >= n_total:
                     break
-        for p in s.encode():
-            c.mux(p)
-    tmp.replace(out)
     return out
 
 

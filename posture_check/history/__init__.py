@@ -54,8 +54,8 @@ from posture_check.history.store import (
     HistoryStore,
     SessionRow,
     default_db_path,
-    file_sha256,
     save_result,
+    source_sha256,
 )
 
 __all__ = [
@@ -72,8 +72,8 @@ __all__ = [
     "SessionRow",
     "changes_between",
     "default_db_path",
-    "file_sha256",
     "load_progress",
     "save_result",
     "sdc_of",
+    "source_sha256",
 ]

