@@ -94,13 +94,13 @@ class VideoWriter:
     def _open_av(self, timed: bool) -> None:
         import av
 
-        assert self.size is not None
+        size = self._size()
         o = self.options
         rate = Fraction(self.fps).limit_denominator(1001)
         self._container = av.open(str(self._tmp), mode="w", format="mp4",
                                   options={"movflags": "+faststart"})
         stream = self._container.add_stream("libx264", rate=rate)
-        stream.width, stream.height = self.size
+        stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
         if timed:
             stream.time_base = MS
@@ -117,13 +117,17 @@ class VideoWriter:
     def _open_cv(self) -> None:
         import cv2
 
-        assert self.size is not None
         self._container = None
         self._cv_writer = cv2.VideoWriter(str(self._tmp), cv2.VideoWriter_fourcc(*"mp4v"),
-                                          float(self.fps), self.size)
+                                          float(self.fps), self._size())
         if not self._cv_writer.isOpened():
             raise OSError(f"cannot open a video writer for {self.path}")
         self.codec = "mp4v"
+
+    def _size(self) -> tuple[int, int]:
+        if self.size is None:
+            raise RuntimeError("VideoWriter: the frame size is set by the first frame")
+        return self.size
 
     def write(self, rgb: np.ndarray, t_s: float | None = None) -> None:
         """Append one RGB uint8 frame ``(h, w, 3)``, at ``t_s`` seconds if given."""

@@ -6,221 +6,120 @@ are only ever added, never renamed or removed; a breaking change bumps the major
 0..1; a measure's own unit is in its ``unit`` field. Missing numbers (nothing valid, NaN) are
 ``null``. Left/right are always the subject's own sides.
 
-:data:`REPORT_SCHEMA` is a JSON Schema (draft 2020-12) that :func:`validate` checks with
-``jsonschema`` (a test dependency; :func:`validate` raises ``ImportError`` without it).
+The document is defined once, as TypedDicts in :mod:`.json_types` (:class:`ReportJson`), which
+the builder :func:`~posture_check.report.json_report.build_report` is type-checked against.
+:data:`REPORT_SCHEMA` is the JSON Schema (draft 2020-12) that :func:`json_schema` generates from
+them, and that :func:`validate` checks with ``jsonschema`` (a test dependency; :func:`validate`
+raises ``ImportError`` without it).
 """
 
 from __future__ import annotations
 
-SCHEMA_ID = "posture-check.report/2"
-# /2 (breaking: findings may be downgraded by the interval, new gating reasons): every measure
-# summary and finding carries ``ci90`` = [lo, hi], the 90% interval of the true value
-# (posture_check.measures.uncertainty), null where it cannot be given honestly.
+import inspect
+import sys
+import types
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
-_num = {"type": ["number", "null"]}
-_str_or_null = {"type": ["string", "null"]}
-_fraction = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+from posture_check.report.json_types import SCHEMA_ID, Bounds, ReportJson
 
-_CI90 = {"oneOf": [{"type": "null"},
-                   {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}]}
+if sys.version_info >= (3, 11):
+    from typing import NotRequired, Required, is_typeddict
+else:  # pragma: no cover - Python 3.10
+    from typing_extensions import NotRequired, Required, is_typeddict
 
-_SUMMARY = {
-    "type": "object",
-    "required": ["unit", "median", "p10", "p90", "ci90", "valid_fraction", "n_valid_frames",
-                 "positive_means", "valid_views"],
-    "properties": {
-        "unit": {"type": "string"},
-        "median": _num, "p10": _num, "p90": _num,
-        "ci90": _CI90,
-        "valid_fraction": _fraction,
-        "n_valid_frames": {"type": "integer", "minimum": 0},
-        "positive_means": {"type": "string"},
-        "valid_views": {"type": "array", "items": {"type": "string"}},
-        "description": {"type": "string"},
-    },
-}
+__all__ = ["REPORT_SCHEMA", "SCHEMA_ID", "json_schema", "report_schema", "validate"]
 
-_FINDING = {
-    "type": "object",
-    "required": ["measure", "severity", "value", "unit", "message", "source_doc", "reference",
-                 "fraction_of_valid_frames", "valid_fraction", "n_valid_frames", "direction",
-                 "heuristic_threshold", "threshold_watch", "threshold_flag", "ci90"],
-    "properties": {
-        "measure": {"type": "string"},
-        "ci90": _CI90,
-        "severity": {"enum": ["ok", "watch", "flag", "not_measured"]},
-        "value": _num,
-        "unit": {"type": "string"},
-        "message": {"type": "string"},
-        "source_doc": {"type": "string"},
-        "reference": {"type": "string"},
-        "fraction_of_valid_frames": _fraction,
-        "valid_fraction": _fraction,
-        "n_valid_frames": {"type": "integer", "minimum": 0},
-        "direction": {"enum": ["left", "right", None]},
-        "change_since_baseline": _num,
-        "heuristic_threshold": {"type": "boolean"},
-        "threshold_watch": _num,
-        "threshold_flag": _num,
-        "extra": {"type": "object"},
-    },
-}
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+_SCALARS: dict[Any, str] = {str: "string", bool: "boolean", int: "integer", float: "number",
+                            type(None): "null"}
+_BOUNDS = {"minimum": "minimum", "maximum": "maximum", "min_length": "minLength",
+           "min_items": "minItems", "max_items": "maxItems"}
 
-_REPETITION = {
-    "type": "object",
-    "required": ["index", "side", "t_start_s", "t_hold_start_s", "t_hold_end_s", "t_end_s",
-                 "hold_s", "angle_reached_deg", "verdict", "faults", "messages"],
-    "properties": {
-        "index": {"type": "integer"},
-        "side": {"enum": ["left", "right", "both"]},
-        "hold_s": _num,
-        "angle_reached_deg": _num,
-        "verdict": {"enum": ["good", "too_fast", "bouncing", "too_short", "not_reached"]},
-        "faults": {"type": "array", "items": {"type": "string"}},
-        "messages": {"type": "array", "items": {"type": "string"}},
-    },
-}
 
-_STRETCH = {
-    "type": ["object", "null"],
-    "required": ["name", "title", "side", "verdict", "messages", "repetitions", "sides",
-                 "phases", "target_hold_s", "target_angle_deg", "max_speed_deg_s", "sources"],
-    "properties": {
-        "name": {"type": "string"},
-        "title": {"type": "string"},
-        "side": {"type": "string"},
-        "verdict": {"enum": ["good", "too_fast", "bouncing", "too_short", "not_reached"]},
-        "messages": {"type": "array", "items": {"type": "string"}},
-        "angle": {"type": "object"},
-        "repetitions": {"type": "array", "items": _REPETITION},
-        "sides": {"type": "object"},
-        "phases": {
-            "type": "object",
-            "additionalProperties": {
-                "type": "array",
-                "items": {
-                    "type": "object", "required": ["phase", "t0_s", "t1_s"],
-                    "properties": {"phase": {"enum": ["rest", "moving_in", "holding",
-                                                      "moving_out"]},
-                                   "t0_s": {"type": "number"}, "t1_s": {"type": "number"}},
-                },
-            },
-        },
-        "target_hold_s": {"type": "array", "items": {"type": "number"}, "minItems": 2,
-                          "maxItems": 2},
-        "target_angle_deg": {"type": "array", "items": {"type": "number"}, "minItems": 2,
-                             "maxItems": 2},
-        "max_speed_deg_s": {"type": "number"},
-        "sources": {"type": "array", "items": {"type": "string"}},
-    },
-}
+def json_schema(tp: Any) -> dict[str, Any]:
+    """The JSON Schema of a type of the definition (conventions: :mod:`.json_types`).
 
-REPORT_SCHEMA: dict = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://posture-check.local/schemas/report-1.json",
-    "title": "posture-check report",
-    "description": "Posture analysis of one recording or photo. Informs, never diagnoses.",
-    "type": "object",
-    "required": ["schema", "generator", "created_utc", "input", "analysis", "views",
-                 "main_view", "measures", "findings", "stretch", "quality_warnings",
-                 "red_flags", "not_a_diagnosis", "sources", "timings_s"],
-    "properties": {
-        "schema": {"const": SCHEMA_ID},
-        "generator": {
-            "type": "object", "required": ["name", "version"],
-            "properties": {"name": {"type": "string"}, "version": {"type": "string"}},
-        },
-        "created_utc": {"type": "string"},
-        "input": {
-            "type": "object",
-            "required": ["file_name", "kind", "size_bytes", "width_px", "height_px",
-                         "fps_container", "n_frames_container", "duration_s", "rotation_deg"],
-            "properties": {
-                "file_name": {"type": "string"},
-                "kind": {"enum": ["video", "image"]},
-                "size_bytes": {"type": "integer", "minimum": 0},
-                "width_px": {"type": "integer", "minimum": 1},
-                "height_px": {"type": "integer", "minimum": 1},
-                "fps_container": _num,
-                "n_frames_container": {"type": "integer", "minimum": 0},
-                "duration_s": _num,
-                "rotation_deg": {"type": "integer"},
-                # the picture inside letterbox / pillarbox bars, fractions of the frame
-                "picture": {"oneOf": [{"type": "null"}, {
-                    "type": "object", "required": ["x0", "y0", "x1", "y1"],
-                    "properties": {k: {"type": "number", "minimum": 0, "maximum": 1}
-                                   for k in ("x0", "y0", "x1", "y1")}}]},
-            },
-        },
-        "analysis": {
-            "type": "object",
-            "required": ["n_frames_analysed", "n_frames_with_person", "n_frames_valid",
-                         "analysed_width_px", "analysed_height_px", "t_first_s", "t_last_s",
-                         "model", "measures_method", "smoothing", "pain_side", "height_m",
-                         "stretch_requested"],
-            "properties": {
-                "n_frames_analysed": {"type": "integer", "minimum": 1},
-                "n_frames_with_person": {"type": "integer", "minimum": 0},
-                "n_frames_valid": {"type": "integer", "minimum": 0},
-                "analysed_width_px": {"type": "integer"},
-                "analysed_height_px": {"type": "integer"},
-                "t_first_s": _num, "t_last_s": _num,
-                "model": {"type": "string"},
-                "measures_method": _str_or_null,
-                "smoothing": _str_or_null,
-                "pain_side": {"enum": ["left", "right", None]},
-                "height_m": _num,
-                "stretch_requested": _str_or_null,
-                "sampling": {"enum": ["full", "adaptive", None]},
-                "flip_averaged_fraction": _fraction,
-                "partial": {"type": "boolean"},
-                "lost_s": {"oneOf": [{"type": "null"},
-                                     {"type": "array", "items": {"type": "number"},
-                                      "minItems": 2, "maxItems": 2}]},
-            },
-        },
-        "views": {"type": "object", "additionalProperties": _fraction},
-        "main_view": {"type": "string"},
-        "measures": {"type": "object", "additionalProperties": _SUMMARY},
-        "findings": {"type": "array", "items": _FINDING},
-        "stretch": _STRETCH,
-        "quality_warnings": {
-            "type": "array",
-            "items": {"type": "object", "required": ["code", "message", "fraction"],
-                      "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                                     "fraction": _fraction}},
-        },
-        # the camera set-up check over the first seconds (posture_check.analysis.setup_check)
-        "setup_check": {
-            "type": "object", "required": ["items", "all_ok", "first_s", "ready_at_s"],
-            "properties": {
-                "items": {"type": "array", "items": {
-                    "type": "object", "required": ["name", "label", "ok", "value", "fix"],
-                    "properties": {"name": {"type": "string"}, "label": {"type": "string"},
-                                   "ok": {"type": "boolean"}, "value": _num,
-                                   "fix": {"type": "string"}}}},
-                "all_ok": {"type": "boolean"},
-                "first_s": {"type": "number"},
-                "ready_at_s": _num,
-                "target_view": {"enum": ["front", "side"]},
-                "roll_source": {"type": "string"},
-            },
-        },
-        "red_flags": {
-            "type": "object", "required": ["heading", "items"],
-            "properties": {
-                "heading": {"type": "string"},
-                "items": {"type": "array", "minItems": 1, "items": {
-                    "type": "object", "required": ["text", "source_doc", "reference"],
-                    "properties": {"text": {"type": "string"}, "source_doc": _str_or_null,
-                                   "reference": {"type": "string"}}}},
-            },
-        },
-        "not_a_diagnosis": {"type": "string", "minLength": 20},
-        "sources": {"type": "object", "additionalProperties": {"type": "string"}},
-        "timings_s": {"type": "object", "additionalProperties": {"type": "number"}},
-    },
-}
+    Pure: str, bool, int, float, None, Any, ``Literal`` (``const`` / ``enum``), ``list[X]``,
+    ``dict[str, X]``, unions (``X | None`` adds ``null`` to ``X``'s type or enumeration), TypedDicts
+    (``required`` from ``NotRequired`` / ``Required``; the class docstring is the description) and
+    ``Annotated`` with descriptions and :class:`~.json_types.Bounds`. Anything else: ``TypeError``.
+    """
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is Annotated:
+        out = json_schema(args[0])
+        for meta in tp.__metadata__:
+            if isinstance(meta, str):
+                out["description"] = meta
+            elif isinstance(meta, Bounds):
+                out.update({kw: v for field, kw in _BOUNDS.items()
+                            if (v := getattr(meta, field)) is not None})
+            else:
+                raise TypeError(f"unknown annotation {meta!r} on {args[0]!r}")
+        return out
+    if tp is Any:
+        return {}
+    if tp in _SCALARS:
+        return {"type": _SCALARS[tp]}
+    if is_typeddict(tp):
+        return _object(tp)
+    if origin is Literal:
+        return {"const": args[0]} if len(args) == 1 else {"enum": list(args)}
+    if origin is list:
+        return {"type": "array", "items": json_schema(args[0])}
+    if origin is dict:
+        if args[0] is not str:
+            raise TypeError(f"JSON object keys are strings, not {args[0]!r}")
+        values = json_schema(args[1])
+        return {"type": "object", **({"additionalProperties": values} if values else {})}
+    if origin is Union or origin is types.UnionType:
+        return _union(args)
+    raise TypeError(f"no JSON Schema for {tp!r}")
+
+
+def _union(args: tuple[Any, ...]) -> dict[str, Any]:
+    members = [a for a in args if a is not type(None)]
+    if len(members) != 1:
+        return {"anyOf": [json_schema(a) for a in args]}
+    out = json_schema(members[0])
+    if len(args) == 1:
+        return out
+    if "enum" in out:
+        out["enum"] = [*out["enum"], None]
+    elif "const" in out:
+        out = {"enum": [out.pop("const"), None], **out}
+    elif isinstance(out.get("type"), str):
+        # the other keywords (items, minimum, required, ...) apply to their own type only
+        out["type"] = [out["type"], "null"]
+    else:
+        out = {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def _object(td: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "object"}
+    if td.__doc__:
+        out["description"] = " ".join(inspect.cleandoc(td.__doc__).split())
+    required, properties = [], {}
+    for name, tp in get_type_hints(td, include_extras=True).items():
+        # read from the annotations, not __required_keys__ (wrong under postponed annotations)
+        if get_origin(tp) is NotRequired:
+            tp = get_args(tp)[0]
+        elif get_origin(tp) is Required or td.__total__:
+            tp = get_args(tp)[0] if get_origin(tp) is Required else tp
+            required.append(name)
+        properties[name] = json_schema(tp)
+    out["required"] = required
+    out["properties"] = properties
+    return out
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of the report, generated from :class:`~.json_types.ReportJson`."""
+    return {"$schema": DRAFT, "$id": "https://posture-check.local/schemas/report-1.json",
+            "title": "posture-check report", **json_schema(ReportJson)}
+
+
+REPORT_SCHEMA: dict[str, Any] = report_schema()
 
 
 def validate(report: dict) -> None:
