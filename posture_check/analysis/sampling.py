@@ -7,90 +7,29 @@ The rule (units: body heights per second, as :mod:`posture_check.measures.stilln
 
 * **Speed** between two measured frames ``a`` and ``b``: the largest image displacement of the
   mid-hip, the mid-shoulder and each ankle (the quiet-standing key points), divided by the
-  body's image height and by ``t_b - t_a``. Always taken over a span of
-  :attr:`SamplingRule.interval_s` (0.2 s), so landmark jitter does not look like motion. An
-  ankle the model calls hidden in either frame (visibility below 0.5, the measures' own
-  threshold) is left out: in a side view the far ankle behind the near leg is a guess whose
-  jitter is not motion. Measured on the hamstring hold (full-rate landmarks): the hidden far
-  ankle (median visibility 0.39) moved a median 0.015 body heights/s against 0.004-0.007 for
-  the other points, and caused every excursion above the limit in the 30 s hold.
+  body's image height and by ``t_b - t_a``, always over a span of
+  :attr:`SamplingRule.interval_s` (0.2 s). An ankle the model calls hidden in either frame
+  (visibility below 0.5) is left out. Speeds compare the model's original pass of each frame
+  (``PoseEstimator.last_plain_image``), never a flip-averaged frame with a plain one.
 * **Full rate** while moving. Once the speed has stayed below :attr:`SamplingRule.max_speed`
-  (0.05 body heights/s, half the quiet-standing limit: quiet standing sways 0.005-0.02, a
-  stretch's slow entry moves 0.1-0.5) for :attr:`SamplingRule.settle_s` (0.5 s), sampling
-  becomes **sparse**: the model runs on one frame in ``k = round(0.2 s x fps)``.
+  (0.05) for :attr:`SamplingRule.settle_s` (0.5 s), sampling becomes **sparse**: the model runs
+  on one frame in ``k = round(0.2 s x fps)``.
 * **Sparse**: the next ``k`` frames are decoded and held; a second landmarker (the *scout*,
-  VIDEO mode, fed only the sampled frames) measures the last one. If the speed from the last
-  measured frame is still below the limit, the ``k - 1`` frames between are filled by linear
-  interpolation of the landmarks (image, world, visibility, presence) and sampling stays
-  sparse. Otherwise motion started inside those 0.2 s: the main landmarker (which last saw the
-  body, standing still, where it still is) measures all ``k`` held frames at full rate, the
-  scout's frame is discarded, and sampling is full again until the body settles. So no
-  movement's start is ever interpolated over; at most one scout inference is wasted per start.
+  VIDEO mode, fed only the sampled frames) measures the last one. Still below the limit: the
+  ``k - 1`` frames between are linearly interpolated (image, world, visibility, presence).
+  Otherwise the main landmarker measures all ``k`` held frames at full rate and the scout's
+  frame is discarded, so no movement's start is ever interpolated over.
 * Frames without a person, and the first 0.5 s, are always at full rate.
+* Flip averaging per frame, recorded in ``PoseSeries.flip_averaged``: quiet samples and the
+  settling frames before them always; motion frames when :attr:`SamplingRule.flip_motion` (the
+  default); interpolated frames take the flag of the nearer end.
 
-Blind spot: a periodic motion whose period divides 0.2 s exactly (5 Hz and above) is aliased
-to "still"; bouncing in a stretch is 1-3 Hz and moves the trunk between any two samples 0.2 s
-apart (tested by ``posture-check bench pipeline`` on the bouncing clip).
+Blind spot: a periodic motion of 5 Hz and above is aliased to "still" (bouncing is 1-3 Hz).
 
-Speeds compare the model's original pass of each frame (``PoseEstimator.last_plain_image``),
-never a flip-averaged frame with a plain one, so switching the mirror pass on or off is not
-mistaken for motion.
-
-Flip averaging (:mod:`posture_check.pose.flip`) per frame, recorded in
-``PoseSeries.flip_averaged`` (the calibration and the 90% intervals follow it per frame):
-quiet samples (scout) and the settling frames before them always have it; motion frames have
-it when :attr:`SamplingRule.flip_motion` (the default); interpolated frames take the flag of
-the nearer end. Measured, then decided (``posture-check bench pipeline --only adaptive
---minutes 0`` with ``--plain-motion --quiet-fps 4``, then ``--quiet-fps 4`` alone on the real
-clips and two stretch clips, then the defaults; 10 sample clips + the 3 real clips of
-``shared/real_media``; load average 4-7 on 2 cores from other jobs):
-
-* **Motion frames without the mirror pass** (``flip_motion=False``) save most of the model
-  time on stretch recordings (model passes 45-51% of full rate on the hamstring clips), but
-  are outside the tolerance on real clips: the standing man moved 4.4 deg of foot turn-out
-  asymmetry (tolerance 2.3), ``video.avi`` 3.0 deg of trunk flexion (tolerance 1.2). (The
-  side-on squat, 26 deg off before, is within since the far leg behind the near one is gated
-  "hidden": 0.35, tolerance 0.50.) Rejected: motion frames keep the mirror pass
-  (``flip_motion=True``, the default).
-* **Quiet samples at 4 instead of 5 frames a second** (:attr:`SamplingRule.interval_s`):
-  rejected. With or without the mirror pass on motion frames it moved the hip-flexor clip's
-  hold by 0.5 s (tolerance 0.3 s); at 5 frames a second it is within. 3 frames a second would
-  also alias a 3 Hz bounce (period = sampling interval).
-* Decoding, downscaling and thumbnails already run on their own thread ahead of inference
-  (:func:`posture_check.pose.video_io.run_ahead`); profiling ``analyze`` (cProfile, 646 frames of
-  a stretch clip) puts 99.5% of the time in the two model passes per frame, 0.2% in measures,
-  findings and the stretch check.
-
-Why the 5x goal is out of reach with these rules: a flip-averaged frame is two model passes of
-~31 ms each (the detector runs on every frame, :mod:`posture_check.pose.estimator`), run side by
-side on the two cores: a frame measured at full rate costs ~33 ms with both cores busy, about
-real time at 30 fps. With a share ``f`` of the frames measured at full rate and quiet samples
-one in ``k``, the model passes per frame are ``2 f + 2 (1 - f) / k`` against 2 at full rate:
-the speed-up is at most ``1 / (f + (1 - f) / k)``, e.g. 2.4x at ``f = 0.3``, ``k = 6``; 5x
-needs ``f`` below 0.04 (the loop: 0.32). The bench prints ``f`` ("at full rate") per
-recording. A pool of landmarkers over chunks of the recording would find no core left to use.
-
-Tolerance (``posture-check bench pipeline``, :mod:`posture_check.bench.sampling_compare`):
-each measure's median within 10% of the half-width of its own validated 90% interval in the
-full-rate analysis (0.5 deg / 0.5 cm for a measure without a validated model error), each
-stretch hold within 0.3 s, the same stretch and repetition verdicts, and the same finding
-severities except where the full-rate decision margin (the sustained value or the interval
-edge vs the threshold; the interval edge vs zero for a watch) is itself within that
-tolerance; the bench prints those margins.
-
-Measured with the defaults (``nice posture-check bench pipeline``, 10 sample clips and the 3
-real clips; the mirror pass on its own thread, :mod:`posture_check.pose.estimator`; load average
-2.2-3.6 on 2 cores): all 13 within the tolerance (sample clips 1.06-2.84x, real clips
-0.93-1.13x). The side-on squat was outside it before the far leg behind the near one was gated
-"hidden" (that leg's hip flexion moved 2.72 deg, tolerance 2.14, because the frames MediaPipe
-called it visible in differed between the two samplings); now 0.03 (tolerance 0.50). So
-adaptive sampling is the default. Leaving hidden ankles out of the speed took the hamstring
-clips' share at full rate from 50-60% to 19-33% (hamstring_good 1.30x -> 1.85x, its hold 0.03 s
-from full rate). The 10-minute 30 fps loop of the sample clips (``--minutes 10``): 601 s at
-full rate, 287 s adaptive (2.09x; 2.1x real time), 32% of its frames at full rate, 44% of the
-model passes; largest difference 0.52 deg (turn-out asymmetry, tolerance 2.21), holds 0.00 s,
-same verdicts and severities. (Before the mirror pass had its own thread and hidden ankles were
-left out: 1042 s and 626 s, 47% at full rate.)
+Why: the model is 99.5% of an analysis's time, and standing still and holds change little from
+frame to frame. The tolerance it is held to (``posture-check bench pipeline``,
+:mod:`posture_check.bench.sampling_compare`), the variants measured and rejected and why 5x is
+out of reach: see docs/decisions/adaptive-sampling.md (figures in docs/accuracy.md).
 """
 
 from __future__ import annotations

@@ -4,44 +4,21 @@ A scene is a body shape, clothes and light, a standing posture and a camera. Eac
 axes (body, clothes, camera) has a *fit* family, from which the calibration may learn, and a
 *held-out* family that the fit never sees, with values outside the fit ranges:
 
-* body: fit = :data:`N_FIT_BODIES` bodies aged 20-50 years, gender 0-1, weight -0.6..0.5,
-  muscle -0.5..0.6, proportions -0.5..0.5, height 1.55-1.85 m, leg length, hips and shoulders
-  -0.5..0.5; held out = :data:`N_HELD_BODIES` other bodies aged 55-75, weight 0.5..1 or
-  -1..-0.6, muscle and proportions, leg length, hips and shoulders beyond +-0.5, height
-  1.45-1.55 or 1.85-2.0 m.
+* body: fit = :data:`N_FIT_BODIES` bodies aged 20-50; held out = :data:`N_HELD_BODIES` other
+  bodies aged 55-75, heavier or slimmer, shorter or taller, other proportions.
 * clothes and light: fit = shorts and short sleeves in any colour, key light from the camera's
-  left; held out = long trousers and sleeves, dark or wall-coloured (low contrast), light from
-  the right, more noise and blur.
-* room (both families): 80% of scenes have a wall 0.8-3 m behind the subject with 0-3
-  vertical door-frame edges, the straight lines the camera roll is estimated from.
-* prints and clutter (clothes family ``print``, a third value of the clothes axis that only the
-  ``held_print`` and ``held_all_print`` sets use): the fit family's clothes and light, drawn
-  with the same random sequence, plus a bold print on the shirt and shorts (horizontal stripes
-  or checks, 4-12 cm per colour pair, in any colour) and 10-40 coloured blocks (shelves, books,
-  frames) on a wall always present: busy footage, where a pose model can take a print's edge
-  for a limb's.
-* camera: fit = yaw -12..12 deg, height 0.8-1.4 m, distance 2.6-3.4 m, vertical fov 45-55 deg,
-  no roll; held out = yaw +-(12..25), height 0.55-0.8 or 1.4-1.8 m, distance 2.2-2.6 or
-  3.4-4.2 m, fov 35-45 or 55-70 deg, roll -6..6 deg.
+  left; held out = long, dark or wall-coloured clothes, light from the right, more noise and
+  blur; ``print`` (``held_print``, ``held_all_print`` only): bold prints and wall clutter.
+* room (both families): 80% of scenes have a wall with 0-3 vertical door-frame edges.
+* camera: fit = yaw -12..12 deg, height 0.8-1.4 m, distance 2.6-3.4 m, fov 45-55 deg, no roll;
+  held out = outside those ranges, roll -6..6 deg.
 
-Side views (``view="side"``, the sagittal measures: trunk flexion, pelvic tilt, hip and knee
-flexion): the camera sees a flank, yaw 90 deg +- 12 (fit family) or +-(12..25) (held out, with
-the other held-out camera ranges and roll); 60% of the postures from standing to a hip hinge
-(feet together, trunk flexion 0..60 deg, pelvis share 0.2..0.8, pelvic tilt -8..12, knees bent
-0..25, arms hanging or forward), 40% split stances (:data:`SPLIT_STANCE_SHARE`: one foot
-0.15-0.45 m ahead, the other 0.15-0.45 m behind, trunk -5..25 deg, knees bent 0..20), as in the
-hip-flexor opener: with feet together only, a leg in view read better from MediaPipe's world
-landmarks than from our body frame, but those readings are 12-15 deg worse than ours on a
-split stance. The sagittal measures have no fitted part, so only the held-out and in-family
-sets exist (no fit set): they measure the geometry and set its 90% intervals.
+Side views (``view="side"``): the camera at a flank; hip hinges and split stances
+(:data:`SPLIT_STANCE_SHARE`); no fit set. Angles in degrees, lengths in metres, left/right the
+subject's own; the truth is the body's own angle whatever the camera. Bodies are built once per
+family (``build_body`` costs ~1 s); scenes reuse them.
 
-The posture is drawn from one distribution for all families (a standing check): each foot
--10..40 deg turned out (30% near-symmetric pairs), lean -10..10, obliquity -6..6, arms in
-several positions (abduction 5-40, flexion -10..30, elbow 0-40 deg), weight shift +-4 cm, one
-foot up to 8 cm ahead. The truth is the body's own angle whatever the camera, so an
-uncorrected camera roll is part of the measured error.
-
-Bodies are built once per family (``build_body`` costs ~1 s); scenes reuse them.
+Every range, and why the families are drawn as they are: see docs/decisions/held-out-families.md.
 """
 
 from __future__ import annotations

@@ -35,14 +35,10 @@ Modules: :mod:`geometry` (vector/angle helpers), :mod:`columns` (column layout f
 turn-out, with their fit/validation protocol and limits), :mod:`specs` (what each measure is),
 :mod:`gating` (gating rules per block), :mod:`kernel` (measure_block, compute_measures),
 :mod:`measure_series` (MeasureSeries, MeasureSummary), :mod:`indicators` (findings table,
-evaluate_findings), :mod:`red_flags`, :mod:`online` (LiveMeasures), :mod:`stick_figures`
-(hand-computable stick figures for tests/benches).
-
-Accuracy (``posture-check bench accuracy``, 300 renders whose body, clothes and camera the
-fit never saw): lean MAE 2.8 deg, obliquity 3.3, turn-out 6.1 / 6.1 per foot with the camera
-roll unknown (levelled camera: lean 0.93, obliquity 1.9; in family 0.7, 1.5, 3.7 / 3.8); every
-summary carries a 90% interval (:mod:`uncertainty`) that held the truth 86-94% of the time
-there. See the README's accuracy section.
+evaluate_findings), :mod:`red_flags`, :mod:`online` (LiveMeasures); every summary carries a
+90% interval (:mod:`uncertainty`). Hand-computable stick figures for tests and benches live in
+:mod:`posture_check.synth.stick_figures`. Accuracy (``posture-check bench accuracy``): see
+docs/accuracy.md.
 """
 
 from posture_check.measures.indicators import INDICATORS, Finding, Indicator, evaluate_findings

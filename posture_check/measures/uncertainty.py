@@ -4,52 +4,36 @@ Every reported number carries an interval meant to hold the true value 90% of th
 
 * **Model error** (systematic: the same person, clothes and camera keep it frame after frame):
   the 90th percentile of the absolute error of the product estimator on rendered people with
-  *every* axis outside the fit family (body shape, clothes and light, camera: the
-  ``interval_cal`` set of ``posture-check bench accuracy``, 300 scenes), by how far the body is
-  turned from the camera (|estimated subject yaw| bins :data:`YAW_BINS`), never shrinking with
-  the turn; the two feet share one width. :data:`HALF_WIDTH_90` holds them; ``posture-check
-  bench accuracy --intervals`` prints them. Why the all-held-out family and not the easier
-  single-axis ones: footage from users differs from our renders on every axis at once; widths
-  taken from the single-axis sets covered only 82-85% of held_all. Coverage is checked on
-  scenes the table never saw (``held_all``, another seed) and on the fit family, and printed by
-  the benchmark.
+  *every* axis outside the fit family (the ``interval_cal`` set of ``posture-check bench
+  accuracy``, 300 scenes), by how far the body is turned from the camera (|estimated subject
+  yaw| bins :data:`YAW_BINS`), never shrinking with the turn; the two feet share one width.
+  :data:`HALF_WIDTH_90` holds them (:data:`HALF_WIDTH_90_PLAIN` without flip averaging, the
+  live check); ``posture-check bench accuracy --intervals`` prints them. The side-view
+  measures (trunk, hip and knee flexion) likewise on ``side_interval_cal``, by bins of their
+  own (:data:`BIN_EDGES`).
 * **Sampling spread** of a recording's summary: the median of ``n`` frames wanders by about
   ``1.2533 * sd / sqrt(n_eff)``; frames are correlated (smoothing, slow sway), so ``n_eff`` is
   the recording's duration times :data:`INDEPENDENT_PER_S` (at most the frame count).
-
 * **Camera roll** (lean, hip line and shoulder line only: a rolled camera tilts them one for
   one): 90% bound of the roll left in the picture, by where the roll came from
   (:data:`ROLL_HALF_WIDTH_90`): ``"given"`` by the user, estimated from the room's lines
-  (``"scene"``: the estimator's measured error), or unknown (``"none"``: a camera set up by
-  hand is assumed level to within +-6 deg, uniformly).
+  (``"scene"``), or unknown (``"none"``: a camera set up by hand is assumed level to within
+  +-6 deg, uniformly).
 
-The model-error table is measured with the true camera roll removed, so that the roll enters
-once, through its own term. The parts are added in quadrature:
+Units are the measure's (degrees, or cm for ``_cm``). The model-error table is measured with the
+true camera roll removed, so that the roll enters once. The parts are added in quadrature:
 ``half = sqrt(model^2 + roll^2 + (1.645 * sampling)^2)``.
 
-The side-view measures (trunk, hip and knee flexion) are validated the same way on side-view
-renders (``side_interval_cal``; coverage checked on ``side_held_all``), by bins of their own
-(:data:`BIN_EDGES`).
-
 Three measures have no truth of their own in the renders; their model error follows from a
-validated one through their geometry (:data:`DERIVED_FROM`):
+validated one through their geometry (:data:`DERIVED_FROM`): ``pelvic_tilt`` (the trunk-thigh
+angle, :func:`posture_check.measures.posture.pelvic_tilt_proxy`) takes hip flexion's error;
+``lateral_shift_cm`` and ``head_shift_cm`` take the trunk's sideways angle before the lean's
+fitted correction (:data:`TRUNK_ANGLE_HALF_WIDTH_90`, and the camera roll's) over a
+:data:`TRUNK_LEVER_CM` / :data:`HEAD_LEVER_CM` lever, plus :data:`CM_SCALE_90` of the value for
+MediaPipe's metric scale.
 
-* ``pelvic_tilt``, the trunk-thigh angle, is the mean hip flexion of the legs in view
-  (:func:`posture_check.measures.posture.pelvic_tilt_proxy`): hip flexion's error. (It is
-  judged only by its change since the person's own baseline, where a steady error cancels;
-  the interval is about the angle itself.)
-* ``lateral_shift_cm``, the mid-shoulder's sideways offset over the mid-hip, is the trunk
-  length times the sine of the trunk's sideways angle in the body frame, before the lean's
-  fitted correction (``calibration.apply`` corrects ``lateral_lean`` only): that angle's
-  error (:data:`TRUNK_ANGLE_HALF_WIDTH_90`, and the camera roll's) over a
-  :data:`TRUNK_LEVER_CM` lever, plus :data:`CM_SCALE_90` of the value for MediaPipe's metric
-  scale.
-* ``head_shift_cm`` (mid-ear over mid-hip): the same over :data:`HEAD_LEVER_CM`. The ears' own
-  error beyond the trunk's is not in it (not validated).
-
-Until stop 22 their intervals were the sampling part only: a trunk-thigh angle of 14.8 deg
-"likely 14 to 16", a -6.5 cm shift "likely -8.2 to -4.8" beside a lean of -8 deg "likely -11.5
-to -4.5", which the same geometry makes 3 cm wide either way.
+Why the all-held-out family, and the figures before the derived intervals: see
+docs/decisions/intervals-all-held-out.md.
 """
 
 from __future__ import annotations

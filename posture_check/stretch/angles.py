@@ -6,8 +6,8 @@ points and body frame of :mod:`posture_check.measures.body_frame` (U from the ca
 for the recording, R the horizontal left -> right hip line, F = U x R), gated per frame by
 :func:`posture_check.measures.gating.gate_block` with the same view classifier and landmark
 rules as the posture measures (``MEASURE_SPECS``: trunk and hip flexion only in side and oblique
-views, knee flexion in any view; NaN where gated). Definitions, units and signs:
-``docs/definitions.md``.
+views, knee flexion in any view; NaN where gated). Definitions, units (degrees) and signs (the
+subject's own left/right): ``docs/definitions.md``.
 
 One thing is added for stretches, and only to F's sign: **a stable facing decision**. In a side
 view R lies along the camera axis, where MediaPipe's depth is weakest; when it swaps the depth
@@ -27,26 +27,8 @@ recording's camera pitch (median estimate,
 :func:`posture_check.measures.kernel.series_constants`); :class:`LiveAngles` runs them one frame
 at a time with the running median pitch, as :class:`posture_check.measures.LiveMeasures` does.
 
-Validation (the labelled sample clips through the real model, MAE against the renderer's true
-angle; each clip extracted twice, by ``PoseEstimator`` alone and by the analysis pipeline,
-whose landmarks differ by up to 0.2 of the frame on the same clip):
-
-=========================================  ======================  =========================
-angle (clips)                              merged (this module)    before: image plane
-=========================================  ======================  =========================
-trunk_flexion (4 hamstring clips x 2)      1.84-2.20 / 3.19-3.62   1.99-2.32 / 3.36-3.78
-hip_flexion_right (hip-flexor opener x 2)  1.30 / 3.90             4.43 / 2.03
-=========================================  ======================  =========================
-
-Mean over the 10: 2.69 deg merged; 2.92 with F forced into the image plane in side views (the
-former definition's plane, tried as an alternative). Verdicts: all labelled verdicts kept;
-holds within the tests' tolerances. The hip-flexor case is where MediaPipe's yaw is off
-(68-76 deg for a camera at 90): the body frame follows it, so in one extraction the back-hip
-extension reads 5 deg shallow during the hold (-20.9 vs -26, and its hold 2 s longer than the
-definition on the true angle, +0.6 s before); the image plane is immune to that but wrong
-whenever the person is really turned, and was 4.4 deg off on the other extraction. Merged is
-better on average and on every trunk-flexion series, so the former definitions were removed
-rather than kept side by side; the limit is MediaPipe's yaw in a split stance.
+Why one layer, and its validation against the former image-plane definitions: see
+docs/decisions/one-angle-layer.md.
 """
 
 from __future__ import annotations

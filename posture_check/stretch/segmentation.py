@@ -17,46 +17,23 @@ of the 2 Hz low-pass, deg/s).
        angle leaves for the next rest; ``delta = max(1 deg, 1.5 % of the excursion P - R,
        1.5 x the plateau's own robust spread)``.
 
-   "Within the band" is one-sided, ``depth >= P - delta``: deeper than the plateau (an
-   overshoot before settling, a push) is still holding. Dips inside the hold (small
-   corrections, a bounce, tracking jitter) do not split it: only the first entry into the band
-   and the last exit from it count. The plateau level P and spread are the hold's own: P is the
-   median of the 0.7 Hz signal ``c`` while it is within ``max(2 deg, 5 %)`` of P
-   (:func:`_plateau`, iterated from the median of the samples above 60 % of the excursion), the
-   spread is 1.4826 x the median absolute deviation of ``c`` from P between the first and last
-   moment it reaches P (jitter and slow corrections of the hold itself; a bounce faster than
-   0.7 Hz is filtered out). R is the median of the rest before the repetition. So the band is
-   1 deg for a steady hold up to ~67 deg, wider for deeper or wobblier holds: the same rule for
-   every ramp shape. A hold whose level changes during it by more than ``max(PUSH_MIN_DEG,
-   12 %)`` (a push deeper, sinking back) is not one plateau: its start is timed against the
-   level of its first third, its end against its last third (:func:`_edge_levels`).
-
-   No ramp shape is assumed anywhere: the edges are the crossing times of ``P - delta`` by the
-   zero-phase 0.7 Hz low-pass ``c`` of the despiked signal (:func:`hold_edges`): walking out from
-   the first (last) moment at P to the nearest sample more than a hysteresis ``h`` below the band
-   (``h = max(1 deg, min(2.5 x spread, 25 % of the excursion))``), the crossing is the best
-   split of the samples in between into outside-then-inside (:func:`_split`), so jitter on a
-   slow approach neither starts the hold at a lucky early sample nor at a late one.
-
-   Choices, measured with ``posture-check bench stretch`` (synthetic shapes x holds x noise,
-   rendered clips): the noise term of ``delta`` (1.5 x spread) trades two errors. A band well
-   inside the jitter (1 deg against ~1 deg of slow MediaPipe wander) makes the crossing a
-   matter of luck on slow approaches; a wide band (2.5 x spread) times them well but makes every
-   eased hold longer than its keyframes (a cosine ease of duration T enters a band of ``f`` of
-   the excursion ``T acos(2f - 1) / pi`` before its end: 0.08 T for 1.5 %, 0.15 T for 5 %).
-   The 0.7 Hz low-pass: 1 Hz let more jitter through, 0.5 Hz rounds sharp corners more (a linear
-   ramp's crossing comes ~0.15 s late at each edge already). Consequences, by ramp shape: a
-   linear ramp enters the band ``delta / speed`` before its corner; a cosine ease 0.08-0.15 T
-   before its keyframe, so rendered clips whose labels time the keyframes read ~0.3-0.8 s longer
-   than the label; a slow finish (``1 - (1 - u)^3``) or a settle after an overshoot gives the
-   time the angle actually is in the band. Before this rule a least-squares fit of a
-   cosine-eased ramp set the edges: excellent on the renderer's eased ramps, but linear ramps
-   read ~1.2 s short and human-like entries up to 4-6 s off (figures: ``stretch/README.md``).
+   "Within the band" is one-sided, ``depth >= P - delta``: an overshoot or a push is still
+   holding; dips inside the hold do not split it. P is the median of the 0.7 Hz signal ``c``
+   while within ``max(2 deg, 5 %)`` of P (:func:`_plateau`), the spread 1.4826 x the median
+   absolute deviation of ``c`` from P; R is the median of the rest before. A hold whose level
+   changes by more than ``max(PUSH_MIN_DEG, 12 %)`` is timed against the level of its first
+   third at the start and its last third at the end (:func:`_edge_levels`). No ramp shape is
+   assumed: the edges are the crossing times of ``P - delta`` by ``c`` (:func:`hold_edges`),
+   each the best split into outside-then-inside (:func:`_split`) of the samples between the
+   first (last) moment at P and the nearest sample more than ``h = max(1 deg, min(2.5 x
+   spread, 25 % of the excursion))`` below the band.
 3. Moving in starts (moving out ends) at the last (first) moment the same low-pass is within
    ``max(delta, h)`` of the rest level R.
 4. Everything outside repetitions is rest.
 
 All boundaries are sample indices on the uniform grid; durations are differences of its times.
+Why this rule, the choices measured with ``posture-check bench stretch`` and the ramp-fit it
+replaced: see docs/decisions/hold-definition.md.
 """
 
 from __future__ import annotations
