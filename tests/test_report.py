@@ -38,7 +38,7 @@ STRETCH = ("hamstring_bouncing_side", {"stretch": "standing_hamstring"})
 
 
 def pdf_pages(data: bytes) -> int:
-    """Pages of a PDF (matplotlib writes page dictionaries uncompressed)."""
+    """Pages of a PDF (fpdf2 writes page dictionaries uncompressed)."""
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     return len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
 

@@ -1,11 +1,12 @@
 """Fonts for the PDF report: DejaVu Sans (bundled with matplotlib) plus a CJK font for names.
 
 DejaVu Sans has no Chinese, Japanese or Korean glyphs, so a file named ``张伟.mp4`` would show as
-boxes. :func:`report_font_family` adds the first CJK font found on the system (Noto Sans CJK from
+boxes. :func:`find_cjk_font` finds the first CJK font on the system (Noto Sans CJK from
 Debian's ``fonts-noto-cjk``, WenQuanYi Zen Hei from ``fonts-wqy-zenhei``, which ``make setup``
-installs, or Droid Sans Fallback) to matplotlib as a per-glyph fallback. Without one the report
-is still written; the missing glyphs show as boxes and an INFO log line names the package to
-install.
+installs, or Droid Sans Fallback); the PDF (fpdf2) embeds it as a per-glyph fallback of the
+DejaVu Sans files of :func:`base_font_files`, and :func:`report_font_family` adds it to
+matplotlib for the figures. Without one the report is still written; the missing glyphs show as
+boxes and an INFO log line names the package to install.
 """
 
 from __future__ import annotations
@@ -34,6 +35,17 @@ def find_cjk_font(dirs: tuple[Path, ...] = FONT_DIRS) -> Path | None:
                 if found:
                     return found[0]
     return None
+
+
+@lru_cache(maxsize=1)
+def base_font_files() -> tuple[Path, Path]:
+    """(regular, bold) TrueType files of :data:`BASE_FAMILY` (the copies matplotlib ships)."""
+    from matplotlib import font_manager
+
+    regular, bold = (font_manager.findfont(
+        font_manager.FontProperties(family=BASE_FAMILY, weight=weight),
+        fallback_to_default=False) for weight in ("normal", "bold"))
+    return Path(regular), Path(bold)
 
 
 @lru_cache(maxsize=1)
