@@ -22,8 +22,8 @@ from posture_check.history import (
     HistoryStore,
     changes_between,
     load_progress,
+    recording_sha256,
     save_result,
-    source_sha256,
 )
 from posture_check.history.schema import LATEST, MIGRATIONS
 from posture_check.history.since import since_baseline
@@ -69,7 +69,7 @@ def test_save_list_show_round_trip(tmp_path, turned, stretch):
         assert [r.id for r in store.sessions()] == [a, b, c]
         first = store.session(a)
     assert first["source_name"] == TURNED.name and first["source_kind"] == "file"
-    assert first["source_sha256"] == source_sha256(TURNED)
+    assert first["source_sha256"] == recording_sha256(TURNED)
     assert first["view"] == turned.main_view == "front"
     assert first["pain_score"] == 6 and first["note"] == "morning"
     summary = turned.measures.summary()

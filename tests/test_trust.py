@@ -479,7 +479,7 @@ def test_a_letterboxed_clip_is_analysed_in_its_picture(standing_variants, tmp_pa
 
 
 @pytest.mark.slow
-def test_walking_people_give_no_posture_findings() -> None:
+def test_walking_people_give_no_posture_findings(model_path) -> None:
     result = analyze(real("video.avi"), AnalysisOptions(flip_average=False))
     standing = {"lateral_lean", "pelvic_obliquity", "shoulder_tilt", "foot_turnout_left",
                 "foot_turnout_right", "foot_turnout_asymmetry"}

@@ -54,8 +54,8 @@ from posture_check.history.store import (
     HistoryStore,
     SessionRow,
     default_db_path,
+    recording_sha256,
     save_result,
-    source_sha256,
 )
 
 __all__ = [
@@ -73,7 +73,7 @@ __all__ = [
     "changes_between",
     "default_db_path",
     "load_progress",
+    "recording_sha256",
     "save_result",
     "sdc_of",
-    "source_sha256",
 ]

@@ -110,7 +110,7 @@ _SESSION_COLS = ("s.id, p.name, s.recorded_utc, s.source_kind, s.source_name, s.
                  "s.stretch, s.stretch_verdict")
 
 
-def source_sha256(path: str | os.PathLike[str]) -> str | None:
+def recording_sha256(path: str | os.PathLike[str]) -> str | None:
     """sha256 of a recording's content, or None if it is gone (an upload deleted after
     analysis)."""
     try:
@@ -318,7 +318,7 @@ class HistoryStore:
                 or info.path in ("camera", "live"))
         kind = "live" if live else "file"
         name = "live" if live else info.file_name
-        sha = None if live else (source_sha256 or source_sha256(info.path))
+        sha = None if live else (source_sha256 or recording_sha256(info.path))
         duration = (float(result.series.t_s[-1] - result.series.t_s[0])
                     if len(result.series) > 1 else 0.0)
         sa = result.stretch

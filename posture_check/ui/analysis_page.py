@@ -14,7 +14,7 @@ import streamlit as st
 from posture_check.analysis.pipeline import analyze
 from posture_check.analysis.results import AnalysisOptions
 from posture_check.errors import PostureCheckError
-from posture_check.history import source_sha256
+from posture_check.history import recording_sha256
 from posture_check.presentation import error_text
 from posture_check.stretch import CATALOGUE
 from posture_check.stretch.catalogue import stretch_title
@@ -49,7 +49,7 @@ def _run(path: Path, options: AnalysisOptions) -> dict:
                 bar.progress(min(done / total, 1.0), text=f"Frame {done} of {total}")
 
         result = analyze(path, options, progress=progress)
-        sha256 = source_sha256(path)  # for "Save to my progress": an upload is deleted after this
+        sha256 = recording_sha256(path)  # for "Save to my progress": an upload goes after this
         bar.progress(1.0, text="Writing the reports...")
         done = prepare(result, since=history_page.report_since(result))
         return {**done, "sha256": sha256}
