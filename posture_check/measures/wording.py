@@ -23,6 +23,7 @@ __all__ = [
     "finding_message",
     "first_baseline_message",
     "heuristic_note",
+    "hint_sentence",
     "knee_note",
     "lean_pain_note",
     "not_measured_message",
